@@ -1,0 +1,161 @@
+//! Karuna's use cases: the only door to data. Each one authorises (through
+//! `karuna_domain::access`), validates, runs one transaction and records its audit event in it.
+
+pub mod account;
+pub mod audit;
+pub mod demo;
+pub mod error;
+pub mod session;
+
+pub use error::AppError;
+
+use karuna_domain::access::{self, Action, Actor, Decision, Role};
+use karuna_domain::audit::Outcome;
+use karuna_store::audit::NewEvent;
+use karuna_store::Db;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// Settings the use cases need (the rest of the configuration stays in the adapters).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Demo mode: demo accounts may log in and are listed on the login page.
+    pub demo: bool,
+    /// A session ends after this long without a request.
+    pub idle_timeout: Duration,
+    /// A session ends this long after login whatever happens.
+    pub absolute_timeout: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            demo: false,
+            idle_timeout: Duration::from_secs(30 * 60),
+            absolute_timeout: Duration::from_secs(12 * 3600),
+        }
+    }
+}
+
+/// The application: the database and the settings; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// The store.
+    pub db: Db,
+    /// Use-case settings.
+    pub settings: Settings,
+}
+
+/// Per-request facts that go into the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct Ctx {
+    /// The request id assigned at the edge.
+    pub request_id: Option<String>,
+}
+
+/// The authenticated person making a request, with what the pages need to show them.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    /// Facts for the policy.
+    pub actor: Actor,
+    /// Login name.
+    pub username: String,
+    /// Name shown to colleagues.
+    pub display_name: String,
+    /// Profession code, for team members.
+    pub profession: Option<String>,
+    /// Interface language code (`th`/`en`).
+    pub lang: String,
+    /// Calendar era code (`be`/`ce`).
+    pub era: String,
+    /// The account's version (for optimistic concurrency on profile changes).
+    pub version: i64,
+    /// The session this request came with, if it came with a cookie.
+    pub session: Option<SessionInfo>,
+}
+
+/// The facts of a cookie session the adapters need.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    /// Hash of the cookie value (the session's key).
+    pub id_hash: String,
+    /// The synchronizer token state-changing requests must echo.
+    pub csrf_token: String,
+}
+
+impl CurrentUser {
+    /// The account's role.
+    pub fn role(&self) -> Role {
+        self.actor.role
+    }
+}
+
+/// Builds an audit event for an actor.
+pub(crate) fn event(
+    user: Option<&CurrentUser>,
+    ctx: &Ctx,
+    action: &str,
+    outcome: Outcome,
+) -> NewEvent {
+    NewEvent {
+        org_id: user.map(|u| u.actor.org_id),
+        actor_id: user.map(|u| u.actor.id),
+        actor_username: user.map(|u| u.username.clone()),
+        action: action.to_string(),
+        outcome: outcome.code().to_string(),
+        request_id: ctx.request_id.clone(),
+        ..NewEvent::default()
+    }
+}
+
+/// Sets the entity of an event.
+pub(crate) fn on(mut e: NewEvent, entity_type: &str, entity_id: Option<Uuid>) -> NewEvent {
+    e.entity_type = Some(entity_type.to_string());
+    e.entity_id = entity_id.map(|i| i.to_string());
+    e
+}
+
+impl App {
+    /// Builds the application over an opened, migrated database.
+    pub fn new(db: Db, settings: Settings) -> App {
+        App { db, settings }
+    }
+
+    /// Asks the policy; a denial is audited (in its own transaction) and returned as an error.
+    pub async fn authorize(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        action: Action<'_>,
+        audit_action: &str,
+        entity: (&str, Option<Uuid>),
+    ) -> Result<(), AppError> {
+        match access::decide(&user.actor, action) {
+            Decision::Allow => Ok(()),
+            Decision::Deny(reason) => {
+                let mut e = on(
+                    event(Some(user), ctx, audit_action, Outcome::Denied),
+                    entity.0,
+                    entity.1,
+                );
+                e.reason = Some(reason.code().to_string());
+                karuna_store::audit::append_alone(&self.db, &e).await?;
+                Err(AppError::Forbidden(reason))
+            }
+        }
+    }
+
+    /// Records a request that arrived without valid credentials.
+    pub async fn audit_unauthenticated(&self, ctx: &Ctx, what: &str) -> Result<(), AppError> {
+        let mut e = event(None, ctx, "auth.required", Outcome::Denied);
+        e.entity_type = Some("route".into());
+        e.entity_id = Some(what.chars().take(200).collect());
+        karuna_store::audit::append_alone(&self.db, &e).await?;
+        Ok(())
+    }
+
+    /// Readiness: the database answers.
+    pub async fn ready(&self) -> bool {
+        self.db.ping().await
+    }
+}

@@ -1,0 +1,271 @@
+//! Logging in and out: password verification with lockout, database sessions with idle and
+//! absolute timeouts, and hashed API bearer tokens.
+
+use crate::{event, on, App, AppError, Ctx, CurrentUser, SessionInfo};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use base64::Engine;
+use chrono::{Duration, Utc};
+use karuna_domain::access::{Actor, Role};
+use karuna_domain::account::lockout_for;
+use karuna_domain::audit::Outcome;
+use karuna_store::account::{self as store, AccountRow};
+use karuna_store::audit;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// A hash verified when the username is unknown, so both paths cost the same time.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3HtSqQJ6gLNcDvXy5a0o0Y3A3Zc6xzH1wV9fQbBf6Zo";
+
+/// Hashes a password with argon2id (on a blocking thread: it is deliberately slow).
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(format!("hash: {e}")))
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("hash task: {e}")))?
+}
+
+/// Checks a password against a stored hash (on a blocking thread).
+pub async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let parsed = PasswordHash::new(&hash)
+            .map_err(|e| AppError::Internal(format!("stored hash: {e}")))?;
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("verify task: {e}")))?
+}
+
+/// A fresh random secret, URL-safe base64 (256 bits).
+pub fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// SHA-256 hex of a secret; only this is stored.
+pub fn secret_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// The result of a good login: the cookie value (shown once) and the user.
+#[derive(Debug, Clone)]
+pub struct LoggedIn {
+    /// The session secret for the cookie.
+    pub session_secret: String,
+    /// Who logged in.
+    pub user: CurrentUser,
+}
+
+pub(crate) fn current_user(
+    a: &AccountRow,
+    session: Option<SessionInfo>,
+) -> Result<CurrentUser, AppError> {
+    let role = Role::from_code(&a.role).ok_or(AppError::Internal("stored role".into()))?;
+    Ok(CurrentUser {
+        actor: Actor {
+            id: a.id,
+            org_id: a.org_id,
+            unit_id: a.unit_id,
+            role,
+        },
+        username: a.username.clone(),
+        display_name: a.display_name.clone(),
+        profession: a.profession.clone(),
+        lang: a.lang.clone(),
+        era: a.era.clone(),
+        version: a.version,
+        session,
+    })
+}
+
+impl App {
+    fn usable(&self, a: &AccountRow) -> bool {
+        a.active && (!a.demo || self.settings.demo)
+    }
+
+    /// Checks a username and password; on success opens a session. Failures are audited and
+    /// counted; enough of them lock the account with back-off.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        ctx: &Ctx,
+    ) -> Result<LoggedIn, AppError> {
+        let username = username.trim().to_lowercase();
+        let account = store::account_by_username(&self.db, &username).await?;
+        let now = Utc::now();
+        let Some(account) = account.filter(|a| self.usable(a)) else {
+            let _ = verify_password(password.to_string(), DUMMY_HASH.to_string()).await;
+            let mut e = event(None, ctx, "auth.login", Outcome::Failure);
+            e.actor_username = Some(username.chars().take(64).collect());
+            e.reason = Some("unknown_or_inactive".into());
+            audit::append_alone(&self.db, &e).await?;
+            return Err(AppError::LoginFailed);
+        };
+        let user = current_user(&account, None)?;
+        if let Some(until) = account.locked_until.filter(|u| *u > now) {
+            let mut e = on(
+                event(Some(&user), ctx, "auth.login", Outcome::Denied),
+                "account",
+                Some(account.id),
+            );
+            e.reason = Some("locked".into());
+            audit::append_alone(&self.db, &e).await?;
+            return Err(AppError::Locked(until));
+        }
+        if !verify_password(password.to_string(), account.password_hash.clone()).await? {
+            let failures = account.failed_logins + 1;
+            let locked_until = lockout_for(failures).map(|d| now + d);
+            let mut tx = self.db.begin().await?;
+            store::record_failed_login(&mut tx, account.id, failures, locked_until).await?;
+            let mut e = on(
+                event(Some(&user), ctx, "auth.login", Outcome::Failure),
+                "account",
+                Some(account.id),
+            );
+            e.reason = Some(
+                if locked_until.is_some() {
+                    "bad_password_locked"
+                } else {
+                    "bad_password"
+                }
+                .into(),
+            );
+            audit::append(&mut tx, &e).await?;
+            tx.commit().await?;
+            return Err(match locked_until {
+                Some(until) => AppError::Locked(until),
+                None => AppError::LoginFailed,
+            });
+        }
+        let secret = random_secret();
+        let csrf = random_secret();
+        let expires =
+            now + Duration::from_std(self.settings.absolute_timeout).unwrap_or(Duration::hours(12));
+        let mut tx = self.db.begin().await?;
+        store::clear_failed_logins(&mut tx, account.id).await?;
+        store::insert_session(&mut tx, &secret_hash(&secret), account.id, &csrf, expires).await?;
+        audit::append(
+            &mut tx,
+            &on(
+                event(Some(&user), ctx, "auth.login", Outcome::Success),
+                "account",
+                Some(account.id),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        let session = SessionInfo {
+            id_hash: secret_hash(&secret),
+            csrf_token: csrf,
+        };
+        Ok(LoggedIn {
+            session_secret: secret,
+            user: CurrentUser {
+                session: Some(session),
+                ..user
+            },
+        })
+    }
+
+    /// Resolves a session cookie to its user, enforcing revocation and both timeouts.
+    pub async fn authenticate_session(&self, secret: &str) -> Result<CurrentUser, AppError> {
+        let hash = secret_hash(secret);
+        let session = store::session_by_hash(&self.db, &hash)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let now = Utc::now();
+        let idle = Duration::from_std(self.settings.idle_timeout).unwrap_or(Duration::minutes(30));
+        if session.revoked || session.expires_at <= now || session.last_seen_at + idle <= now {
+            return Err(AppError::Unauthenticated);
+        }
+        let account = store::account_by_id(&self.db, session.account_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        if !self.usable(&account) {
+            return Err(AppError::Unauthenticated);
+        }
+        if now - session.last_seen_at > Duration::seconds(60) {
+            let mut tx = self.db.begin().await?;
+            store::touch_session(&mut tx, &hash).await?;
+            tx.commit().await?;
+        }
+        current_user(
+            &account,
+            Some(SessionInfo {
+                id_hash: hash,
+                csrf_token: session.csrf_token,
+            }),
+        )
+    }
+
+    /// Resolves an API bearer token to its user.
+    pub async fn authenticate_token(&self, token: &str) -> Result<CurrentUser, AppError> {
+        let (_, account_id) = store::token_owner(&self.db, &secret_hash(token))
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let account = store::account_by_id(&self.db, account_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        if !self.usable(&account) {
+            return Err(AppError::Unauthenticated);
+        }
+        current_user(&account, None)
+    }
+
+    /// Ends the user's session.
+    pub async fn logout(&self, user: &CurrentUser, ctx: &Ctx) -> Result<(), AppError> {
+        let mut tx = self.db.begin().await?;
+        if let Some(s) = &user.session {
+            store::revoke_session(&mut tx, &s.id_hash).await?;
+        }
+        audit::append(
+            &mut tx,
+            &on(
+                event(Some(user), ctx, "auth.logout", Outcome::Success),
+                "account",
+                Some(user.actor.id),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_verify_and_differ() {
+        let h1 = hash_password("karuna-demo".into()).await.unwrap();
+        let h2 = hash_password("karuna-demo".into()).await.unwrap();
+        assert_ne!(h1, h2);
+        assert!(h1.starts_with("$argon2id$"));
+        assert!(verify_password("karuna-demo".into(), h1.clone())
+            .await
+            .unwrap());
+        assert!(!verify_password("karuna-dem0".into(), h1).await.unwrap());
+        assert!(!verify_password("x".into(), DUMMY_HASH.into())
+            .await
+            .unwrap());
+    }
+
+    #[test]
+    fn secrets_are_random_and_hashes_stable() {
+        assert_ne!(random_secret(), random_secret());
+        assert_eq!(random_secret().len(), 43);
+        assert_eq!(secret_hash("a"), secret_hash("a"));
+    }
+}

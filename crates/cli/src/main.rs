@@ -1,0 +1,413 @@
+//! `karuna`: the one binary. `serve` runs the web application; the other commands manage the
+//! database, accounts and the audit trail. Configuration comes from a TOML file, then the
+//! environment, then flags (flags win). Every command takes the same database options.
+
+mod bench;
+mod config;
+
+use clap::{Args, Parser, Subcommand};
+use config::{DbOptions, FileConfig};
+use karuna_app::account::NewUserInput;
+use karuna_app::{App, AppError, Ctx, Settings};
+use karuna_store::audit::Tamper;
+use karuna_store::Db;
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "karuna",
+    version,
+    about = "Karuna — case management for social work"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the web application (pages and JSON API).
+    Serve(ServeArgs),
+    /// Apply the database migrations and exit.
+    Migrate(DbOptions),
+    /// Manage accounts and API tokens.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Seal and verify the audit trail's hash chain.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Measure login and request latency and memory on a throw-away database; prints figures.
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    #[command(flatten)]
+    db: DbOptions,
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long, env = "KARUNA_ADDR")]
+    addr: Option<String>,
+    /// Seed the demo organisation and accounts (once) and allow demo logins.
+    #[arg(long, env = "KARUNA_DEMO")]
+    demo: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum AdminCommand {
+    /// Create an account. The password is read from stdin with --password-stdin, otherwise a
+    /// random one is generated and printed once.
+    CreateUser(CreateUserArgs),
+    /// Issue (default), list or revoke a user's API bearer tokens.
+    Token(TokenArgs),
+}
+
+#[derive(Args, Debug)]
+struct CreateUserArgs {
+    #[command(flatten)]
+    db: DbOptions,
+    /// Login name (3–40 of a-z 0-9 . _ -).
+    #[arg(long)]
+    username: String,
+    /// Name shown in the interface.
+    #[arg(long = "name")]
+    display_name: String,
+    /// admin, supervisor, case_manager, team_member, data_analyst or auditor.
+    #[arg(long)]
+    role: String,
+    /// For team members: social_worker, psychologist, doctor, nurse, teacher, lawyer, police,
+    /// interpreter or other.
+    #[arg(long)]
+    profession: Option<String>,
+    /// Organisation (created when missing).
+    #[arg(long, default_value = "Karuna")]
+    org: String,
+    /// Unit of the organisation (created when missing).
+    #[arg(long)]
+    unit: Option<String>,
+    /// Read the password from the first line of stdin instead of generating one.
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+#[derive(Args, Debug)]
+struct TokenArgs {
+    #[command(flatten)]
+    db: DbOptions,
+    /// The account the token belongs to.
+    #[arg(long)]
+    user: String,
+    /// A label to recognise the token by.
+    #[arg(long, default_value = "cli")]
+    label: String,
+    /// List the user's tokens instead of issuing one.
+    #[arg(long, conflicts_with = "revoke")]
+    list: bool,
+    /// Revoke the token with this id instead of issuing one.
+    #[arg(long)]
+    revoke: Option<uuid::Uuid>,
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Walk the hash chain; exit non-zero naming the first altered, inserted or removed row.
+    Verify(DbOptions),
+    /// Seal every pending event into the chain now (the server does this continuously).
+    Seal(DbOptions),
+}
+
+/// A command's failure: the message for the operator and the exit code.
+struct Failure(String, u8);
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Failure {
+        match e {
+            AppError::Invalid(fields) => {
+                let list: Vec<String> = fields
+                    .iter()
+                    .map(|f| format!("{}: {}", f.field, f.code))
+                    .collect();
+                Failure(format!("invalid input — {}", list.join("; ")), 2)
+            }
+            AppError::NotFound => Failure("not found".into(), 2),
+            other => Failure(other.to_string(), 1),
+        }
+    }
+}
+
+impl From<karuna_store::StoreError> for Failure {
+    fn from(e: karuna_store::StoreError) -> Failure {
+        Failure(e.to_string(), 1)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("karuna: cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(msg, code)) => {
+            eprintln!("karuna: {msg}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Migrate(db) => {
+            let (app, _) = open(&db, false).await?;
+            println!("migrations applied");
+            app.db.close().await;
+            Ok(())
+        }
+        Command::Admin(AdminCommand::CreateUser(args)) => create_user(args).await,
+        Command::Admin(AdminCommand::Token(args)) => token(args).await,
+        Command::Audit(AuditCommand::Seal(db)) => {
+            let (app, _) = open(&db, false).await?;
+            let n = app.seal_audit().await?;
+            println!("sealed {n} events");
+            app.db.close().await;
+            Ok(())
+        }
+        Command::Audit(AuditCommand::Verify(db)) => verify(db).await,
+        Command::Bench(args) => bench::run(args).await.map_err(|e| Failure(e, 1)),
+    }
+}
+
+/// Loads the configuration, connects, migrates.
+async fn open(db: &DbOptions, demo: bool) -> Result<(App, FileConfig), Failure> {
+    let file = FileConfig::load(db.config.as_deref()).map_err(|e| Failure(e, 2))?;
+    let url = db.database_url(&file).map_err(|e| Failure(e, 2))?;
+    let database = Db::connect(&url).await?;
+    database.migrate().await?;
+    let mut settings = Settings {
+        demo,
+        ..Settings::default()
+    };
+    if let Some(m) = file.idle_timeout_minutes {
+        settings.idle_timeout = Duration::from_secs(m.max(1) * 60);
+    }
+    Ok((App::new(database, settings), file))
+}
+
+fn init_logging(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KARUNA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if format == "json" {
+        let _ = builder.json().try_init();
+    } else {
+        let _ = builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .try_init();
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), Failure> {
+    let file = FileConfig::load(args.db.config.as_deref()).map_err(|e| Failure(e, 2))?;
+    init_logging(file.log_format.as_deref().unwrap_or("pretty"));
+    let demo = args.demo || file.demo.unwrap_or(false);
+    let (app, file) = open(&args.db, demo).await?;
+    if demo && app.seed_demo().await? {
+        tracing::info!("demo organisation seeded");
+    }
+    let addr_text = args
+        .addr
+        .or(file.addr.clone())
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
+    let addr: SocketAddr = addr_text.parse().map_err(|_| {
+        Failure(
+            format!("--addr: `{addr_text}` is not an address like 127.0.0.1:8080"),
+            2,
+        )
+    })?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Failure(format!("cannot listen on {addr}: {e}"), 1))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| Failure(e.to_string(), 1))?;
+    let catalog = karuna_web::i18n::Catalog::load()
+        .map_err(|e| Failure(format!("message catalogue: {e}"), 1))?;
+    let secure_cookies = file.secure_cookies.unwrap_or(!local.ip().is_loopback());
+    let state = karuna_web::AppState {
+        app: app.clone(),
+        catalog: Arc::new(catalog),
+        web: karuna_web::WebSettings {
+            secure_cookies,
+            demo,
+        },
+    };
+
+    // Seal the audit trail continuously, and once more on the way out.
+    let sealer_app = app.clone();
+    let sealer = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            if let Err(e) = sealer_app.seal_audit().await {
+                tracing::warn!(error = %e, "audit sealing failed; will retry");
+            }
+        }
+    });
+
+    tracing::info!(%local, backend = ?app.db.backend(), demo, "listening");
+    println!("karuna listening on http://{local}");
+    let result = karuna_web::serve(listener, state, shutdown_signal()).await;
+    sealer.abort();
+    let sealed = app.seal_audit().await;
+    app.db.close().await;
+    result.map_err(|e| Failure(format!("server error: {e}"), 1))?;
+    sealed?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+async fn create_user(args: CreateUserArgs) -> Result<(), Failure> {
+    let (app, _) = open(&args.db, false).await?;
+    let password = if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| Failure(format!("cannot read the password from stdin: {e}"), 2))?;
+        let p = line.trim_end_matches(['\r', '\n']).to_string();
+        if p.is_empty() {
+            return Err(Failure(
+                "--password-stdin: stdin held no password".into(),
+                2,
+            ));
+        }
+        Some(p)
+    } else {
+        None
+    };
+    let ctx = Ctx::default();
+    let (org_id, unit_id) = app
+        .bootstrap_org(&ctx, &args.org, args.unit.as_deref())
+        .await?;
+    let input = NewUserInput {
+        username: args.username,
+        display_name: args.display_name,
+        role: args.role,
+        profession: args.profession,
+        unit_id: unit_id.map(|u| u.to_string()),
+        password,
+    };
+    let created = app.create_user_in(org_id, None, &ctx, input, false).await?;
+    println!(
+        "created user {} ({})",
+        created.user.username, created.user.id
+    );
+    if let Some(p) = created.generated_password {
+        println!("generated password (shown once): {p}");
+    }
+    let _ = app.seal_audit().await;
+    app.db.close().await;
+    Ok(())
+}
+
+async fn token(args: TokenArgs) -> Result<(), Failure> {
+    let (app, _) = open(&args.db, false).await?;
+    let ctx = Ctx::default();
+    if args.list {
+        for t in app.list_tokens(None, &ctx, &args.user).await? {
+            let state = if t.revoked { "revoked" } else { "active" };
+            println!(
+                "{}\t{}\t{}\t{}",
+                t.id,
+                t.label,
+                t.created_at.to_rfc3339(),
+                state
+            );
+        }
+    } else if let Some(id) = args.revoke {
+        app.revoke_token(None, &ctx, &args.user, id).await?;
+        println!("revoked token {id}");
+    } else {
+        let (id, secret) = app.issue_token(None, &ctx, &args.user, &args.label).await?;
+        eprintln!(
+            "token {id} issued; it is shown once — use it as `Authorization: Bearer <token>`"
+        );
+        println!("{secret}");
+    }
+    let _ = app.seal_audit().await;
+    app.db.close().await;
+    Ok(())
+}
+
+async fn verify(db: DbOptions) -> Result<(), Failure> {
+    let (app, _) = open(&db, false).await?;
+    let report = app.verify_audit().await?;
+    app.db.close().await;
+    match report.tamper {
+        None => {
+            println!(
+                "audit chain intact: {} sealed events checked, {} pending",
+                report.checked, report.unsealed
+            );
+            Ok(())
+        }
+        Some(t) => {
+            let what = match t {
+                Tamper::Altered { seq, id } => {
+                    format!("row {seq} (event {id}) was altered or inserted: its hash does not match its content and the previous row")
+                }
+                Tamper::Missing { seq } => format!("row {seq} was removed: the chain skips it"),
+                Tamper::Truncated {
+                    expected_last,
+                    found_last,
+                } => {
+                    format!("rows after {found_last} were removed: the seals record the chain up to row {expected_last}")
+                }
+                Tamper::HeadMismatch { seq } => {
+                    format!("row {seq}: the chain's end does not match the hash its seal recorded")
+                }
+            };
+            Err(Failure(
+                format!(
+                    "audit chain broken after {} good rows: {what}",
+                    report.checked
+                ),
+                3,
+            ))
+        }
+    }
+}

@@ -1,0 +1,379 @@
+//! The access policy, written once as pure functions over facts: `app` calls it on every use
+//! case and `store` mirrors the case rule as an SQL predicate. Deny by default.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// What a person does in Karuna; one per account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Accounts and configuration; never case content.
+    Admin,
+    /// Oversees the cases of their unit.
+    Supervisor,
+    /// Holds cases as their case manager.
+    CaseManager,
+    /// A professional on case teams.
+    TeamMember,
+    /// Aggregate figures only, no personal data.
+    DataAnalyst,
+    /// Reads the audit log only.
+    Auditor,
+}
+
+impl Role {
+    /// Every role, in display order.
+    pub const ALL: [Role; 6] = [
+        Role::Admin,
+        Role::Supervisor,
+        Role::CaseManager,
+        Role::TeamMember,
+        Role::DataAnalyst,
+        Role::Auditor,
+    ];
+
+    /// The stable code stored in the database and used in the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Supervisor => "supervisor",
+            Role::CaseManager => "case_manager",
+            Role::TeamMember => "team_member",
+            Role::DataAnalyst => "data_analyst",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+/// The profession of a team member, shown on case teams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Profession {
+    /// นักสังคมสงเคราะห์.
+    SocialWorker,
+    /// นักจิตวิทยา.
+    Psychologist,
+    /// แพทย์.
+    Doctor,
+    /// พยาบาล.
+    Nurse,
+    /// ครู.
+    Teacher,
+    /// นักกฎหมาย.
+    Lawyer,
+    /// ตำรวจ.
+    Police,
+    /// ล่าม.
+    Interpreter,
+    /// Any other profession.
+    Other,
+}
+
+impl Profession {
+    /// Every profession, in display order.
+    pub const ALL: [Profession; 9] = [
+        Profession::SocialWorker,
+        Profession::Psychologist,
+        Profession::Doctor,
+        Profession::Nurse,
+        Profession::Teacher,
+        Profession::Lawyer,
+        Profession::Police,
+        Profession::Interpreter,
+        Profession::Other,
+    ];
+
+    /// The stable code stored in the database and used in the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            Profession::SocialWorker => "social_worker",
+            Profession::Psychologist => "psychologist",
+            Profession::Doctor => "doctor",
+            Profession::Nurse => "nurse",
+            Profession::Teacher => "teacher",
+            Profession::Lawyer => "lawyer",
+            Profession::Police => "police",
+            Profession::Interpreter => "interpreter",
+            Profession::Other => "other",
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn from_code(code: &str) -> Option<Profession> {
+        Profession::ALL.into_iter().find(|p| p.code() == code)
+    }
+}
+
+/// Who is acting: the facts about an authenticated account that the policy needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The account id.
+    pub id: Uuid,
+    /// The organisation the account belongs to; nothing crosses organisations.
+    pub org_id: Uuid,
+    /// The unit the account works in, if any.
+    pub unit_id: Option<Uuid>,
+    /// The account's role.
+    pub role: Role,
+}
+
+/// The facts about one case that decide who may open it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFacts {
+    /// The organisation holding the case.
+    pub org_id: Uuid,
+    /// The unit responsible for the case.
+    pub unit_id: Uuid,
+    /// The case manager.
+    pub case_manager_id: Uuid,
+    /// Members of the case team.
+    pub team_member_ids: Vec<Uuid>,
+    /// A sensitive case shows the client's identity only to its case manager and supervisor.
+    pub sensitive: bool,
+}
+
+/// Something an actor wants to do; each variant carries the facts its rule needs.
+#[derive(Debug, Clone, Copy)]
+pub enum Action<'a> {
+    /// Read one's own profile and preferences.
+    ViewOwnProfile,
+    /// Change one's own preferences or password.
+    EditOwnProfile,
+    /// Create, list, change or deactivate accounts; issue and revoke tokens.
+    ManageAccounts,
+    /// Browse and filter the audit log.
+    ViewAuditLog,
+    /// Read aggregate figures without personal data.
+    ViewAggregates,
+    /// Open a case and read its content.
+    OpenCase(&'a CaseFacts),
+    /// Change a case's content.
+    EditCase(&'a CaseFacts),
+    /// See the client's identity on a (possibly sensitive) case.
+    SeeClientIdentity(&'a CaseFacts),
+    /// Register a new case.
+    CreateCase,
+}
+
+/// Why the policy said no; recorded in the audit log and shown as a reason code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DenyReason {
+    /// The role never does this.
+    Role,
+    /// The case belongs to another organisation.
+    OtherOrganisation,
+    /// The actor has no part in the case (not its manager, team or unit supervisor).
+    NotOnCase,
+    /// The case is sensitive and the actor is neither its manager nor its supervisor.
+    Sensitive,
+}
+
+impl DenyReason {
+    /// The stable code written to the audit log.
+    pub fn code(self) -> &'static str {
+        match self {
+            DenyReason::Role => "role",
+            DenyReason::OtherOrganisation => "other_organisation",
+            DenyReason::NotOnCase => "not_on_case",
+            DenyReason::Sensitive => "sensitive",
+        }
+    }
+}
+
+/// The policy's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Go ahead.
+    Allow,
+    /// Refused, with the reason.
+    Deny(DenyReason),
+}
+
+impl Decision {
+    /// True when allowed.
+    pub fn is_allowed(self) -> bool {
+        matches!(self, Decision::Allow)
+    }
+}
+
+fn allow_if(condition: bool, reason: DenyReason) -> Decision {
+    if condition {
+        Decision::Allow
+    } else {
+        Decision::Deny(reason)
+    }
+}
+
+/// True when the actor has a part in the case: its manager, a team member, or a supervisor of
+/// its unit. The SQL predicate in `store` encodes exactly this rule.
+pub fn is_on_case(actor: &Actor, case: &CaseFacts) -> bool {
+    actor.org_id == case.org_id
+        && match actor.role {
+            Role::CaseManager | Role::TeamMember => {
+                case.case_manager_id == actor.id || case.team_member_ids.contains(&actor.id)
+            }
+            Role::Supervisor => {
+                actor.unit_id == Some(case.unit_id)
+                    || case.case_manager_id == actor.id
+                    || case.team_member_ids.contains(&actor.id)
+            }
+            Role::Admin | Role::DataAnalyst | Role::Auditor => false,
+        }
+}
+
+/// The one policy function: may `actor` do `action`?
+pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
+    use Role::*;
+    match action {
+        Action::ViewOwnProfile | Action::EditOwnProfile => Decision::Allow,
+        Action::ManageAccounts => allow_if(actor.role == Admin, DenyReason::Role),
+        Action::ViewAuditLog => allow_if(actor.role == Auditor, DenyReason::Role),
+        Action::ViewAggregates => allow_if(
+            matches!(actor.role, DataAnalyst | Supervisor),
+            DenyReason::Role,
+        ),
+        Action::CreateCase => allow_if(
+            matches!(actor.role, CaseManager | Supervisor),
+            DenyReason::Role,
+        ),
+        Action::OpenCase(case) | Action::EditCase(case) => case_access(actor, case),
+        Action::SeeClientIdentity(case) => match case_access(actor, case) {
+            Decision::Allow if case.sensitive => allow_if(
+                case.case_manager_id == actor.id
+                    || (actor.role == Supervisor && actor.unit_id == Some(case.unit_id)),
+                DenyReason::Sensitive,
+            ),
+            other => other,
+        },
+    }
+}
+
+fn case_access(actor: &Actor, case: &CaseFacts) -> Decision {
+    if !matches!(
+        actor.role,
+        Role::Supervisor | Role::CaseManager | Role::TeamMember
+    ) {
+        return Decision::Deny(DenyReason::Role);
+    }
+    if actor.org_id != case.org_id {
+        return Decision::Deny(DenyReason::OtherOrganisation);
+    }
+    allow_if(is_on_case(actor, case), DenyReason::NotOnCase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn actor(role: Role, unit: Option<Uuid>) -> Actor {
+        Actor {
+            id: Uuid::now_v7(),
+            org_id: Uuid::nil(),
+            unit_id: unit,
+            role,
+        }
+    }
+
+    fn case(manager: Uuid, unit: Uuid, team: Vec<Uuid>, sensitive: bool) -> CaseFacts {
+        CaseFacts {
+            org_id: Uuid::nil(),
+            unit_id: unit,
+            case_manager_id: manager,
+            team_member_ids: team,
+            sensitive,
+        }
+    }
+
+    #[test]
+    fn only_admin_manages_accounts_and_only_auditor_reads_audit() {
+        for role in Role::ALL {
+            let a = actor(role, None);
+            assert_eq!(
+                decide(&a, Action::ManageAccounts).is_allowed(),
+                role == Role::Admin
+            );
+            assert_eq!(
+                decide(&a, Action::ViewAuditLog).is_allowed(),
+                role == Role::Auditor
+            );
+        }
+    }
+
+    #[test]
+    fn need_to_know_on_cases() {
+        let unit = Uuid::now_v7();
+        let manager = actor(Role::CaseManager, Some(unit));
+        let member = actor(Role::TeamMember, Some(unit));
+        let outsider = actor(Role::TeamMember, Some(unit));
+        let supervisor = actor(Role::Supervisor, Some(unit));
+        let other_supervisor = actor(Role::Supervisor, Some(Uuid::now_v7()));
+        let admin = actor(Role::Admin, Some(unit));
+        let c = case(manager.id, unit, vec![member.id], false);
+        assert_eq!(decide(&manager, Action::OpenCase(&c)), Decision::Allow);
+        assert_eq!(decide(&member, Action::OpenCase(&c)), Decision::Allow);
+        assert_eq!(decide(&supervisor, Action::OpenCase(&c)), Decision::Allow);
+        assert_eq!(
+            decide(&outsider, Action::OpenCase(&c)),
+            Decision::Deny(DenyReason::NotOnCase)
+        );
+        assert_eq!(
+            decide(&other_supervisor, Action::OpenCase(&c)),
+            Decision::Deny(DenyReason::NotOnCase)
+        );
+        assert_eq!(
+            decide(&admin, Action::OpenCase(&c)),
+            Decision::Deny(DenyReason::Role)
+        );
+    }
+
+    #[test]
+    fn sensitive_identity_only_for_manager_and_supervisor() {
+        let unit = Uuid::now_v7();
+        let manager = actor(Role::CaseManager, Some(unit));
+        let member = actor(Role::TeamMember, Some(unit));
+        let supervisor = actor(Role::Supervisor, Some(unit));
+        let c = case(manager.id, unit, vec![member.id], true);
+        assert!(decide(&manager, Action::SeeClientIdentity(&c)).is_allowed());
+        assert!(decide(&supervisor, Action::SeeClientIdentity(&c)).is_allowed());
+        assert_eq!(
+            decide(&member, Action::SeeClientIdentity(&c)),
+            Decision::Deny(DenyReason::Sensitive)
+        );
+        assert!(decide(&member, Action::OpenCase(&c)).is_allowed());
+    }
+
+    #[test]
+    fn another_organisation_is_always_denied() {
+        let unit = Uuid::now_v7();
+        let manager = actor(Role::CaseManager, Some(unit));
+        let mut c = case(manager.id, unit, vec![], false);
+        c.org_id = Uuid::now_v7();
+        assert_eq!(
+            decide(&manager, Action::OpenCase(&c)),
+            Decision::Deny(DenyReason::OtherOrganisation)
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn open_case_allowed_implies_on_case(role_ix in 0usize..6, is_manager: bool, in_team: bool, same_unit: bool, same_org: bool) {
+            let unit = Uuid::now_v7();
+            let mut a = actor(Role::ALL[role_ix], Some(if same_unit { unit } else { Uuid::now_v7() }));
+            if !same_org { a.org_id = Uuid::now_v7(); }
+            let manager = if is_manager { a.id } else { Uuid::now_v7() };
+            let team = if in_team { vec![a.id] } else { vec![] };
+            let c = case(manager, unit, team, false);
+            let allowed = decide(&a, Action::OpenCase(&c)).is_allowed();
+            prop_assert_eq!(allowed, is_on_case(&a, &c));
+            if allowed { prop_assert!(same_org); }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! Account rules: usernames, the password policy, lockout back-off, preferences.
+
+use crate::error::{FieldError, Validation};
+use chrono::Duration;
+
+/// Shortest accepted password; long passphrases beat complexity rules (NIST SP 800-63B).
+pub const PASSWORD_MIN_CHARS: usize = 10;
+/// Longest accepted password, so hashing cost stays bounded.
+pub const PASSWORD_MAX_CHARS: usize = 128;
+/// Failed logins allowed before the account locks with back-off.
+pub const LOCKOUT_THRESHOLD: i64 = 5;
+
+/// Passwords too common to accept whatever their length.
+const COMMON_PASSWORDS: &[&str] = &[
+    "1234567890",
+    "12345678910",
+    "0123456789",
+    "password123",
+    "password1234",
+    "qwertyuiop",
+    "1qaz2wsx3edc",
+    "iloveyou123",
+    "abc1234567",
+    "aaaaaaaaaa",
+    "karunakaruna",
+];
+
+/// Checks a new password against the policy; `field` names the form field for the error.
+pub fn check_password(field: &str, password: &str, username: &str) -> Result<(), FieldError> {
+    let chars = password.chars().count();
+    if chars < PASSWORD_MIN_CHARS {
+        return Err(FieldError::new(field, "password.too_short").arg("min", PASSWORD_MIN_CHARS));
+    }
+    if chars > PASSWORD_MAX_CHARS {
+        return Err(FieldError::new(field, "password.too_long").arg("max", PASSWORD_MAX_CHARS));
+    }
+    let lower = password.to_lowercase();
+    if !username.is_empty() && lower.contains(&username.to_lowercase()) {
+        return Err(FieldError::new(field, "password.contains_username"));
+    }
+    if COMMON_PASSWORDS.contains(&lower.as_str())
+        || password.chars().all(|c| Some(c) == password.chars().next())
+    {
+        return Err(FieldError::new(field, "password.too_common"));
+    }
+    Ok(())
+}
+
+/// Normalises and checks a username: 3–40 characters of a–z, 0–9, `.`, `_`, `-`.
+pub fn normalize_username(field: &str, input: &str) -> Result<String, FieldError> {
+    let name = input.trim().to_lowercase();
+    if name.is_empty() {
+        return Err(FieldError::new(field, "required"));
+    }
+    let ok_len = (3..=40).contains(&name.chars().count());
+    let ok_chars = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if !ok_len || !ok_chars || !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err(FieldError::new(field, "username.invalid"));
+    }
+    Ok(name)
+}
+
+/// Checks a display name: 1–200 characters after trimming.
+pub fn check_display_name(v: &mut Validation, field: &str, input: &str) -> String {
+    let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    v.check(name.is_empty(), field, "required");
+    v.check(name.chars().count() > 200, field, "too_long");
+    name
+}
+
+/// How long an account stays locked after `failures` consecutive failed logins: nothing below
+/// the threshold, then 1, 2, 4 … minutes, capped at one hour.
+pub fn lockout_for(failures: i64) -> Option<Duration> {
+    if failures < LOCKOUT_THRESHOLD {
+        return None;
+    }
+    let exp = (failures - LOCKOUT_THRESHOLD).min(6) as u32;
+    Some(Duration::minutes(2i64.pow(exp).min(60)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_policy() {
+        assert!(check_password("p", "karuna-demo", "demo-manager").is_ok());
+        assert_eq!(
+            check_password("p", "short", "x").unwrap_err().code,
+            "password.too_short"
+        );
+        assert_eq!(
+            check_password("p", "somchai-2569!", "somchai")
+                .unwrap_err()
+                .code,
+            "password.contains_username"
+        );
+        assert_eq!(
+            check_password("p", "1234567890", "x").unwrap_err().code,
+            "password.too_common"
+        );
+        assert_eq!(
+            check_password("p", "zzzzzzzzzzzz", "x").unwrap_err().code,
+            "password.too_common"
+        );
+        assert_eq!(
+            check_password("p", &"a1".repeat(70), "x").unwrap_err().code,
+            "password.too_long"
+        );
+        assert!(check_password("p", "รหัสผ่านยาวพอแล้ว", "x").is_ok());
+    }
+
+    #[test]
+    fn usernames() {
+        assert_eq!(
+            normalize_username("u", " Demo-Manager ").unwrap(),
+            "demo-manager"
+        );
+        assert!(normalize_username("u", "ab").is_err());
+        assert!(normalize_username("u", "สมชาย").is_err());
+        assert!(normalize_username("u", "-lead").is_err());
+        assert_eq!(normalize_username("u", "").unwrap_err().code, "required");
+    }
+
+    #[test]
+    fn lockout_backs_off_and_caps() {
+        assert_eq!(lockout_for(4), None);
+        assert_eq!(lockout_for(5), Some(Duration::minutes(1)));
+        assert_eq!(lockout_for(6), Some(Duration::minutes(2)));
+        assert_eq!(lockout_for(8), Some(Duration::minutes(8)));
+        assert_eq!(lockout_for(50), Some(Duration::minutes(60)));
+    }
+}

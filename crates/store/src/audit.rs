@@ -1,0 +1,335 @@
+//! The audit trail: rows appended freely inside each change's transaction, then sealed into a
+//! SHA-256 chain in id order by a sealer; `verify` walks the chain.
+
+use crate::db::{Db, Tx};
+use crate::error::{Result, StoreError};
+use crate::time::now_db;
+use karuna_domain::audit::{AuditRecord, GENESIS_HASH};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use uuid::Uuid;
+
+/// An event about to be written.
+#[derive(Debug, Clone, Default)]
+pub struct NewEvent {
+    /// Organisation, when known.
+    pub org_id: Option<Uuid>,
+    /// Acting account, when known.
+    pub actor_id: Option<Uuid>,
+    /// Acting (or attempted) username.
+    pub actor_username: Option<String>,
+    /// What was attempted.
+    pub action: String,
+    /// Kind of record.
+    pub entity_type: Option<String>,
+    /// Record id(s).
+    pub entity_id: Option<String>,
+    /// `success`, `denied` or `failure`.
+    pub outcome: String,
+    /// Why.
+    pub reason: Option<String>,
+    /// Request id.
+    pub request_id: Option<String>,
+}
+
+/// A stored event with its seal.
+#[derive(Debug, Clone)]
+pub struct EventRow {
+    /// The chained fields.
+    pub record: AuditRecord,
+    /// Position in the chain, once sealed.
+    pub chain_seq: Option<i64>,
+    /// The stored hash, once sealed.
+    pub hash: Option<String>,
+}
+
+const EVENT_COLS: &str = "id, occurred_at, org_id, actor_id, actor_username, action, entity_type, \
+    entity_id, outcome, reason, request_id, chain_seq, hash";
+
+fn event_from(r: &AnyRow) -> Result<EventRow> {
+    Ok(EventRow {
+        record: AuditRecord {
+            id: r.try_get("id")?,
+            occurred_at: r.try_get("occurred_at")?,
+            org_id: r.try_get("org_id")?,
+            actor_id: r.try_get("actor_id")?,
+            actor_username: r.try_get("actor_username")?,
+            action: r.try_get("action")?,
+            entity_type: r.try_get("entity_type")?,
+            entity_id: r.try_get("entity_id")?,
+            outcome: r.try_get("outcome")?,
+            reason: r.try_get("reason")?,
+            request_id: r.try_get("request_id")?,
+        },
+        chain_seq: r.try_get("chain_seq")?,
+        hash: r.try_get("hash")?,
+    })
+}
+
+/// Appends an event inside the caller's transaction, so it commits or rolls back with the change.
+pub async fn append(tx: &mut Tx, e: &NewEvent) -> Result<Uuid> {
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO audit_event (id, occurred_at, org_id, actor_id, actor_username, action, \
+         entity_type, entity_id, outcome, reason, request_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(id.to_string())
+    .bind(now_db())
+    .bind(e.org_id.map(|u| u.to_string()))
+    .bind(e.actor_id.map(|u| u.to_string()))
+    .bind(e.actor_username.clone())
+    .bind(&e.action)
+    .bind(e.entity_type.clone())
+    .bind(e.entity_id.clone())
+    .bind(&e.outcome)
+    .bind(e.reason.clone())
+    .bind(e.request_id.clone())
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_insert)?;
+    Ok(id)
+}
+
+/// Appends an event in a transaction of its own (denials, failed logins, reads).
+pub async fn append_alone(db: &Db, e: &NewEvent) -> Result<Uuid> {
+    let mut tx = db.begin().await?;
+    let id = append(&mut tx, e).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Seals up to `batch` unsealed rows in id order; returns how many were sealed. Two sealers
+/// racing collide on the unique `chain_seq`; the loser rolls back and tries again later.
+pub async fn seal(db: &Db, batch: i64) -> Result<usize> {
+    let mut tx = db.begin().await?;
+    let head = sqlx::query("SELECT seq_to, head_hash FROM audit_seal ORDER BY seq_to DESC LIMIT 1")
+        .fetch_optional(&mut *tx)
+        .await?;
+    let (mut seq, mut prev) = match head {
+        Some(r) => (
+            r.try_get::<i64, _>("seq_to")?,
+            r.try_get::<String, _>("head_hash")?,
+        ),
+        None => (0, GENESIS_HASH.to_string()),
+    };
+    let rows = sqlx::query(&format!(
+        "SELECT {EVENT_COLS} FROM audit_event WHERE chain_seq IS NULL ORDER BY id LIMIT $1"
+    ))
+    .bind(batch)
+    .fetch_all(&mut *tx)
+    .await?;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let from = seq + 1;
+    for r in &rows {
+        let e = event_from(r)?;
+        seq += 1;
+        let hash = e.record.chain_hash(&prev);
+        sqlx::query(
+            "UPDATE audit_event SET chain_seq = $1, hash = $2 WHERE id = $3 AND chain_seq IS NULL",
+        )
+        .bind(seq)
+        .bind(&hash)
+        .bind(&e.record.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::from_insert)?;
+        prev = hash;
+    }
+    sqlx::query(
+        "INSERT INTO audit_seal (seq_to, seq_from, head_hash, sealed_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(seq)
+    .bind(from)
+    .bind(&prev)
+    .bind(now_db())
+    .execute(&mut *tx)
+    .await
+    .map_err(StoreError::from_insert)?;
+    tx.commit().await?;
+    Ok(rows.len())
+}
+
+/// Seals until nothing is left.
+pub async fn seal_all(db: &Db) -> Result<usize> {
+    let mut total = 0;
+    loop {
+        let n = seal(db, 1000).await?;
+        if n == 0 {
+            return Ok(total);
+        }
+        total += n;
+    }
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tamper {
+    /// A sealed row's content no longer matches its hash (altered).
+    Altered {
+        /// Chain position.
+        seq: i64,
+        /// Row id.
+        id: String,
+    },
+    /// A chain position is missing (a row was removed).
+    Missing {
+        /// The first missing chain position.
+        seq: i64,
+    },
+    /// The chain ends before the last seal says it does (rows removed from the end).
+    Truncated {
+        /// The last chain position the seals record.
+        expected_last: i64,
+        /// The last chain position present.
+        found_last: i64,
+    },
+    /// The chain's end does not match the hash the seal recorded.
+    HeadMismatch {
+        /// The seal's last position.
+        seq: i64,
+    },
+}
+
+/// The result of walking the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyReport {
+    /// Sealed rows checked.
+    pub checked: i64,
+    /// Rows appended but not yet sealed.
+    pub unsealed: i64,
+    /// The first problem found, if any.
+    pub tamper: Option<Tamper>,
+}
+
+/// Walks the chain in `chain_seq` order, recomputing every hash; stops at the first problem.
+pub async fn verify(db: &Db) -> Result<VerifyReport> {
+    let unsealed: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_event WHERE chain_seq IS NULL")
+            .fetch_one(db.read())
+            .await?;
+    let mut prev = GENESIS_HASH.to_string();
+    let mut expected = 1i64;
+    let mut checked = 0i64;
+    loop {
+        let rows = sqlx::query(&format!(
+            "SELECT {EVENT_COLS} FROM audit_event WHERE chain_seq >= $1 ORDER BY chain_seq LIMIT 2000"
+        ))
+        .bind(expected)
+        .fetch_all(db.read())
+        .await?;
+        if rows.is_empty() {
+            break;
+        }
+        for r in &rows {
+            let e = event_from(r)?;
+            let seq = e.chain_seq.unwrap_or(0);
+            let report = |tamper| {
+                Ok(VerifyReport {
+                    checked,
+                    unsealed,
+                    tamper: Some(tamper),
+                })
+            };
+            if seq != expected {
+                return report(Tamper::Missing { seq: expected });
+            }
+            let stored = e.hash.clone().unwrap_or_default();
+            if e.record.chain_hash(&prev) != stored {
+                // The row's content, or the row itself, is not what was sealed.
+                return report(Tamper::Altered {
+                    seq,
+                    id: e.record.id,
+                });
+            }
+            prev = stored;
+            expected += 1;
+            checked += 1;
+        }
+    }
+    let head = sqlx::query("SELECT seq_to, head_hash FROM audit_seal ORDER BY seq_to DESC LIMIT 1")
+        .fetch_optional(db.read())
+        .await?;
+    if let Some(h) = head {
+        let seq_to: i64 = h.try_get("seq_to")?;
+        let head_hash: String = h.try_get("head_hash")?;
+        if seq_to != checked {
+            return Ok(VerifyReport {
+                checked,
+                unsealed,
+                tamper: Some(Tamper::Truncated {
+                    expected_last: seq_to,
+                    found_last: checked,
+                }),
+            });
+        }
+        if head_hash != prev {
+            return Ok(VerifyReport {
+                checked,
+                unsealed,
+                tamper: Some(Tamper::HeadMismatch { seq: seq_to }),
+            });
+        }
+    }
+    Ok(VerifyReport {
+        checked,
+        unsealed,
+        tamper: None,
+    })
+}
+
+/// Filters for browsing the log.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    /// Exact actor username.
+    pub actor: Option<String>,
+    /// Action prefix (e.g. `account.`).
+    pub action: Option<String>,
+    /// Exact outcome code.
+    pub outcome: Option<String>,
+    /// Exact entity type.
+    pub entity_type: Option<String>,
+    /// Exact entity id.
+    pub entity_id: Option<String>,
+    /// From this instant (inclusive, storage form).
+    pub from: Option<String>,
+    /// Before this instant (exclusive, storage form).
+    pub to: Option<String>,
+    /// Keyset cursor: only ids below this one (newest first).
+    pub before_id: Option<String>,
+}
+
+/// A page of events, newest first, matching the filter.
+pub async fn list(db: &Db, f: &EventFilter, limit: i64) -> Result<Vec<EventRow>> {
+    let mut sql = format!("SELECT {EVENT_COLS} FROM audit_event WHERE 1 = 1");
+    let mut binds: Vec<String> = Vec::new();
+    let mut add = |clause: &str, value: &Option<String>, sql: &mut String| {
+        if let Some(v) = value {
+            binds.push(v.clone());
+            sql.push_str(&clause.replace('?', &format!("${}", binds.len())));
+        }
+    };
+    add(" AND actor_username = ?", &f.actor, &mut sql);
+    add(
+        " AND action LIKE ?",
+        &f.action
+            .as_ref()
+            .map(|a| format!("{}%", a.replace(['%', '_'], ""))),
+        &mut sql,
+    );
+    add(" AND outcome = ?", &f.outcome, &mut sql);
+    add(" AND entity_type = ?", &f.entity_type, &mut sql);
+    add(" AND entity_id = ?", &f.entity_id, &mut sql);
+    add(" AND occurred_at >= ?", &f.from, &mut sql);
+    add(" AND occurred_at < ?", &f.to, &mut sql);
+    add(" AND id < ?", &f.before_id, &mut sql);
+    sql.push_str(&format!(" ORDER BY id DESC LIMIT {}", limit.clamp(1, 500)));
+    let mut q = sqlx::query(&sql);
+    for b in &binds {
+        q = q.bind(b.as_str());
+    }
+    let rows = q.fetch_all(db.read()).await?;
+    rows.iter().map(event_from).collect()
+}

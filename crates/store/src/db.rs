@@ -1,0 +1,214 @@
+//! Opening the database: SQLite (one writer connection, a pool of readers) or PostgreSQL (one
+//! pool), behind one type, and the embedded migrations.
+
+use crate::error::{Result, StoreError};
+use sqlx::any::{install_default_drivers, AnyPoolOptions};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+use std::path::Path;
+use std::time::Duration;
+
+/// A write transaction; every multi-row change runs in one.
+pub type Tx = Transaction<'static, Any>;
+
+/// Which database engine is behind the pools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file (the default).
+    Sqlite,
+    /// A PostgreSQL server shared by any number of `karuna serve` processes.
+    Postgres,
+}
+
+/// The handle every use case goes through.
+#[derive(Clone, Debug)]
+pub struct Db {
+    writer: AnyPool,
+    reader: AnyPool,
+    backend: Backend,
+}
+
+/// The migrations, embedded in the binary, applied in order, each in its own transaction.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "platform",
+    include_str!("../migrations/0001_platform.sql"),
+)];
+
+impl Db {
+    /// The SQLite URL for a data directory, creating the directory when missing.
+    pub fn sqlite_url_for_dir(dir: &Path) -> Result<String> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Open(format!("{}: {e}", dir.display())))?;
+        let abs = dir
+            .canonicalize()
+            .map_err(|e| StoreError::Open(format!("{}: {e}", dir.display())))?;
+        Ok(format!(
+            "sqlite://{}?mode=rwc",
+            abs.join("karuna.db").display()
+        ))
+    }
+
+    /// Connects to `url` (`sqlite://…` or `postgres://…`).
+    pub async fn connect(url: &str) -> Result<Db> {
+        install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::Open(
+                "the database URL must start with sqlite: or postgres://".into(),
+            ));
+        };
+        match backend {
+            Backend::Sqlite => {
+                let writer = sqlite_pool(url, 1).connect(url).await?;
+                let reader = sqlite_pool(url, 4).connect(url).await?;
+                Ok(Db {
+                    writer,
+                    reader,
+                    backend,
+                })
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?;
+                Ok(Db {
+                    writer: pool.clone(),
+                    reader: pool,
+                    backend,
+                })
+            }
+        }
+    }
+
+    /// Which engine this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool for reads.
+    pub fn read(&self) -> &AnyPool {
+        &self.reader
+    }
+
+    /// Starts a write transaction (on SQLite through the single writer connection, so writers
+    /// queue in the pool instead of failing with `SQLITE_BUSY`).
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(self.writer.begin().await?)
+    }
+
+    /// True when a trivial query answers: the readiness probe.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.reader).await.is_ok()
+    }
+
+    /// Applies every migration not yet applied; returns how many ran.
+    pub async fn migrate(&self) -> Result<usize> {
+        self.writer
+            .execute(
+                "CREATE TABLE IF NOT EXISTS schema_migration (version BIGINT PRIMARY KEY, \
+                 name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+            )
+            .await?;
+        let mut ran = 0;
+        for (version, name, sql) in MIGRATIONS {
+            let mut tx = self.begin().await?;
+            let done: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM schema_migration WHERE version = $1")
+                    .bind(*version)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if done.is_some() {
+                continue;
+            }
+            for statement in split_statements(sql) {
+                tx.execute(statement.as_str()).await?;
+            }
+            sqlx::query(
+                "INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)",
+            )
+            .bind(*version)
+            .bind(*name)
+            .bind(crate::time::now_db())
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::from_insert)?;
+            tx.commit().await?;
+            ran += 1;
+        }
+        Ok(ran)
+    }
+
+    /// Closes every connection (graceful shutdown).
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}
+
+fn sqlite_pool(_url: &str, max: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                conn.execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                )
+                .await?;
+                Ok(())
+            })
+        })
+}
+
+/// Splits a migration file into statements at semicolons that end a line; comments dropped.
+fn split_statements(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in sql.lines() {
+        let line = line.split("--").next().unwrap_or("");
+        if line.trim().is_empty() {
+            continue;
+        }
+        current.push_str(line);
+        current.push('\n');
+        if line.trim_end().ends_with(';') {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_migration_into_statements() {
+        let s =
+            split_statements("-- c\nCREATE TABLE a (x TEXT); -- t\n\nCREATE INDEX i\n ON a(x);\n");
+        assert_eq!(s.len(), 2);
+        assert!(s[1].contains("ON a(x);"));
+    }
+
+    #[tokio::test]
+    async fn migrates_sqlite_twice_without_error() {
+        let dir = std::env::temp_dir().join(format!("karuna-store-{}", uuid::Uuid::now_v7()));
+        let db = Db::connect(&Db::sqlite_url_for_dir(&dir).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(db.migrate().await.unwrap(), MIGRATIONS.len());
+        assert_eq!(db.migrate().await.unwrap(), 0);
+        db.close().await;
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

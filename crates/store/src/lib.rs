@@ -1,0 +1,16 @@
+//! Karuna's storage: one SQL code path over SQLite (default) and PostgreSQL.
+//!
+//! Knows tables, not policies: every function here is called by `karuna-app`, which decides who
+//! may call it. Modules are named by feature.
+
+pub mod account;
+pub mod audit;
+pub mod db;
+pub mod error;
+pub mod revision;
+pub mod time;
+
+pub use db::{Backend, Db, Tx};
+pub use error::StoreError;
+/// The driver error, re-exported so callers can commit transactions without naming sqlx.
+pub use sqlx::Error as DbError;

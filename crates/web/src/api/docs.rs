@@ -1,0 +1,77 @@
+//! The OpenAPI 3.1 document, generated from the handlers, and its documentation page.
+
+use crate::api;
+use crate::auth::Visitor;
+use crate::pages::{render, Chrome};
+use askama::Template;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("`karuna admin token --user NAME`"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::SESSION_COOKIE,
+                "Browser session; state-changing requests must also send the X-CSRF-Token header.",
+            ))),
+        );
+    }
+}
+
+/// The API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Karuna API", description = "Case management for social workers. Errors are RFC 9457 problem+json with an `errors` array of {field, code, message}."),
+    paths(
+        api::health::healthz, api::health::readyz,
+        api::me::me, api::me::preferences, api::me::password,
+        api::users::list, api::users::create, api::users::get_one, api::users::update,
+        api::audit::list, api::audit::verify,
+    ),
+    modifiers(&Security),
+    tags((name = "account", description = "The caller's own account"), (name = "users", description = "Account administration"),
+        (name = "audit", description = "The audit trail"), (name = "operations", description = "Probes")),
+)]
+pub struct ApiDoc;
+
+/// `GET /api/openapi.json`.
+pub async fn openapi_json() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "api_docs.html")]
+struct DocsPage {
+    c: Chrome,
+}
+
+/// `GET /api/docs`: RapiDoc (vendored) renders the document; its web components need inline
+/// styles in their shadow roots, so this one page allows them.
+pub async fn page(v: Visitor) -> Response {
+    let c = Chrome::anonymous(&v.tr, "", "/api/docs");
+    let mut resp = render(StatusCode::OK, &DocsPage { c });
+    resp.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+             font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'",
+        ),
+    );
+    resp
+}

@@ -1,0 +1,18 @@
+//! The JSON API under `/api/v1`: the same use cases as the pages, RFC 9457 errors, OpenAPI.
+
+pub mod audit;
+pub mod docs;
+pub mod health;
+pub mod me;
+pub mod users;
+
+use crate::auth::ApiUser;
+use crate::error::{Surface, WebError};
+use karuna_app::AppError;
+
+impl ApiUser {
+    /// Wraps a use-case error for the API.
+    pub fn err(&self, e: AppError) -> WebError {
+        WebError::new(e, Surface::Api, self.tr.clone())
+    }
+}

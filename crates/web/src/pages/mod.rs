@@ -1,0 +1,235 @@
+//! Server-rendered HTML pages: post/redirect/get, every string from the catalogues, forms that
+//! re-render with the user's input and a message beside each field.
+
+pub mod audit;
+pub mod home;
+pub mod login;
+pub mod profile;
+pub mod users;
+
+use crate::auth::PageUser;
+use crate::i18n::Tr;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use karuna_app::CurrentUser;
+use karuna_domain::access::Role;
+use std::collections::HashMap;
+
+/// One link in the header navigation.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    /// Target.
+    pub href: &'static str,
+    /// Label (translated).
+    pub label: String,
+    /// The current page.
+    pub current: bool,
+}
+
+/// What every page's frame needs: translator, the user, CSRF token, navigation.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    /// Translator.
+    pub t: Tr,
+    /// Display name of the signed-in user, if any.
+    pub user_name: Option<String>,
+    /// CSRF token for the header forms (logout, language).
+    pub csrf: String,
+    /// The current path (where the language switch returns to).
+    pub path: String,
+    /// Navigation for the user's role.
+    pub nav: Vec<NavItem>,
+}
+
+impl Chrome {
+    /// The frame for a signed-in user on `path`.
+    pub fn for_user(u: &PageUser, path: &str) -> Chrome {
+        Chrome {
+            t: u.tr.clone(),
+            user_name: Some(u.user.display_name.clone()),
+            csrf: u.csrf(),
+            path: path.to_string(),
+            nav: nav(&u.tr, &u.user, path),
+        }
+    }
+
+    /// The frame for an anonymous visitor.
+    pub fn anonymous(t: &Tr, csrf: &str, path: &str) -> Chrome {
+        Chrome {
+            t: t.clone(),
+            user_name: None,
+            csrf: csrf.to_string(),
+            path: path.to_string(),
+            nav: Vec::new(),
+        }
+    }
+
+    /// True when header forms can be offered.
+    pub fn has_csrf(&self) -> bool {
+        !self.csrf.is_empty()
+    }
+
+    /// Shorthand for templates.
+    pub fn get(&self, key: &str) -> String {
+        self.t.get(key)
+    }
+}
+
+fn nav(t: &Tr, user: &CurrentUser, path: &str) -> Vec<NavItem> {
+    let mut items = vec![("/", "nav-home")];
+    match user.role() {
+        Role::Admin => items.push(("/admin/users", "nav-users")),
+        Role::Auditor => items.push(("/audit", "nav-audit")),
+        _ => {}
+    }
+    items.push(("/profile", "nav-profile"));
+    items.push(("/api/docs", "nav-api"));
+    items
+        .into_iter()
+        .map(|(href, key)| NavItem {
+            href,
+            label: t.get(key),
+            current: if href == "/" {
+                path == "/"
+            } else {
+                path.starts_with(href)
+            },
+        })
+        .collect()
+}
+
+/// A form's submitted values and its field errors, for re-rendering.
+#[derive(Debug, Clone, Default)]
+pub struct FormState {
+    values: HashMap<String, String>,
+    errors: Vec<(String, String)>,
+}
+
+impl FormState {
+    /// A form pre-filled with values.
+    pub fn with(values: &[(&str, String)]) -> FormState {
+        FormState {
+            values: values
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// Adds the field errors of a failed submission.
+    pub fn errors(mut self, errors: Vec<(String, String)>) -> FormState {
+        self.errors = errors;
+        self
+    }
+
+    /// The value of a field.
+    pub fn value(&self, name: &str) -> &str {
+        self.values.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    /// True when a field holds `v` (for selects and radios).
+    pub fn is(&self, name: &str, v: &str) -> bool {
+        self.value(name) == v
+    }
+
+    /// The message for a field, if it failed.
+    pub fn error(&self, name: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == name)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// True when any field failed.
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// Errors not tied to a field shown on the form.
+    pub fn all_errors(&self) -> &[(String, String)] {
+        &self.errors
+    }
+}
+
+/// Renders a template, or a plain 500 when rendering itself fails.
+pub fn render<T: Template>(status: StatusCode, page: &T) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    c: Chrome,
+    status: u16,
+    title: String,
+    detail: String,
+    fields: Vec<(String, String)>,
+}
+
+/// The friendly error page.
+pub fn error_page(
+    t: &Tr,
+    status: StatusCode,
+    code: &str,
+    detail: &str,
+    fields: &[(String, String)],
+) -> Response {
+    let page = ErrorPage {
+        c: Chrome::anonymous(t, "", ""),
+        status: status.as_u16(),
+        title: t.get(&format!("problem-{}-title", code.replace('_', "-"))),
+        detail: detail.to_string(),
+        fields: fields.to_vec(),
+    };
+    render(status, &page)
+}
+
+/// Fallback for unknown paths: problem+json under /api, a page elsewhere.
+pub async fn not_found(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    req: axum::extract::Request,
+) -> Response {
+    let (parts, _) = req.into_parts();
+    let tr = crate::auth::anon_tr(&state, &parts);
+    let surface = if parts.uri.path().starts_with("/api/") {
+        crate::error::Surface::Api
+    } else {
+        crate::error::Surface::Page
+    };
+    crate::error::WebError::new(karuna_app::AppError::NotFound, surface, tr).into_response()
+}
+
+/// A local path to return to after a form, or `/` (never another site).
+pub fn safe_next(next: &str) -> String {
+    if next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.contains("://")
+    {
+        next.chars().take(500).collect()
+    } else {
+        "/".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_site() {
+        assert_eq!(safe_next("/profile"), "/profile");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("/\\evil"), "/");
+        assert_eq!(safe_next(""), "/");
+    }
+}

@@ -1,0 +1,225 @@
+//! One's own profile: language, calendar, password; and the language switch in every header.
+
+use super::{render, safe_next, Chrome, FormState};
+use crate::auth::{cookie, same_secret, PageUser, Visitor, WebForm, LANG_COOKIE, SESSION_COOKIE};
+use crate::error::{Surface, WebError};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use karuna_app::AppError;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+struct ProfilePage {
+    c: Chrome,
+    username: String,
+    display_name: String,
+    role_key: String,
+    profession_key: Option<String>,
+    unit_name: Option<String>,
+    prefs: FormState,
+    password: FormState,
+    flash: Option<String>,
+}
+
+/// Query flags after a redirect.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct Flash {
+    saved: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    u: &PageUser,
+    prefs: FormState,
+    password: FormState,
+    flash: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let units = state.app.units(&u.user).await.unwrap_or_default();
+    let unit_name = u
+        .user
+        .actor
+        .unit_id
+        .and_then(|id| units.iter().find(|x| x.id == id))
+        .map(|x| x.name.clone());
+    let page = ProfilePage {
+        c: Chrome::for_user(u, "/profile"),
+        username: u.user.username.clone(),
+        display_name: u.user.display_name.clone(),
+        role_key: format!("role-{}", u.user.role().code().replace('_', "-")),
+        profession_key: u
+            .user
+            .profession
+            .as_ref()
+            .map(|p| format!("profession-{}", p.replace('_', "-"))),
+        unit_name,
+        prefs,
+        password,
+        flash,
+    };
+    render(status, &page)
+}
+
+fn prefs_of(u: &PageUser) -> FormState {
+    FormState::with(&[("lang", u.user.lang.clone()), ("era", u.user.era.clone())])
+}
+
+/// `GET /profile`.
+pub async fn show(State(state): State<AppState>, u: PageUser, Query(q): Query<Flash>) -> Response {
+    let flash = match q.saved.as_deref() {
+        Some("preferences") => Some(u.tr.get("profile-saved-preferences")),
+        Some("password") => Some(u.tr.get("profile-saved-password")),
+        _ => None,
+    };
+    page(
+        &state,
+        &u,
+        prefs_of(&u),
+        FormState::default(),
+        flash,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The preferences form.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct PrefsForm {
+    csrf: String,
+    lang: String,
+    era: String,
+}
+
+/// `POST /profile/preferences`.
+pub async fn save_preferences(
+    State(state): State<AppState>,
+    u: PageUser,
+    jar: CookieJar,
+    WebForm(f): WebForm<PrefsForm>,
+) -> Result<Response, WebError> {
+    u.check_csrf(&f.csrf)?;
+    match state
+        .app
+        .set_preferences(&u.user, &u.ctx, &f.lang, &f.era)
+        .await
+    {
+        Ok(user) => {
+            let jar = jar.add(cookie(&state, LANG_COOKIE, user.lang, false));
+            Ok((jar, Redirect::to("/profile?saved=preferences")).into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let e = WebError::new(AppError::Invalid(errors), Surface::Page, u.tr.clone());
+            let form = FormState::with(&[("lang", f.lang), ("era", f.era)]).errors(e.fields());
+            Ok(page(
+                &state,
+                &u,
+                form,
+                FormState::default(),
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await)
+        }
+        Err(e) => Err(u.err(e)),
+    }
+}
+
+/// The password form.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct PasswordForm {
+    csrf: String,
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+}
+
+/// `POST /profile/password`: every other session is signed out; this one continues.
+pub async fn change_password(
+    State(state): State<AppState>,
+    u: PageUser,
+    jar: CookieJar,
+    WebForm(f): WebForm<PasswordForm>,
+) -> Result<Response, WebError> {
+    u.check_csrf(&f.csrf)?;
+    let result = if f.new_password != f.confirm_password {
+        Err(AppError::field("confirm_password", "password.mismatch"))
+    } else {
+        state
+            .app
+            .change_password(&u.user, &u.ctx, &f.current_password, &f.new_password)
+            .await
+    };
+    match result {
+        Ok(done) => {
+            let jar = jar.add(cookie(&state, SESSION_COOKIE, done.session_secret, true));
+            Ok((jar, Redirect::to("/profile?saved=password")).into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let e = WebError::new(AppError::Invalid(errors), Surface::Page, u.tr.clone());
+            let form = FormState::default().errors(e.fields());
+            Ok(page(
+                &state,
+                &u,
+                prefs_of(&u),
+                form,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await)
+        }
+        Err(e) => Err(u.err(e)),
+    }
+}
+
+/// The header language switch.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct LanguageForm {
+    csrf: String,
+    lang: String,
+    next: String,
+}
+
+/// `POST /language`: for a signed-in user it changes the account's language; for a visitor,
+/// a cookie. Either way back to the page it came from.
+pub async fn switch_language(
+    State(state): State<AppState>,
+    v: Visitor,
+    jar: CookieJar,
+    WebForm(f): WebForm<LanguageForm>,
+) -> Result<Response, WebError> {
+    let lang = if f.lang == "en" { "en" } else { "th" };
+    let next = safe_next(&f.next);
+    let expected = match &v.user {
+        Some(u) => u.session.as_ref().map(|s| s.csrf_token.clone()),
+        None => v.pre_token.clone(),
+    };
+    if !expected.is_some_and(|t| same_secret(&t, &f.csrf) && !f.csrf.is_empty()) {
+        return Err(WebError::adapter(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            Surface::Page,
+            v.tr.clone(),
+        ));
+    }
+    if let Some(user) = &v.user {
+        state
+            .app
+            .set_preferences(user, &v.ctx, lang, &user.era)
+            .await
+            .map_err(|e| WebError::new(e, Surface::Page, v.tr.clone()))?;
+    }
+    Ok((
+        jar.add(cookie(&state, LANG_COOKIE, lang.to_string(), false)),
+        Redirect::to(&next),
+    )
+        .into_response())
+}

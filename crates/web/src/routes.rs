@@ -1,0 +1,161 @@
+//! Every route, registered once with its kind, so the access-matrix test can walk all of them:
+//! a route added here without an entry in that matrix fails the test.
+
+use crate::state::AppState;
+use crate::{api, assets, pages};
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderName, HeaderValue, Request};
+use axum::routing::{get, post, MethodRouter};
+use axum::Router;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// How a route is reached and how it answers when refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteKind {
+    /// Needs no credentials (login, health, assets, API description).
+    Public,
+    /// An HTML page needing a session; refused → redirect to /login or a 403 page.
+    Page,
+    /// A JSON endpoint needing a token or session; refused → 401/403 problem+json.
+    Api,
+}
+
+/// One registered method and path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteSpec {
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path pattern as registered.
+    pub path: &'static str,
+    /// Kind.
+    pub kind: RouteKind,
+}
+
+type Entry = (
+    &'static str,
+    &'static [(&'static str, RouteKind)],
+    fn() -> MethodRouter<AppState>,
+);
+
+use RouteKind::{Api, Page, Public};
+
+/// The route table: path, its methods with their kinds, and the handlers.
+const ROUTES: &[Entry] = &[
+    ("/healthz", &[("GET", Public)], || get(api::health::healthz)),
+    ("/readyz", &[("GET", Public)], || get(api::health::readyz)),
+    ("/static/{*path}", &[("GET", Public)], || {
+        get(assets::serve_asset)
+    }),
+    ("/login", &[("GET", Public), ("POST", Public)], || {
+        get(pages::login::show).post(pages::login::submit)
+    }),
+    ("/logout", &[("POST", Page)], || post(pages::login::logout)),
+    ("/language", &[("POST", Public)], || {
+        post(pages::profile::switch_language)
+    }),
+    ("/", &[("GET", Page)], || get(pages::home::show)),
+    ("/profile", &[("GET", Page)], || get(pages::profile::show)),
+    ("/profile/preferences", &[("POST", Page)], || {
+        post(pages::profile::save_preferences)
+    }),
+    ("/profile/password", &[("POST", Page)], || {
+        post(pages::profile::change_password)
+    }),
+    ("/admin/users", &[("GET", Page), ("POST", Page)], || {
+        get(pages::users::list).post(pages::users::create)
+    }),
+    ("/admin/users/new", &[("GET", Page)], || {
+        get(pages::users::new_form)
+    }),
+    (
+        "/admin/users/{id}",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::users::edit).post(pages::users::update),
+    ),
+    ("/audit", &[("GET", Page)], || get(pages::audit::list)),
+    ("/api/docs", &[("GET", Public)], || get(api::docs::page)),
+    ("/api/openapi.json", &[("GET", Public)], || {
+        get(api::docs::openapi_json)
+    }),
+    ("/api/v1/me", &[("GET", Api)], || get(api::me::me)),
+    ("/api/v1/me/preferences", &[("PUT", Api)], || {
+        axum::routing::put(api::me::preferences)
+    }),
+    ("/api/v1/me/password", &[("POST", Api)], || {
+        post(api::me::password)
+    }),
+    ("/api/v1/users", &[("GET", Api), ("POST", Api)], || {
+        get(api::users::list).post(api::users::create)
+    }),
+    (
+        "/api/v1/users/{id}",
+        &[("GET", Api), ("PATCH", Api)],
+        || get(api::users::get_one).patch(api::users::update),
+    ),
+    ("/api/v1/audit-events", &[("GET", Api)], || {
+        get(api::audit::list)
+    }),
+    ("/api/v1/audit/verify", &[("GET", Api)], || {
+        get(api::audit::verify)
+    }),
+];
+
+/// Every registered route (for the access-matrix test and the docs).
+pub fn route_specs() -> Vec<RouteSpec> {
+    ROUTES
+        .iter()
+        .flat_map(|(path, methods, _)| {
+            methods.iter().map(|(m, k)| RouteSpec {
+                method: m,
+                path,
+                kind: *k,
+            })
+        })
+        .collect()
+}
+
+/// The content security policy: no inline scripts or styles anywhere.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+    font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; \
+    form-action 'self'";
+
+/// Request bodies above this are refused with 413.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// The whole application: routes, limits, timeouts, request ids, security headers, tracing.
+pub fn router(state: AppState) -> Router {
+    let mut router = Router::new();
+    for (path, _, handler) in ROUTES {
+        router = router.route(path, handler());
+    }
+    let x_request_id = HeaderName::from_static("x-request-id");
+    router
+        .fallback(pages::not_found)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+        ))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(CatchPanicLayer::new())
+        .layer(
+            // Logs method, path (never the query string: it may hold names) and request id.
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+}

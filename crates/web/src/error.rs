@@ -8,6 +8,24 @@ use karuna_app::AppError;
 use karuna_domain::FieldError;
 use serde::Serialize;
 
+/// Every problem code the adapter can answer with (each has a title and a detail message).
+pub const PROBLEM_CODES: &[&str] = &[
+    "unauthenticated",
+    "forbidden",
+    "not_found",
+    "conflict",
+    "invalid",
+    "login_failed",
+    "locked",
+    "internal",
+    "csrf",
+    "bad_form",
+    "too_large",
+    "bad_json",
+    "bad_json_shape",
+    "json_required",
+];
+
 /// Where an error is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Surface {

@@ -150,3 +150,118 @@ impl Tr {
         self.catalog.message(self.lang, &key, &args)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use karuna_domain::access::{Profession, Role};
+    use std::path::Path;
+
+    fn catalog() -> Catalog {
+        Catalog::load().expect("catalogues parse")
+    }
+
+    fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).expect("dir").flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                sources(&p, out);
+            } else if p.extension().is_some_and(|e| e == "rs" || e == "html") {
+                out.push((p.display().to_string(), std::fs::read_to_string(&p).expect("read")));
+            }
+        }
+    }
+
+    fn all_sources() -> Vec<(String, String)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut out = Vec::new();
+        for dir in ["web/src", "web/templates", "app/src", "domain/src", "thai/src"] {
+            sources(&root.join(dir), &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn thai_and_english_have_the_same_keys() {
+        let c = catalog();
+        let th = c.keys(Lang::Th);
+        let en = c.keys(Lang::En);
+        let only_th: Vec<_> = th.difference(en).collect();
+        let only_en: Vec<_> = en.difference(th).collect();
+        assert!(only_th.is_empty() && only_en.is_empty(), "only in th: {only_th:?}; only in en: {only_en:?}");
+        assert!(th.len() > 150);
+    }
+
+    #[test]
+    fn every_key_the_code_uses_exists() {
+        let c = catalog();
+        let keys = c.keys(Lang::Th);
+        let mut missing = Vec::new();
+        let (mut literals, mut codes) = (0, 0);
+        let literal = regex_lite::Regex::new(r#"(?:\bc|\bt|tr)\.(?:get|get1|args)\("([a-z][a-z0-9-]*)""#).expect("regex");
+        let code_line = regex_lite::Regex::new(r#"FieldError::new\(|::field\(|\.check\(|=> "thai\."#).expect("regex");
+        let code_lit = regex_lite::Regex::new(r#""([a-z_]+(?:\.[a-z_]+)*)""#).expect("regex");
+        for (file, text) in all_sources() {
+            for m in literal.captures_iter(&text) {
+                literals += 1;
+                if !keys.contains(&m[1]) {
+                    missing.push(format!("{file}: {}", &m[1]));
+                }
+            }
+            for line in text.lines().filter(|l| code_line.is_match(l)) {
+                for m in code_lit.captures_iter(line) {
+                    let code = &m[1];
+                    // Field names share the lines; codes are the ones with a message.
+                    let looks_like_code = code.contains('.') || matches!(code, "required" | "too_long");
+                    let key = format!("error-{}", code.replace(['.', '_'], "-"));
+                    codes += usize::from(looks_like_code);
+                    if looks_like_code && !keys.contains(&key) {
+                        missing.push(format!("{file}: field code {code} → {key}"));
+                    }
+                }
+            }
+        }
+        for r in Role::ALL {
+            let r = r.code().replace('_', "-");
+            for key in [format!("role-{r}"), format!("home-role-help-{r}")] {
+                if !keys.contains(&key) {
+                    missing.push(key);
+                }
+            }
+        }
+        for p in Profession::ALL {
+            let key = format!("profession-{}", p.code().replace('_', "-"));
+            if !keys.contains(&key) {
+                missing.push(key);
+            }
+        }
+        for code in crate::error::PROBLEM_CODES {
+            for part in ["title", "detail"] {
+                let key = format!("problem-{}-{part}", code.replace('_', "-"));
+                if !keys.contains(&key) {
+                    missing.push(key);
+                }
+            }
+        }
+        for outcome in ["success", "denied", "failure"] {
+            let key = format!("audit-outcome-{outcome}");
+            if !keys.contains(&key) {
+                missing.push(key);
+            }
+        }
+        assert!(literals > 100 && codes > 30, "the scan found {literals} keys and {codes} codes");
+        missing.sort();
+        missing.dedup();
+        assert!(missing.is_empty(), "keys used but not in the catalogues:\n{}", missing.join("\n"));
+    }
+
+    #[test]
+    fn arguments_are_filled_in() {
+        let c = Arc::new(catalog());
+        let t = Tr::new(c.clone(), Lang::Th, Era::Buddhist);
+        assert_eq!(t.error("password.too_short", &[("min".into(), "10".into())]), "รหัสผ่านต้องยาวอย่างน้อย 10 ตัวอักษร");
+        let e = Tr::new(c, Lang::En, Era::Common);
+        assert_eq!(e.get1("home-welcome", "name", "Malee"), "Welcome, Malee");
+        assert_eq!(e.get("no-such-key"), "no-such-key");
+    }
+}

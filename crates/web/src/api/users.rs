@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use karuna_app::account::{NewUserInput, UpdateUserInput, UserView};
 use karuna_app::AppError;
+use karuna_domain::access::Action;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -135,8 +136,15 @@ pub struct CreatedUser {
 pub async fn create(
     State(state): State<AppState>,
     u: ApiUser,
-    ApiJson(n): ApiJson<NewUser>,
+    body: Result<ApiJson<NewUser>, WebError>,
 ) -> Result<(StatusCode, Json<CreatedUser>), WebError> {
+    // Authorise before looking at the body: a refusal never depends on what was sent.
+    state
+        .app
+        .authorize(&u.user, &u.ctx, Action::ManageAccounts, "account.create", ("account", None))
+        .await
+        .map_err(|e| u.err(e))?;
+    let ApiJson(n) = body?;
     let input = NewUserInput {
         username: n.username,
         display_name: n.display_name,
@@ -210,9 +218,15 @@ pub async fn update(
     State(state): State<AppState>,
     u: ApiUser,
     Path(id): Path<String>,
-    ApiJson(x): ApiJson<UserUpdate>,
+    body: Result<ApiJson<UserUpdate>, WebError>,
 ) -> Result<Json<User>, WebError> {
+    state
+        .app
+        .authorize(&u.user, &u.ctx, Action::ManageAccounts, "account.update", ("account", None))
+        .await
+        .map_err(|e| u.err(e))?;
     let id = parse_id(&u, &id)?;
+    let ApiJson(x) = body?;
     let input = UpdateUserInput {
         version: x.version,
         display_name: x.display_name,

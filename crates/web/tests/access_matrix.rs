@@ -1,0 +1,170 @@
+//! Walks every registered route with every role (and with no one signed in) and checks the
+//! outcome against the matrix below. A route registered without a row here fails the test,
+//! and so does a row for a route that no longer exists.
+
+mod common;
+
+use common::TestServer;
+use karuna_web::{route_specs, RouteKind};
+use reqwest::Method;
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Who {
+    /// Anyone, signed in or not.
+    Public,
+    /// Every signed-in role.
+    Everyone,
+    /// Only these roles (demo usernames).
+    Only(&'static [&'static str]),
+}
+
+const ADMIN: &[&str] = &["demo-admin"];
+const AUDITOR: &[&str] = &["demo-auditor"];
+
+/// The access matrix: method, path, who may use it.
+const MATRIX: &[(&str, &str, Who)] = &[
+    ("GET", "/healthz", Who::Public),
+    ("GET", "/readyz", Who::Public),
+    ("GET", "/static/{*path}", Who::Public),
+    ("GET", "/login", Who::Public),
+    ("POST", "/login", Who::Public),
+    ("POST", "/logout", Who::Everyone),
+    ("POST", "/language", Who::Public),
+    ("GET", "/", Who::Everyone),
+    ("GET", "/profile", Who::Everyone),
+    ("POST", "/profile/preferences", Who::Everyone),
+    ("POST", "/profile/password", Who::Everyone),
+    ("GET", "/admin/users", Who::Only(ADMIN)),
+    ("POST", "/admin/users", Who::Only(ADMIN)),
+    ("GET", "/admin/users/new", Who::Only(ADMIN)),
+    ("GET", "/admin/users/{id}", Who::Only(ADMIN)),
+    ("POST", "/admin/users/{id}", Who::Only(ADMIN)),
+    ("GET", "/audit", Who::Only(AUDITOR)),
+    ("GET", "/api/docs", Who::Public),
+    ("GET", "/api/openapi.json", Who::Public),
+    ("GET", "/api/v1/me", Who::Everyone),
+    ("PUT", "/api/v1/me/preferences", Who::Everyone),
+    ("POST", "/api/v1/me/password", Who::Everyone),
+    ("GET", "/api/v1/users", Who::Only(ADMIN)),
+    ("POST", "/api/v1/users", Who::Only(ADMIN)),
+    ("GET", "/api/v1/users/{id}", Who::Only(ADMIN)),
+    ("PATCH", "/api/v1/users/{id}", Who::Only(ADMIN)),
+    ("GET", "/api/v1/audit-events", Who::Only(AUDITOR)),
+    ("GET", "/api/v1/audit/verify", Who::Only(AUDITOR)),
+];
+
+const ROLES: &[&str] =
+    &["demo-admin", "demo-supervisor", "demo-manager", "demo-psychologist", "demo-analyst", "demo-auditor"];
+
+#[test]
+fn every_route_has_a_matrix_row_and_every_row_a_route() {
+    let specs = route_specs();
+    for s in &specs {
+        assert!(
+            MATRIX.iter().any(|(m, p, _)| *m == s.method && *p == s.path),
+            "route {} {} has no row in the access matrix (tests/access_matrix.rs)",
+            s.method,
+            s.path
+        );
+    }
+    for (m, p, _) in MATRIX {
+        assert!(specs.iter().any(|s| s.method == *m && s.path == *p), "matrix row {m} {p} names no route");
+    }
+}
+
+fn concrete(path: &str, user_id: &str) -> String {
+    path.replace("{*path}", "karuna.css").replace("{id}", user_id)
+}
+
+/// Sends the request as a browser or API client would: form posts with the CSRF token, API
+/// writes with JSON and the CSRF header, all with an empty or minimal body.
+async fn send(
+    client: &reqwest::Client,
+    server: &TestServer,
+    method: &str,
+    path: &str,
+    kind: RouteKind,
+    csrf: &str,
+) -> reqwest::Response {
+    let m = Method::from_bytes(method.as_bytes()).expect("method");
+    let mut req = client.request(m.clone(), server.url(path));
+    if m != Method::GET {
+        req = match kind {
+            RouteKind::Api => req.header("x-csrf-token", csrf).json(&serde_json::json!({})),
+            _ => req.form(&[("csrf", csrf)]),
+        };
+    }
+    req.send().await.expect("request")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_with_every_role() {
+    let server = TestServer::demo().await;
+    let target = server.user_id("demo-psychologist").await.to_string();
+    let mut failures = Vec::new();
+
+    // No one signed in: pages redirect to the login page, the API answers 401.
+    let anon = server.client();
+    for s in route_specs() {
+        let path = concrete(s.path, &target);
+        let resp = send(&anon, &server, s.method, &path, s.kind, "").await;
+        let status = resp.status().as_u16();
+        let location = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let ok = match s.kind {
+            // Public routes never authorise; a 403 there can only be a CSRF refusal.
+            RouteKind::Public => status != 401 && status < 500,
+            RouteKind::Page => (status == 303 || status == 302) && location == "/login",
+            RouteKind::Api => status == 401,
+        };
+        if !ok {
+            failures.push(format!("anonymous {} {} → {status} {location}", s.method, s.path));
+        }
+    }
+
+    for role in ROLES {
+        let (client, csrf) = server.login(role).await;
+        // Logout last: it ends the session the other requests use.
+        let mut specs = route_specs();
+        specs.sort_by_key(|s| s.path == "/logout");
+        for s in specs {
+            let (_, _, who) = MATRIX.iter().find(|(m, p, _)| *m == s.method && *p == s.path).expect("row");
+            let path = concrete(s.path, &target);
+            let denials_before = denials(&server).await;
+            let resp = send(&client, &server, s.method, &path, s.kind, &csrf).await;
+            let status = resp.status().as_u16();
+            let location = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+            let allowed = match who {
+                Who::Public | Who::Everyone => true,
+                Who::Only(list) => list.contains(role),
+            };
+            let ok = if *who == Who::Public {
+                // Never an authorisation decision (a stale form may still get a CSRF 403).
+                status != 401 && status < 500 && denials(&server).await == denials_before
+            } else if allowed {
+                let to_login = location == "/login" && s.path != "/logout";
+                status != 401 && status != 403 && status < 500 && !to_login
+            } else {
+                status == 403 && denials(&server).await == denials_before + 1
+            };
+            if !ok {
+                failures.push(format!(
+                    "{role} {} {} → {status} {location} (expected {})",
+                    s.method,
+                    s.path,
+                    if allowed { "allowed" } else { "403 and one audited denial" }
+                ));
+            }
+        }
+    }
+    assert!(server.audit_count("auth.required", "denied").await > 0, "anonymous refusals are audited");
+    server.stop().await;
+    assert!(failures.is_empty(), "access matrix violations:\n{}", failures.join("\n"));
+}
+
+async fn denials(server: &TestServer) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_event WHERE outcome = 'denied' AND actor_id IS NOT NULL")
+        .fetch_one(server.app.db.read())
+        .await
+        .expect("count")
+}

@@ -7,8 +7,17 @@ use karuna_store::account as store;
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "karuna-demo";
 
-/// The demo accounts: username, display name, role, profession, unit index (0 office, 1 shelter).
-pub const DEMO_ACCOUNTS: &[(&str, &str, &str, Option<&str>, Option<usize>)] = &[
+/// One demo account: username, display name, role, profession, unit index (0 office, 1 shelter).
+pub type DemoAccount = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<usize>,
+);
+
+/// The demo accounts, one per role.
+pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
     ("demo-admin", "ผู้ดูแลระบบ (ทดลอง)", "admin", None, Some(0)),
     (
         "demo-supervisor",

@@ -39,7 +39,7 @@ pub fn check_password(field: &str, password: &str, username: &str) -> Result<(),
         return Err(FieldError::new(field, "password.contains_username"));
     }
     if COMMON_PASSWORDS.contains(&lower.as_str())
-        || password.chars().all(|c| Some(c) == password.chars().next())
+        || password.chars().all(|c| password.starts_with(c))
     {
         return Err(FieldError::new(field, "password.too_common"));
     }

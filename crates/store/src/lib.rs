@@ -8,6 +8,7 @@ pub mod audit;
 pub mod db;
 pub mod error;
 pub mod revision;
+pub mod testing;
 pub mod time;
 
 pub use db::{Backend, Db, Tx};

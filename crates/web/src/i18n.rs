@@ -167,7 +167,10 @@ mod tests {
             if p.is_dir() {
                 sources(&p, out);
             } else if p.extension().is_some_and(|e| e == "rs" || e == "html") {
-                out.push((p.display().to_string(), std::fs::read_to_string(&p).expect("read")));
+                out.push((
+                    p.display().to_string(),
+                    std::fs::read_to_string(&p).expect("read"),
+                ));
             }
         }
     }
@@ -175,7 +178,13 @@ mod tests {
     fn all_sources() -> Vec<(String, String)> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut out = Vec::new();
-        for dir in ["web/src", "web/templates", "app/src", "domain/src", "thai/src"] {
+        for dir in [
+            "web/src",
+            "web/templates",
+            "app/src",
+            "domain/src",
+            "thai/src",
+        ] {
             sources(&root.join(dir), &mut out);
         }
         out
@@ -188,7 +197,10 @@ mod tests {
         let en = c.keys(Lang::En);
         let only_th: Vec<_> = th.difference(en).collect();
         let only_en: Vec<_> = en.difference(th).collect();
-        assert!(only_th.is_empty() && only_en.is_empty(), "only in th: {only_th:?}; only in en: {only_en:?}");
+        assert!(
+            only_th.is_empty() && only_en.is_empty(),
+            "only in th: {only_th:?}; only in en: {only_en:?}"
+        );
         assert!(th.len() > 150);
     }
 
@@ -198,8 +210,12 @@ mod tests {
         let keys = c.keys(Lang::Th);
         let mut missing = Vec::new();
         let (mut literals, mut codes) = (0, 0);
-        let literal = regex_lite::Regex::new(r#"(?:\bc|\bt|tr)\.(?:get|get1|args)\("([a-z][a-z0-9-]*)""#).expect("regex");
-        let code_line = regex_lite::Regex::new(r#"FieldError::new\(|::field\(|\.check\(|=> "thai\."#).expect("regex");
+        let literal =
+            regex_lite::Regex::new(r#"(?:\bc|\bt|tr)\.(?:get|get1|args)\("([a-z][a-z0-9-]*)""#)
+                .expect("regex");
+        let code_line =
+            regex_lite::Regex::new(r#"FieldError::new\(|::field\(|\.check\(|=> "thai\."#)
+                .expect("regex");
         let code_lit = regex_lite::Regex::new(r#""([a-z_]+(?:\.[a-z_]+)*)""#).expect("regex");
         for (file, text) in all_sources() {
             for m in literal.captures_iter(&text) {
@@ -212,7 +228,8 @@ mod tests {
                 for m in code_lit.captures_iter(line) {
                     let code = &m[1];
                     // Field names share the lines; codes are the ones with a message.
-                    let looks_like_code = code.contains('.') || matches!(code, "required" | "too_long");
+                    let looks_like_code =
+                        code.contains('.') || matches!(code, "required" | "too_long");
                     let key = format!("error-{}", code.replace(['.', '_'], "-"));
                     codes += usize::from(looks_like_code);
                     if looks_like_code && !keys.contains(&key) {
@@ -249,17 +266,27 @@ mod tests {
                 missing.push(key);
             }
         }
-        assert!(literals > 100 && codes > 30, "the scan found {literals} keys and {codes} codes");
+        assert!(
+            literals > 100 && codes > 30,
+            "the scan found {literals} keys and {codes} codes"
+        );
         missing.sort();
         missing.dedup();
-        assert!(missing.is_empty(), "keys used but not in the catalogues:\n{}", missing.join("\n"));
+        assert!(
+            missing.is_empty(),
+            "keys used but not in the catalogues:\n{}",
+            missing.join("\n")
+        );
     }
 
     #[test]
     fn arguments_are_filled_in() {
         let c = Arc::new(catalog());
         let t = Tr::new(c.clone(), Lang::Th, Era::Buddhist);
-        assert_eq!(t.error("password.too_short", &[("min".into(), "10".into())]), "รหัสผ่านต้องยาวอย่างน้อย 10 ตัวอักษร");
+        assert_eq!(
+            t.error("password.too_short", &[("min".into(), "10".into())]),
+            "รหัสผ่านต้องยาวอย่างน้อย 10 ตัวอักษร"
+        );
         let e = Tr::new(c, Lang::En, Era::Common);
         assert_eq!(e.get1("home-welcome", "name", "Malee"), "Welcome, Malee");
         assert_eq!(e.get("no-such-key"), "no-such-key");

@@ -54,27 +54,39 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/api/v1/audit/verify", Who::Only(AUDITOR)),
 ];
 
-const ROLES: &[&str] =
-    &["demo-admin", "demo-supervisor", "demo-manager", "demo-psychologist", "demo-analyst", "demo-auditor"];
+const ROLES: &[&str] = &[
+    "demo-admin",
+    "demo-supervisor",
+    "demo-manager",
+    "demo-psychologist",
+    "demo-analyst",
+    "demo-auditor",
+];
 
 #[test]
 fn every_route_has_a_matrix_row_and_every_row_a_route() {
     let specs = route_specs();
     for s in &specs {
         assert!(
-            MATRIX.iter().any(|(m, p, _)| *m == s.method && *p == s.path),
+            MATRIX
+                .iter()
+                .any(|(m, p, _)| *m == s.method && *p == s.path),
             "route {} {} has no row in the access matrix (tests/access_matrix.rs)",
             s.method,
             s.path
         );
     }
     for (m, p, _) in MATRIX {
-        assert!(specs.iter().any(|s| s.method == *m && s.path == *p), "matrix row {m} {p} names no route");
+        assert!(
+            specs.iter().any(|s| s.method == *m && s.path == *p),
+            "matrix row {m} {p} names no route"
+        );
     }
 }
 
 fn concrete(path: &str, user_id: &str) -> String {
-    path.replace("{*path}", "karuna.css").replace("{id}", user_id)
+    path.replace("{*path}", "karuna.css")
+        .replace("{id}", user_id)
 }
 
 /// Sends the request as a browser or API client would: form posts with the CSRF token, API
@@ -91,7 +103,9 @@ async fn send(
     let mut req = client.request(m.clone(), server.url(path));
     if m != Method::GET {
         req = match kind {
-            RouteKind::Api => req.header("x-csrf-token", csrf).json(&serde_json::json!({})),
+            RouteKind::Api => req
+                .header("x-csrf-token", csrf)
+                .json(&serde_json::json!({})),
             _ => req.form(&[("csrf", csrf)]),
         };
     }
@@ -110,7 +124,12 @@ async fn every_route_with_every_role() {
         let path = concrete(s.path, &target);
         let resp = send(&anon, &server, s.method, &path, s.kind, "").await;
         let status = resp.status().as_u16();
-        let location = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let location = resp
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
         let ok = match s.kind {
             // Public routes never authorise; a 403 there can only be a CSRF refusal.
             RouteKind::Public => status != 401 && status < 500,
@@ -118,7 +137,10 @@ async fn every_route_with_every_role() {
             RouteKind::Api => status == 401,
         };
         if !ok {
-            failures.push(format!("anonymous {} {} → {status} {location}", s.method, s.path));
+            failures.push(format!(
+                "anonymous {} {} → {status} {location}",
+                s.method, s.path
+            ));
         }
     }
 
@@ -128,12 +150,20 @@ async fn every_route_with_every_role() {
         let mut specs = route_specs();
         specs.sort_by_key(|s| s.path == "/logout");
         for s in specs {
-            let (_, _, who) = MATRIX.iter().find(|(m, p, _)| *m == s.method && *p == s.path).expect("row");
+            let (_, _, who) = MATRIX
+                .iter()
+                .find(|(m, p, _)| *m == s.method && *p == s.path)
+                .expect("row");
             let path = concrete(s.path, &target);
             let denials_before = denials(&server).await;
             let resp = send(&client, &server, s.method, &path, s.kind, &csrf).await;
             let status = resp.status().as_u16();
-            let location = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+            let location = resp
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
             let allowed = match who {
                 Who::Public | Who::Everyone => true,
                 Who::Only(list) => list.contains(role),
@@ -152,19 +182,32 @@ async fn every_route_with_every_role() {
                     "{role} {} {} → {status} {location} (expected {})",
                     s.method,
                     s.path,
-                    if allowed { "allowed" } else { "403 and one audited denial" }
+                    if allowed {
+                        "allowed"
+                    } else {
+                        "403 and one audited denial"
+                    }
                 ));
             }
         }
     }
-    assert!(server.audit_count("auth.required", "denied").await > 0, "anonymous refusals are audited");
+    assert!(
+        server.audit_count("auth.required", "denied").await > 0,
+        "anonymous refusals are audited"
+    );
     server.stop().await;
-    assert!(failures.is_empty(), "access matrix violations:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "access matrix violations:\n{}",
+        failures.join("\n")
+    );
 }
 
 async fn denials(server: &TestServer) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM audit_event WHERE outcome = 'denied' AND actor_id IS NOT NULL")
-        .fetch_one(server.app.db.read())
-        .await
-        .expect("count")
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_event WHERE outcome = 'denied' AND actor_id IS NOT NULL",
+    )
+    .fetch_one(server.app.db.read())
+    .await
+    .expect("count")
 }

@@ -33,8 +33,20 @@ async fn get_ok(c: &reqwest::Client, server: &TestServer, path: &str) -> String 
 async fn every_page_in_both_languages() {
     let server = TestServer::demo().await;
     let pages: &[(&str, &[&str])] = &[
-        ("demo-admin", &["/", "/profile", "/admin/users", "/admin/users/new", "/api/docs"]),
-        ("demo-auditor", &["/", "/profile", "/audit", "/audit?outcome=denied"]),
+        (
+            "demo-admin",
+            &[
+                "/",
+                "/profile",
+                "/admin/users",
+                "/admin/users/new",
+                "/api/docs",
+            ],
+        ),
+        (
+            "demo-auditor",
+            &["/", "/profile", "/audit", "/audit?outcome=denied"],
+        ),
         ("demo-manager", &["/", "/profile"]),
         ("demo-psychologist", &["/", "/profile"]),
         ("demo-analyst", &["/"]),
@@ -45,7 +57,15 @@ async fn every_page_in_both_languages() {
     assert!(login_th.contains("<html lang=\"th\">"));
     assert!(login_th.contains("เข้าสู่ระบบ"));
     assert_translated("/login", &login_th);
-    let login_en = anon.get(server.url("/login")).header("accept-language", "en").send().await.unwrap().text().await.unwrap();
+    let login_en = anon
+        .get(server.url("/login"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(login_en.contains("<html lang=\"en\">") && login_en.contains("Log in"));
     assert_translated("/login en", &login_en);
 
@@ -53,7 +73,12 @@ async fn every_page_in_both_languages() {
         let (c, csrf) = server.login(user).await;
         let admin_target = server.user_id("demo-manager").await;
         for lang in ["th", "en"] {
-            let resp = c.post(server.url("/language")).form(&[("csrf", csrf.as_str()), ("lang", lang), ("next", "/")]).send().await.unwrap();
+            let resp = c
+                .post(server.url("/language"))
+                .form(&[("csrf", csrf.as_str()), ("lang", lang), ("next", "/")])
+                .send()
+                .await
+                .unwrap();
             assert_eq!(resp.status(), 303);
             let mut all: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
             if *user == "demo-admin" {
@@ -61,11 +86,16 @@ async fn every_page_in_both_languages() {
             }
             for path in &all {
                 let html = get_ok(&c, &server, path).await;
-                assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{path} in {lang}");
+                assert!(
+                    html.contains(&format!("<html lang=\"{lang}\">")),
+                    "{path} in {lang}"
+                );
                 assert_translated(path, &html);
                 // Tables scroll inside a focusable, labelled region (keyboard users).
                 if html.contains("class=\"table-wrap\"") {
-                    assert!(html.contains("class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label="));
+                    assert!(html.contains(
+                        "class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label="
+                    ));
                 }
             }
         }
@@ -96,7 +126,10 @@ async fn dates_follow_the_users_calendar() {
         .unwrap();
     assert_eq!(resp.status(), 303);
     let ce = get_ok(&c, &server, "/audit").await;
-    assert!(ce.contains(&year_ce) && !text_of(&ce).contains(&year_be), "Common-era year after the switch");
+    assert!(
+        ce.contains(&year_ce) && !text_of(&ce).contains(&year_be),
+        "Common-era year after the switch"
+    );
     assert!(ce.contains("Audit log"));
     server.stop().await;
 }
@@ -114,10 +147,19 @@ async fn the_auditor_filters_the_log() {
     assert!(failed.contains("<code>auth.login</code>"));
     assert!(!failed.contains("<code>demo-manager</code>"));
     // A date in Buddhist era works; a bad one is named beside its field.
-    let year_be = chrono::Utc::now().format("%Y").to_string().parse::<i32>().unwrap() + 543;
+    let year_be = chrono::Utc::now()
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .unwrap()
+        + 543;
     let ok = get_ok(&c, &server, &format!("/audit?from=01/01/{year_be}")).await;
     assert!(ok.contains("<code>auth.login</code>"));
-    let bad = c.get(server.url("/audit?from=31/02/2569")).send().await.unwrap();
+    let bad = c
+        .get(server.url("/audit?from=31/02/2569"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad.status(), 422);
     let bad = bad.text().await.unwrap();
     assert!(bad.contains("id=\"from-error\""));
@@ -135,7 +177,15 @@ async fn the_admin_creates_an_account_through_the_form() {
     // Bad input: the form comes back with the user's values and a message per field.
     let resp = c
         .post(server.url("/admin/users"))
-        .form(&[("csrf", csrf.as_str()), ("username", "x"), ("display_name", "นิดา"), ("role", "team_member"), ("profession", ""), ("unit_id", ""), ("password", "")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "x"),
+            ("display_name", "นิดา"),
+            ("role", "team_member"),
+            ("profession", ""),
+            ("unit_id", ""),
+            ("password", ""),
+        ])
         .send()
         .await
         .unwrap();

@@ -141,7 +141,13 @@ pub async fn create(
     // Authorise before looking at the body: a refusal never depends on what was sent.
     state
         .app
-        .authorize(&u.user, &u.ctx, Action::ManageAccounts, "account.create", ("account", None))
+        .authorize(
+            &u.user,
+            &u.ctx,
+            Action::ManageAccounts,
+            "account.create",
+            ("account", None),
+        )
         .await
         .map_err(|e| u.err(e))?;
     let ApiJson(n) = body?;
@@ -222,7 +228,13 @@ pub async fn update(
 ) -> Result<Json<User>, WebError> {
     state
         .app
-        .authorize(&u.user, &u.ctx, Action::ManageAccounts, "account.update", ("account", None))
+        .authorize(
+            &u.user,
+            &u.ctx,
+            Action::ManageAccounts,
+            "account.update",
+            ("account", None),
+        )
         .await
         .map_err(|e| u.err(e))?;
     let id = parse_id(&u, &id)?;

@@ -23,26 +23,15 @@ pub struct TestServer {
     handle: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
-/// A fresh, migrated database URL for one test.
+/// A fresh database URL for one test (SQLite or PostgreSQL by `KARUNA_TEST_DB`).
 pub async fn fresh_database_url(dir: &std::path::Path) -> String {
-    match std::env::var("KARUNA_TEST_DB").as_deref() {
-        Ok("postgres") => {
-            let admin = std::env::var("KARUNA_TEST_PG_URL").expect("KARUNA_TEST_PG_URL for KARUNA_TEST_DB=postgres");
-            let name = format!("karuna_t_{}", uuid::Uuid::now_v7().simple());
-            let db = Db::connect(&admin).await.expect("connect to the PostgreSQL admin URL");
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(db.read()).await.expect("create test database");
-            db.close().await;
-            let (head, _) = admin.rsplit_once('/').expect("PG URL with a database name");
-            format!("{head}/{name}")
-        }
-        _ => Db::sqlite_url_for_dir(dir).expect("sqlite url"),
-    }
+    karuna_store::testing::fresh_database_url(dir)
+        .await
+        .expect("fresh test database")
 }
 
 pub fn temp_dir() -> PathBuf {
-    let d = std::env::temp_dir().join(format!("karuna-test-{}", uuid::Uuid::now_v7()));
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
+    karuna_store::testing::temp_dir().expect("temp dir")
 }
 
 impl TestServer {
@@ -50,16 +39,41 @@ impl TestServer {
     pub async fn demo() -> TestServer {
         let dir = temp_dir();
         let url = fresh_database_url(&dir).await;
-        TestServer::start_on(url, dir, true, Settings { demo: true, ..Settings::default() }).await
+        TestServer::start_on(
+            url,
+            dir,
+            true,
+            Settings {
+                demo: true,
+                ..Settings::default()
+            },
+        )
+        .await
     }
 
     /// A server over an existing database (for restarts), with `settings`.
     pub async fn start_on(url: String, dir: PathBuf, demo: bool, settings: Settings) -> TestServer {
-        TestServer::start_full(url, dir, demo, settings, WebSettings { secure_cookies: false, demo }).await
+        TestServer::start_full(
+            url,
+            dir,
+            demo,
+            settings,
+            WebSettings {
+                secure_cookies: false,
+                demo,
+            },
+        )
+        .await
     }
 
     /// A server with explicit adapter settings.
-    pub async fn start_full(url: String, dir: PathBuf, demo: bool, settings: Settings, web: WebSettings) -> TestServer {
+    pub async fn start_full(
+        url: String,
+        dir: PathBuf,
+        demo: bool,
+        settings: Settings,
+        web: WebSettings,
+    ) -> TestServer {
         let db = Db::connect(&url).await.expect("connect");
         db.migrate().await.expect("migrate");
         let app = App::new(db, settings);
@@ -71,13 +85,22 @@ impl TestServer {
             catalog: Arc::new(Catalog::load().expect("catalogue")),
             web,
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let handle = tokio::spawn(karuna_web::serve(listener, state, async {
             let _ = rx.await;
         }));
-        TestServer { base, app, url, dir, stop: Some(tx), handle: Some(handle) }
+        TestServer {
+            base,
+            app,
+            url,
+            dir,
+            stop: Some(tx),
+            handle: Some(handle),
+        }
     }
 
     /// Stops the server and closes its pools; returns the URL and folder for a restart.
@@ -108,40 +131,70 @@ impl TestServer {
     /// Logs `username` in through the login form; returns the client and the session's CSRF
     /// token (from the home page).
     pub async fn login(&self, username: &str) -> (reqwest::Client, String) {
-        self.login_with(username, DEMO_PASSWORD).await.unwrap_or_else(|s| panic!("login {username}: {s}"))
+        self.login_with(username, DEMO_PASSWORD)
+            .await
+            .unwrap_or_else(|s| panic!("login {username}: {s}"))
     }
 
-    pub async fn login_with(&self, username: &str, password: &str) -> Result<(reqwest::Client, String), u16> {
+    pub async fn login_with(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<(reqwest::Client, String), u16> {
         let c = self.client();
-        let html = c.get(self.url("/login")).send().await.expect("GET /login").text().await.expect("body");
+        let html = c
+            .get(self.url("/login"))
+            .send()
+            .await
+            .expect("GET /login")
+            .text()
+            .await
+            .expect("body");
         let pre = csrf_of(&html).expect("csrf on the login page");
         let resp = c
             .post(self.url("/login"))
-            .form(&[("csrf", pre.as_str()), ("username", username), ("password", password)])
+            .form(&[
+                ("csrf", pre.as_str()),
+                ("username", username),
+                ("password", password),
+            ])
             .send()
             .await
             .expect("POST /login");
         if resp.status() != 303 && resp.status() != 302 {
             return Err(resp.status().as_u16());
         }
-        let home = c.get(self.url("/")).send().await.expect("GET /").text().await.expect("body");
+        let home = c
+            .get(self.url("/"))
+            .send()
+            .await
+            .expect("GET /")
+            .text()
+            .await
+            .expect("body");
         let csrf = csrf_of(&home).expect("csrf on the home page");
         Ok((c, csrf))
     }
 
     /// Id of an account by username.
     pub async fn user_id(&self, username: &str) -> uuid::Uuid {
-        karuna_store::account::account_by_username(&self.app.db, username).await.expect("query").expect("user").id
+        karuna_store::account::account_by_username(&self.app.db, username)
+            .await
+            .expect("query")
+            .expect("user")
+            .id
     }
 
     /// Audit events with this action and outcome.
     pub async fn audit_count(&self, action: &str, outcome: &str) -> i64 {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_event WHERE action = $1 AND outcome = $2")
-            .bind(action)
-            .bind(outcome)
-            .fetch_one(self.app.db.read())
-            .await
-            .expect("count")
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM audit_event WHERE action = $1 AND outcome = $2",
+        )
+        .bind(action)
+        .bind(outcome)
+        .fetch_one(self.app.db.read())
+        .await
+        .expect("count")
     }
 }
 

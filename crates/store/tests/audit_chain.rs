@@ -1,0 +1,154 @@
+//! The audit hash chain on the configured backend: sealing, concurrent sealers, and every kind
+//! of tampering found and named.
+
+use karuna_store::audit::{self, NewEvent, Tamper};
+use karuna_store::testing::fresh_db;
+use karuna_store::Db;
+
+fn event(i: usize) -> NewEvent {
+    NewEvent {
+        org_id: None,
+        actor_id: Some(uuid::Uuid::now_v7()),
+        actor_username: Some(format!("user{i}")),
+        action: "case.read".into(),
+        entity_type: Some("case".into()),
+        entity_id: Some(uuid::Uuid::now_v7().to_string()),
+        outcome: "success".into(),
+        reason: None,
+        request_id: Some(format!("req-{i}")),
+    }
+}
+
+async fn with_events(n: usize) -> Db {
+    let (db, _) = fresh_db().await.expect("db");
+    for i in 0..n {
+        audit::append_alone(&db, &event(i)).await.expect("append");
+    }
+    db
+}
+
+async fn exec(db: &Db, sql: &str) {
+    sqlx::query(sql).execute(db.read()).await.expect(sql);
+}
+
+#[tokio::test]
+async fn sealed_chain_verifies() {
+    let db = with_events(25).await;
+    let before = audit::verify(&db).await.unwrap();
+    assert_eq!(
+        (before.checked, before.unsealed, before.tamper),
+        (0, 25, None)
+    );
+    assert_eq!(audit::seal_all(&db).await.unwrap(), 25);
+    let after = audit::verify(&db).await.unwrap();
+    assert_eq!((after.checked, after.unsealed, after.tamper), (25, 0, None));
+    // More events, sealed later, extend the same chain.
+    audit::append_alone(&db, &event(99)).await.unwrap();
+    assert_eq!(audit::seal_all(&db).await.unwrap(), 1);
+    assert_eq!(audit::verify(&db).await.unwrap().checked, 26);
+    db.close().await;
+}
+
+#[tokio::test]
+async fn concurrent_sealers_make_one_chain() {
+    let db = with_events(200).await;
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut n = 0;
+            loop {
+                match audit::seal(&db, 7).await {
+                    Ok(0) => break n,
+                    Ok(k) => n += k,
+                    // A sealer that lost the race retries.
+                    Err(_) => tokio::task::yield_now().await,
+                }
+            }
+        }));
+    }
+    let mut total = 0;
+    for t in tasks {
+        total += t.await.unwrap();
+    }
+    assert_eq!(total, 200);
+    let r = audit::verify(&db).await.unwrap();
+    assert_eq!((r.checked, r.unsealed, r.tamper), (200, 0, None));
+    db.close().await;
+}
+
+#[tokio::test]
+async fn an_altered_row_is_named() {
+    let db = with_events(10).await;
+    audit::seal_all(&db).await.unwrap();
+    exec(
+        &db,
+        "UPDATE audit_event SET outcome = 'denied' WHERE chain_seq = 4",
+    )
+    .await;
+    let r = audit::verify(&db).await.unwrap();
+    assert!(
+        matches!(r.tamper, Some(Tamper::Altered { seq: 4, .. })),
+        "{r:?}"
+    );
+    assert_eq!(r.checked, 3);
+    db.close().await;
+}
+
+#[tokio::test]
+async fn a_removed_row_is_named() {
+    let db = with_events(10).await;
+    audit::seal_all(&db).await.unwrap();
+    exec(&db, "DELETE FROM audit_event WHERE chain_seq = 6").await;
+    let r = audit::verify(&db).await.unwrap();
+    assert_eq!(r.tamper, Some(Tamper::Missing { seq: 6 }));
+    db.close().await;
+}
+
+#[tokio::test]
+async fn rows_removed_from_the_end_are_found() {
+    let db = with_events(10).await;
+    audit::seal_all(&db).await.unwrap();
+    exec(&db, "DELETE FROM audit_event WHERE chain_seq >= 9").await;
+    let r = audit::verify(&db).await.unwrap();
+    assert!(
+        matches!(
+            r.tamper,
+            Some(Tamper::Truncated {
+                expected_last: 10,
+                found_last: 8
+            })
+        ),
+        "{r:?}"
+    );
+    db.close().await;
+}
+
+#[tokio::test]
+async fn an_inserted_row_is_named() {
+    let db = with_events(10).await;
+    audit::seal_all(&db).await.unwrap();
+    // Make room at position 5 and slip a forged row in, copying a real hash.
+    exec(
+        &db,
+        "UPDATE audit_event SET chain_seq = chain_seq + 100 WHERE chain_seq >= 5",
+    )
+    .await;
+    exec(
+        &db,
+        "UPDATE audit_event SET chain_seq = chain_seq - 99 WHERE chain_seq >= 105",
+    )
+    .await;
+    exec(
+        &db,
+        "INSERT INTO audit_event (id, occurred_at, action, outcome, chain_seq, hash) \
+         SELECT 'forged', occurred_at, 'case.read', 'success', 5, hash FROM audit_event WHERE chain_seq = 4",
+    )
+    .await;
+    let r = audit::verify(&db).await.unwrap();
+    assert!(
+        matches!(&r.tamper, Some(Tamper::Altered { seq: 5, id }) if id == "forged"),
+        "{r:?}"
+    );
+    db.close().await;
+}

@@ -37,13 +37,16 @@ pub fn ctx(parts: &Parts) -> Ctx {
 /// The language an anonymous request asks for: the language cookie, else `Accept-Language`.
 pub fn requested_lang(parts: &Parts) -> Lang {
     let jar = CookieJar::from_headers(&parts.headers);
-    if let Some(l) = jar
+    let cookie = jar
         .get(LANG_COOKIE)
-        .and_then(|c| Lang::from_code(c.value()))
-    {
-        return l;
+        .and_then(|c| Lang::from_code(c.value()));
+    if parts.uri.path().starts_with("/api/") {
+        // API clients say what they want in Accept-Language.
+        accept_language(parts).or(cookie).unwrap_or_default()
+    } else {
+        // Pages are Thai until the visitor picks English (browsers often send en-US in Thailand).
+        cookie.unwrap_or_default()
     }
-    accept_language(parts).unwrap_or_default()
 }
 
 fn accept_language(parts: &Parts) -> Option<Lang> {

@@ -57,9 +57,21 @@ async fn every_page_in_both_languages() {
     assert!(login_th.contains("<html lang=\"th\">"));
     assert!(login_th.contains("เข้าสู่ระบบ"));
     assert_translated("/login", &login_th);
-    let login_en = anon
+    // Pages stay Thai whatever the browser's Accept-Language says, until English is picked.
+    let with_header = anon
         .get(server.url("/login"))
-        .header("accept-language", "en")
+        .header("accept-language", "en-US,en;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    assert!(with_header
+        .text()
+        .await
+        .unwrap()
+        .contains("<html lang=\"th\">"));
+    let login_en = reqwest::Client::new()
+        .get(server.url("/login"))
+        .header("cookie", "karuna_lang=en")
         .send()
         .await
         .unwrap()

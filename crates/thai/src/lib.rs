@@ -6,6 +6,7 @@
 
 #![warn(missing_docs)]
 
+pub mod address;
 pub mod calendar;
 pub mod lang;
 pub mod names;
@@ -39,6 +40,9 @@ pub enum Error {
     /// A phone number was refused.
     #[error(transparent)]
     Phone(#[from] PhoneError),
+    /// An address's province, district, subdistrict or postcode was refused.
+    #[error(transparent)]
+    Address(#[from] address::AddressError),
 }
 
 impl Error {
@@ -48,6 +52,7 @@ impl Error {
             Error::Date(e) => e.code(),
             Error::Id(e) => e.code(),
             Error::Phone(e) => e.code(),
+            Error::Address(e) => e.code(),
         }
     }
 }

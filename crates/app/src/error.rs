@@ -31,7 +31,7 @@ pub enum AppError {
     Locked(DateTime<Utc>),
     /// The storage layer failed.
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
     /// Something that should not happen (hashing failed, a task panicked).
     #[error("internal error: {0}")]
     Internal(String),
@@ -41,6 +41,16 @@ impl AppError {
     /// One invalid field.
     pub fn field(field: &str, code: &str) -> AppError {
         AppError::Invalid(vec![FieldError::new(field, code)])
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            // Someone else changed the record since it was read.
+            StoreError::StaleVersion => AppError::Conflict,
+            other => AppError::Store(other),
+        }
     }
 }
 

@@ -3,8 +3,14 @@
 
 pub mod account;
 pub mod audit;
+pub mod case;
+pub mod consent;
+pub mod contact;
 pub mod demo;
 pub mod error;
+pub mod intake;
+pub mod person;
+pub mod promise;
 pub mod session;
 
 pub use error::AppError;

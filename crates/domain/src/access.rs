@@ -159,6 +159,11 @@ pub enum Action<'a> {
     SeeClientIdentity(&'a CaseFacts),
     /// Register a new case.
     CreateCase,
+    /// List the cases one may open (the list itself is filtered by `is_on_case`).
+    ListCases,
+    /// Steer a case: transfer it, change its team, its sensitivity, close or reopen it (its
+    /// case manager and its unit's supervisors).
+    ManageCase(&'a CaseFacts),
 }
 
 /// Why the policy said no; recorded in the audit log and shown as a reason code.
@@ -243,7 +248,19 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
             matches!(actor.role, CaseManager | Supervisor),
             DenyReason::Role,
         ),
+        Action::ListCases => allow_if(
+            matches!(actor.role, Supervisor | CaseManager | TeamMember),
+            DenyReason::Role,
+        ),
         Action::OpenCase(case) | Action::EditCase(case) => case_access(actor, case),
+        Action::ManageCase(case) => match case_access(actor, case) {
+            Decision::Allow => allow_if(
+                case.case_manager_id == actor.id
+                    || (actor.role == Supervisor && actor.unit_id == Some(case.unit_id)),
+                DenyReason::NotOnCase,
+            ),
+            other => other,
+        },
         Action::SeeClientIdentity(case) => match case_access(actor, case) {
             Decision::Allow if case.sensitive => allow_if(
                 case.case_manager_id == actor.id
@@ -320,6 +337,13 @@ mod tests {
         assert_eq!(decide(&manager, Action::OpenCase(&c)), Decision::Allow);
         assert_eq!(decide(&member, Action::OpenCase(&c)), Decision::Allow);
         assert_eq!(decide(&supervisor, Action::OpenCase(&c)), Decision::Allow);
+        assert_eq!(decide(&manager, Action::ManageCase(&c)), Decision::Allow);
+        assert_eq!(decide(&supervisor, Action::ManageCase(&c)), Decision::Allow);
+        assert_eq!(
+            decide(&member, Action::ManageCase(&c)),
+            Decision::Deny(DenyReason::NotOnCase)
+        );
+        assert_eq!(decide(&member, Action::EditCase(&c)), Decision::Allow);
         assert_eq!(
             decide(&outsider, Action::OpenCase(&c)),
             Decision::Deny(DenyReason::NotOnCase)

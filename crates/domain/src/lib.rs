@@ -5,6 +5,10 @@
 pub mod access;
 pub mod account;
 pub mod audit;
+pub mod case;
+pub mod contact;
 pub mod error;
+pub mod person;
+pub mod promise;
 
 pub use error::{FieldError, Validation};

@@ -2,7 +2,8 @@
 
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
-use crate::time::{from_db, now_db, to_db};
+use crate::row::{instant, opt_instant, opt_uuid, uuid};
+use crate::time::{now_db, to_db};
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -122,28 +123,6 @@ pub struct TokenRow {
     pub last_used_at: Option<DateTime<Utc>>,
     /// Revoked.
     pub revoked: bool,
-}
-
-pub(crate) fn uuid(row: &AnyRow, col: &str) -> Result<Uuid> {
-    let s: String = row.try_get(col)?;
-    Uuid::parse_str(&s).map_err(|_| StoreError::Corrupt("uuid"))
-}
-
-pub(crate) fn opt_uuid(row: &AnyRow, col: &str) -> Result<Option<Uuid>> {
-    let s: Option<String> = row.try_get(col)?;
-    s.map(|s| Uuid::parse_str(&s).map_err(|_| StoreError::Corrupt("uuid")))
-        .transpose()
-}
-
-pub(crate) fn instant(row: &AnyRow, col: &str) -> Result<DateTime<Utc>> {
-    let s: String = row.try_get(col)?;
-    from_db(&s).ok_or(StoreError::Corrupt("instant"))
-}
-
-pub(crate) fn opt_instant(row: &AnyRow, col: &str) -> Result<Option<DateTime<Utc>>> {
-    let s: Option<String> = row.try_get(col)?;
-    s.map(|s| from_db(&s).ok_or(StoreError::Corrupt("instant")))
-        .transpose()
 }
 
 const ACCOUNT_COLS: &str = "id, org_id, unit_id, username, display_name, role, profession, \

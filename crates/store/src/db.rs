@@ -28,11 +28,14 @@ pub struct Db {
 }
 
 /// The migrations, embedded in the binary, applied in order, each in its own transaction.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "platform",
-    include_str!("../migrations/0001_platform.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "platform",
+        include_str!("../migrations/0001_platform.sql"),
+    ),
+    (2, "intake", include_str!("../migrations/0002_intake.sql")),
+];
 
 impl Db {
     /// The SQLite URL for a data directory, creating the directory when missing.

@@ -5,9 +5,15 @@
 
 pub mod account;
 pub mod audit;
+pub mod case;
+pub mod consent;
+pub mod contact;
 pub mod db;
 pub mod error;
+pub mod person;
+pub mod promise;
 pub mod revision;
+pub mod row;
 pub mod testing;
 pub mod time;
 

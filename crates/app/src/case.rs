@@ -1,0 +1,663 @@
+//! The case: opening it (with need-to-know and sensitivity), lists in scope, lifecycle
+//! transitions, transfer, team and involved persons.
+
+use crate::person::{person_view, PersonView};
+use crate::{event, on, App, AppError, Ctx, CurrentUser};
+use chrono::Utc;
+use karuna_domain::access::{decide, Action, CaseFacts, Decision, Role};
+use karuna_domain::audit::Outcome;
+use karuna_domain::case::{
+    check_reason, check_reopen, check_transition, default_guards, Status, TransitionFacts, Urgency,
+    CASE_TYPES,
+};
+use karuna_domain::person::{validate_person, PersonInput, RELATIONSHIPS};
+use karuna_domain::FieldError;
+use karuna_store::account as accounts;
+use karuna_store::case::{
+    self as store, CaseFilter, CaseRow, CaseSummary, MemberRow, NewTransition, Scope, TransitionRow,
+};
+use karuna_store::{audit, revision};
+use karuna_thai::calendar::{bangkok_date, Era};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// Everything the case file shows.
+#[derive(Debug, Clone)]
+pub struct CaseView {
+    /// The case.
+    pub case: CaseRow,
+    /// The persons on the case with their relationship, client first; a sensitive case's client
+    /// is masked for those who may not see the identity.
+    pub persons: Vec<(PersonView, String)>,
+    /// The team.
+    pub team: Vec<MemberRow>,
+    /// Case manager's name.
+    pub manager_name: String,
+    /// History.
+    pub history: Vec<TransitionRow>,
+    /// The viewer may see the client's identity.
+    pub identity_visible: bool,
+    /// The viewer may steer the case (transfer, team, close).
+    pub can_manage: bool,
+    /// Someone on the case is an alleged perpetrator.
+    pub alleged_perpetrator: bool,
+}
+
+/// One row of a case list, with the client masked where the viewer may not see who it is.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseListItem {
+    /// Id.
+    pub id: Uuid,
+    /// Number.
+    pub number: String,
+    /// Client's name, or the case number for a sensitive case the viewer may not identify.
+    pub client: String,
+    /// Status code.
+    pub status: String,
+    /// Urgency code.
+    pub urgency: String,
+    /// Case types.
+    pub case_types: Vec<String>,
+    /// Manager's name.
+    pub manager: String,
+    /// Sensitive.
+    pub sensitive: bool,
+    /// Overdue promises.
+    pub overdue_promises: i64,
+    /// An alleged perpetrator is on the case.
+    pub alleged_perpetrator: bool,
+    /// Version.
+    pub version: i64,
+    /// Last change.
+    pub updated_at: chrono::DateTime<Utc>,
+}
+
+/// What is asked of a case, for `App::case_for`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum On {
+    /// Read it.
+    Open,
+    /// Add to it (contacts, promises, persons).
+    Edit,
+    /// Steer it (transfer, team, close).
+    Manage,
+}
+
+impl On {
+    fn on(self, facts: &CaseFacts) -> Action<'_> {
+        match self {
+            On::Open => Action::OpenCase(facts),
+            On::Edit => Action::EditCase(facts),
+            On::Manage => Action::ManageCase(facts),
+        }
+    }
+}
+
+/// The masked stand-in for a client's name.
+pub fn masked_name(number: &str) -> String {
+    format!("[{number}]")
+}
+
+impl App {
+    /// The facts the policy needs about a case.
+    pub(crate) async fn case_facts(&self, case: &CaseRow) -> Result<CaseFacts, AppError> {
+        Ok(CaseFacts {
+            org_id: case.org_id,
+            unit_id: case.unit_id,
+            case_manager_id: case.manager_id,
+            team_member_ids: store::team_ids(&self.db, case.id).await?,
+            sensitive: case.sensitive,
+        })
+    }
+
+    /// Loads a case and checks `action` on it; a denial is audited. Unknown ids and cases of
+    /// other organisations are both "not found" to the caller (but the denial is recorded).
+    pub(crate) async fn case_for(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        id: Uuid,
+        action: On,
+        audit_action: &str,
+    ) -> Result<(CaseRow, CaseFacts), AppError> {
+        let case = store::case_by_id(&self.db, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let facts = self.case_facts(&case).await?;
+        match self
+            .authorize(
+                user,
+                ctx,
+                action.on(&facts),
+                audit_action,
+                ("case", Some(id)),
+            )
+            .await
+        {
+            Err(AppError::Forbidden(_)) if case.org_id != user.actor.org_id => {
+                Err(AppError::NotFound)
+            }
+            Err(e) => Err(e),
+            Ok(()) => Ok((case, facts)),
+        }
+    }
+
+    /// Opens the case file (audited as a read of personal data).
+    pub async fn open_case(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        id: Uuid,
+    ) -> Result<CaseView, AppError> {
+        let (case, facts) = self.case_for(user, ctx, id, On::Open, "case.read").await?;
+        let identity_visible = decide(&user.actor, Action::SeeClientIdentity(&facts)).is_allowed();
+        let can_manage = decide(&user.actor, Action::ManageCase(&facts)).is_allowed();
+        let mut persons = Vec::new();
+        let mut alleged_perpetrator = false;
+        for (pid, rel) in store::persons(&self.db, id).await? {
+            alleged_perpetrator |= rel == "alleged_perpetrator";
+            let masked = rel == "client" && !identity_visible;
+            if let Some(v) = person_view(
+                &self.db,
+                case.org_id,
+                pid,
+                masked.then_some(case.number.as_str()),
+            )
+            .await?
+            {
+                persons.push((v, rel));
+            }
+        }
+        let manager_name = accounts::account_by_id(&self.db, case.manager_id)
+            .await?
+            .map(|a| a.display_name)
+            .unwrap_or_default();
+        let view = CaseView {
+            team: store::team(&self.db, id).await?,
+            history: store::transitions(&self.db, id).await?,
+            manager_name,
+            persons,
+            identity_visible,
+            can_manage,
+            alleged_perpetrator,
+            case,
+        };
+        audit::append_alone(
+            &self.db,
+            &on(
+                event(Some(user), ctx, "case.read", Outcome::Success),
+                "case",
+                Some(id),
+            ),
+        )
+        .await?;
+        Ok(view)
+    }
+
+    /// A page of the cases the user may open, filtered; audited as a list read.
+    pub async fn list_cases(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        filter: &CaseFilter,
+        limit: i64,
+    ) -> Result<Vec<CaseListItem>, AppError> {
+        self.authorize(user, ctx, Action::ListCases, "case.list", ("case", None))
+            .await?;
+        let scope = Scope {
+            org_id: user.actor.org_id,
+            actor_id: user.actor.id,
+            supervisor_unit: if user.role() == Role::Supervisor {
+                user.actor.unit_id
+            } else {
+                None
+            },
+        };
+        let today = bangkok_date(Utc::now());
+        let rows = store::list_cases(&self.db, scope, filter, today, limit).await?;
+        let items = rows.into_iter().map(|s| self.list_item(user, s)).collect();
+        audit::append_alone(
+            &self.db,
+            &on(
+                event(Some(user), ctx, "case.list", Outcome::Success),
+                "case",
+                None,
+            ),
+        )
+        .await?;
+        Ok(items)
+    }
+
+    fn list_item(&self, user: &CurrentUser, s: CaseSummary) -> CaseListItem {
+        let c = &s.case;
+        let visible = !c.sensitive
+            || c.manager_id == user.actor.id
+            || (user.role() == Role::Supervisor && user.actor.unit_id == Some(c.unit_id));
+        let client = if visible {
+            let prefix = s
+                .client
+                .prefix
+                .as_deref()
+                .and_then(karuna_thai::names::prefix_by_code)
+                .map(|p| p.th_abbr);
+            karuna_domain::person::display_name(
+                prefix,
+                s.client.first_th.as_deref(),
+                s.client.last_th.as_deref(),
+                s.client.first_latin.as_deref(),
+                s.client.last_latin.as_deref(),
+                s.client.nickname.as_deref(),
+            )
+        } else {
+            masked_name(&c.number)
+        };
+        CaseListItem {
+            id: c.id,
+            number: c.number.clone(),
+            client,
+            status: c.status.clone(),
+            urgency: c.urgency.clone(),
+            case_types: c.case_types.clone(),
+            manager: s.manager_name,
+            sensitive: c.sensitive,
+            overdue_promises: s.overdue_promises,
+            alleged_perpetrator: s.alleged_perpetrator,
+            version: c.version,
+            updated_at: c.updated_at,
+        }
+    }
+
+    /// Moves a case along its lifecycle (closing needs a reason); records the transition.
+    pub async fn change_status(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        id: Uuid,
+        version: i64,
+        to: &str,
+        reason: &str,
+    ) -> Result<i64, AppError> {
+        let to =
+            Status::from_code(to).ok_or_else(|| FieldError::new("to", "case.status_unknown"))?;
+        let action = if to == Status::Closed {
+            On::Manage
+        } else {
+            On::Edit
+        };
+        let (case, _) = self
+            .case_for(user, ctx, id, action, "case.transition")
+            .await?;
+        let from =
+            Status::from_code(&case.status).ok_or(AppError::Internal("stored status".into()))?;
+        let reason = match (to, reason.trim()) {
+            (Status::Closed, r) => Some(check_reason("reason", r)?),
+            (_, "") => None,
+            (_, r) => Some(check_reason("reason", r)?),
+        };
+        let mut tx = self.db.begin().await?;
+        let (has_contact, open_promises) = store::guard_facts(&mut tx, id).await?;
+        check_transition(
+            from,
+            to,
+            &TransitionFacts {
+                has_contact,
+                open_promises,
+            },
+            &default_guards(),
+        )?;
+        let closed_at = (to == Status::Closed).then(Utc::now);
+        let v = store::set_status(&mut tx, id, version, to.code(), closed_at).await?;
+        let t = NewTransition {
+            kind: "status",
+            from_status: Some(from.code()),
+            to_status: Some(to.code()),
+            reason: reason.as_deref(),
+            ..Default::default()
+        };
+        store::insert_transition(&mut tx, id, &t, user.actor.id).await?;
+        let mut e = on(
+            event(Some(user), ctx, "case.transition", Outcome::Success),
+            "case",
+            Some(id),
+        );
+        e.reason = Some(format!("{}→{}", from.code(), to.code()));
+        audit::append(&mut tx, &e).await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+
+    /// Reopens a closed case into assessment or implementation, with a reason.
+    pub async fn reopen_case(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        id: Uuid,
+        version: i64,
+        to: &str,
+        reason: &str,
+    ) -> Result<i64, AppError> {
+        let to =
+            Status::from_code(to).ok_or_else(|| FieldError::new("to", "case.status_unknown"))?;
+        let (case, _) = self
+            .case_for(user, ctx, id, On::Manage, "case.reopen")
+            .await?;
+        let from =
+            Status::from_code(&case.status).ok_or(AppError::Internal("stored status".into()))?;
+        check_reopen(from, to)?;
+        let reason = check_reason("reason", reason)?;
+        let mut tx = self.db.begin().await?;
+        let v = store::set_status(&mut tx, id, version, to.code(), None).await?;
+        let t = NewTransition {
+            kind: "reopen",
+            from_status: Some(from.code()),
+            to_status: Some(to.code()),
+            reason: Some(&reason),
+            ..Default::default()
+        };
+        store::insert_transition(&mut tx, id, &t, user.actor.id).await?;
+        audit::append(
+            &mut tx,
+            &on(
+                event(Some(user), ctx, "case.reopen", Outcome::Success),
+                "case",
+                Some(id),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+
+    /// Hands the case to another case manager of the organisation, with a reason.
+    pub async fn transfer_case(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        id: Uuid,
+        version: i64,
+        to_manager: Uuid,
+        reason: &str,
+    ) -> Result<i64, AppError> {
+        let (case, _) = self
+            .case_for(user, ctx, id, On::Manage, "case.transfer")
+            .await?;
+        let reason = check_reason("reason", reason)?;
+        let target = accounts::account_by_id(&self.db, to_manager).await?;
+        let ok = target.as_ref().is_some_and(|a| {
+            a.org_id == case.org_id
+                && a.active
+                && matches!(a.role.as_str(), "case_manager" | "supervisor")
+        });
+        if !ok {
+            return Err(FieldError::new("manager_id", "case.manager_invalid").into());
+        }
+        if to_manager == case.manager_id {
+            return Err(FieldError::new("manager_id", "case.manager_same").into());
+        }
+        let mut tx = self.db.begin().await?;
+        let v = store::set_manager(&mut tx, id, version, to_manager).await?;
+        let t = NewTransition {
+            kind: "transfer",
+            from_manager: Some(case.manager_id),
+            to_manager: Some(to_manager),
+            reason: Some(&reason),
+            ..Default::default()
+        };
+        store::insert_transition(&mut tx, id, &t, user.actor.id).await?;
+        audit::append(
+            &mut tx,
+            &on(
+                event(Some(user), ctx, "case.transfer", Outcome::Success),
+                "case",
+                Some(id),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+
+    /// Changes what intake recorded: urgency, sensitivity, types, presenting problem. The
+    /// earlier values are kept as a revision.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn update_case(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        id: Uuid,
+        version: i64,
+        urgency: &str,
+        sensitive: bool,
+        case_types: &[String],
+        presenting_problem: &str,
+    ) -> Result<i64, AppError> {
+        let (case, _) = self
+            .case_for(user, ctx, id, On::Manage, "case.update")
+            .await?;
+        let mut errors = Vec::new();
+        if Urgency::from_code(urgency).is_none() {
+            errors.push(FieldError::new("urgency", "case.urgency_unknown"));
+        }
+        check_case_types(case_types, &mut errors);
+        let problem = presenting_problem.trim();
+        if problem.is_empty() {
+            errors.push(FieldError::new("presenting_problem", "required"));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let mut tx = self.db.begin().await?;
+        let snapshot = serde_json::json!({
+            "urgency": case.urgency, "sensitive": case.sensitive, "case_types": case.case_types,
+            "presenting_problem": case.presenting_problem,
+        });
+        let v = store::set_details(
+            &mut tx, id, version, urgency, sensitive, case_types, problem,
+        )
+        .await?;
+        revision::record(
+            &mut tx,
+            "case",
+            id,
+            version,
+            &snapshot,
+            Some(user.actor.id),
+            None,
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            &on(
+                event(Some(user), ctx, "case.update", Outcome::Success),
+                "case",
+                Some(id),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+
+    /// Adds a colleague of the organisation to the case team.
+    pub async fn add_team_member(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        id: Uuid,
+        account_id: Uuid,
+        role_in_case: &str,
+    ) -> Result<(), AppError> {
+        let (case, _) = self
+            .case_for(user, ctx, id, On::Manage, "case.team")
+            .await?;
+        let member = accounts::account_by_id(&self.db, account_id).await?;
+        let ok = member.as_ref().is_some_and(|a| {
+            a.org_id == case.org_id
+                && a.active
+                && matches!(
+                    a.role.as_str(),
+                    "case_manager" | "team_member" | "supervisor"
+                )
+        });
+        if !ok {
+            return Err(FieldError::new("account_id", "case.member_invalid").into());
+        }
+        let role_in_case = role_in_case.trim();
+        if role_in_case.chars().count() > 100 {
+            return Err(FieldError::new("role_in_case", "too_long").into());
+        }
+        let role_in_case = if role_in_case.is_empty() {
+            member
+                .and_then(|m| m.profession)
+                .unwrap_or_else(|| "member".into())
+        } else {
+            role_in_case.to_string()
+        };
+        let mut tx = self.db.begin().await?;
+        store::add_member(&mut tx, id, account_id, &role_in_case, user.actor.id).await?;
+        store::touch(&mut tx, id).await?;
+        let mut e = on(
+            event(Some(user), ctx, "case.team.add", Outcome::Success),
+            "case",
+            Some(id),
+        );
+        e.reason = Some(account_id.to_string());
+        audit::append(&mut tx, &e).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Takes a colleague off the team.
+    pub async fn remove_team_member(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        id: Uuid,
+        account_id: Uuid,
+    ) -> Result<(), AppError> {
+        self.case_for(user, ctx, id, On::Manage, "case.team")
+            .await?;
+        let mut tx = self.db.begin().await?;
+        if !store::remove_member(&mut tx, id, account_id).await? {
+            return Err(AppError::NotFound);
+        }
+        store::touch(&mut tx, id).await?;
+        let mut e = on(
+            event(Some(user), ctx, "case.team.remove", Outcome::Success),
+            "case",
+            Some(id),
+        );
+        e.reason = Some(account_id.to_string());
+        audit::append(&mut tx, &e).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adds another person (family member, alleged perpetrator …) to the case.
+    pub async fn add_case_person(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        id: Uuid,
+        input: &PersonInput,
+        relationship: &str,
+    ) -> Result<Uuid, AppError> {
+        let (case, _) = self
+            .case_for(user, ctx, id, On::Edit, "case.person.add")
+            .await?;
+        let era = Era::from_code(&user.era).unwrap_or_default();
+        let mut errors = Vec::new();
+        if relationship == "client" || !RELATIONSHIPS.contains(&relationship) {
+            errors.push(FieldError::new(
+                "relationship",
+                "person.relationship_unknown",
+            ));
+        }
+        let person = match validate_person(input, era, bangkok_date(Utc::now())) {
+            Ok(p) => Some(p),
+            Err(mut e) => {
+                errors.append(&mut e);
+                None
+            }
+        };
+        let (Some(person), true) = (person, errors.is_empty()) else {
+            return Err(AppError::Invalid(errors));
+        };
+        let mut tx = self.db.begin().await?;
+        let pid =
+            karuna_store::person::insert_person(&mut tx, case.org_id, &person, Some(user.actor.id))
+                .await?;
+        store::add_person(&mut tx, id, pid, relationship).await?;
+        store::touch(&mut tx, id).await?;
+        audit::append(
+            &mut tx,
+            &on(
+                event(Some(user), ctx, "person.create", Outcome::Success),
+                "person",
+                Some(pid),
+            ),
+        )
+        .await?;
+        let mut e = on(
+            event(Some(user), ctx, "case.person.add", Outcome::Success),
+            "case",
+            Some(id),
+        );
+        e.reason = Some(relationship.to_string());
+        audit::append(&mut tx, &e).await?;
+        tx.commit().await?;
+        Ok(pid)
+    }
+
+    /// Colleagues who can join or take over cases (for pickers).
+    pub async fn case_staff(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+    ) -> Result<Vec<(Uuid, String, String)>, AppError> {
+        self.authorize(
+            user,
+            ctx,
+            Action::ListCases,
+            "account.list",
+            ("account", None),
+        )
+        .await?;
+        let mut out = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page =
+                accounts::list_accounts(&self.db, user.actor.org_id, after.as_deref(), 200).await?;
+            let last = page.last().map(|a| a.username.clone());
+            for a in page.into_iter().filter(|a| {
+                a.active
+                    && matches!(
+                        a.role.as_str(),
+                        "case_manager" | "team_member" | "supervisor"
+                    )
+            }) {
+                out.push((a.id, a.display_name, a.role));
+            }
+            match last {
+                Some(l) => after = Some(l),
+                None => break,
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Checks case type codes (at least one, all known).
+pub(crate) fn check_case_types(types: &[String], errors: &mut Vec<FieldError>) {
+    if types.is_empty() {
+        errors.push(FieldError::new("case_types", "required"));
+    }
+    if types.iter().any(|t| !CASE_TYPES.contains(&t.as_str())) {
+        errors.push(FieldError::new("case_types", "case.type_unknown"));
+    }
+}
+
+/// The policy decision, for callers that only need to know.
+pub fn allowed(user: &CurrentUser, action: Action<'_>) -> bool {
+    matches!(decide(&user.actor, action), Decision::Allow)
+}

@@ -1,0 +1,323 @@
+//! Persons as the case file shows them, and the check for a person already on record.
+
+use crate::{event, on, App, AppError, Ctx, CurrentUser};
+use karuna_domain::access::Action;
+use karuna_domain::audit::Outcome;
+use karuna_domain::person::{display_name, DocumentInput, PersonInput};
+use karuna_store::person::{self as store, AddressRow, DocumentRow, MatchReason};
+use karuna_store::{audit, Db};
+use karuna_thai::address;
+use karuna_thai::national_id::validate_national_id;
+use serde::Serialize;
+use uuid::Uuid;
+
+/// A person for display (identity fields empty when masked).
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonView {
+    /// Id.
+    pub id: Uuid,
+    /// The name to show (or the case code when masked).
+    pub display_name: String,
+    /// Identity hidden from this viewer (sensitive case).
+    pub masked: bool,
+    /// Prefix code.
+    pub prefix: Option<String>,
+    /// Names in Latin script.
+    pub latin_name: Option<String>,
+    /// Nickname.
+    pub nickname: Option<String>,
+    /// Sex code.
+    pub sex: String,
+    /// Birth date (ISO), when exact.
+    pub birth_date: Option<chrono::NaiveDate>,
+    /// Birth year (CE).
+    pub birth_year: Option<i64>,
+    /// Year only.
+    pub birth_estimated: bool,
+    /// Nationality.
+    pub nationality: Option<String>,
+    /// Ethnicity.
+    pub ethnicity: Option<String>,
+    /// Languages.
+    pub languages: Vec<String>,
+    /// Phones (E.164).
+    pub phones: Vec<String>,
+    /// Identity documents.
+    pub documents: Vec<DocumentView>,
+    /// Addresses, formatted in Thai.
+    pub addresses: Vec<String>,
+}
+
+/// An identity document for display.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentView {
+    /// Kind code.
+    pub kind: String,
+    /// Number.
+    pub number: String,
+    /// For valid 13-digit numbers: the first digit, which names the person category
+    /// (`karuna_thai::national_id::PersonCategory::from_digit`).
+    pub category: Option<u8>,
+    /// Country.
+    pub country: Option<String>,
+    /// Saved despite a failed check, with this reason.
+    pub override_reason: Option<String>,
+}
+
+fn document_view(d: DocumentRow) -> DocumentView {
+    let category = (d.number.len() == 13)
+        .then(|| {
+            validate_national_id(&d.number)
+                .ok()
+                .map(|n| n.category().digit())
+        })
+        .flatten();
+    DocumentView {
+        kind: d.kind,
+        number: d.number,
+        category,
+        country: d.country,
+        override_reason: d.override_reason,
+    }
+}
+
+/// A Thai address on one line.
+pub fn format_address(a: &AddressRow) -> String {
+    let mut parts = Vec::new();
+    if let Some(h) = &a.house_no {
+        parts.push(h.clone());
+    }
+    if let Some(m) = &a.moo {
+        parts.push(format!("หมู่ {m}"));
+    }
+    if let Some(v) = &a.village {
+        parts.push(v.clone());
+    }
+    if let Some(s) = &a.soi {
+        parts.push(format!("ซอย{s}"));
+    }
+    if let Some(r) = &a.road {
+        parts.push(format!("ถนน{r}"));
+    }
+    match address::validate_area(
+        &a.province_code,
+        &a.district_code,
+        &a.subdistrict_code,
+        Some(&a.postcode),
+    ) {
+        Ok(area) => parts.push(area.format(karuna_thai::lang::Lang::Th)),
+        Err(_) => parts.push(format!("{} {}", a.subdistrict_code, a.postcode)),
+    }
+    parts.join(" ")
+}
+
+/// Loads a person for display; `masked_as` replaces the identity with a case code.
+pub(crate) async fn person_view(
+    db: &Db,
+    org_id: Uuid,
+    id: Uuid,
+    masked_as: Option<&str>,
+) -> Result<Option<PersonView>, AppError> {
+    let Some(p) = store::person_by_id(db, org_id, id).await? else {
+        return Ok(None);
+    };
+    if let Some(code) = masked_as {
+        return Ok(Some(PersonView {
+            id,
+            display_name: crate::case::masked_name(code),
+            masked: true,
+            prefix: None,
+            latin_name: None,
+            nickname: None,
+            sex: p.sex,
+            birth_date: None,
+            birth_year: None,
+            birth_estimated: false,
+            nationality: None,
+            ethnicity: None,
+            languages: Vec::new(),
+            phones: Vec::new(),
+            documents: Vec::new(),
+            addresses: Vec::new(),
+        }));
+    }
+    let prefix = p
+        .prefix
+        .as_deref()
+        .and_then(karuna_thai::names::prefix_by_code)
+        .map(|x| x.th_abbr);
+    let name = display_name(
+        prefix,
+        p.first_name_th.as_deref(),
+        p.last_name_th.as_deref(),
+        p.first_name_latin.as_deref(),
+        p.last_name_latin.as_deref(),
+        p.nickname.as_deref(),
+    );
+    let latin: Vec<&str> = [
+        p.first_name_latin.as_deref(),
+        p.middle_name_latin.as_deref(),
+        p.last_name_latin.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    Ok(Some(PersonView {
+        id,
+        display_name: name,
+        masked: false,
+        prefix: p.prefix,
+        latin_name: (!latin.is_empty()).then(|| latin.join(" ")),
+        nickname: p.nickname,
+        sex: p.sex,
+        birth_date: p.birth_date,
+        birth_year: p.birth_year,
+        birth_estimated: p.birth_estimated,
+        nationality: p.nationality,
+        ethnicity: p.ethnicity,
+        languages: p
+            .languages
+            .split(',')
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+        phones: store::phones(db, id).await?,
+        documents: store::documents(db, id)
+            .await?
+            .into_iter()
+            .map(document_view)
+            .collect(),
+        addresses: store::addresses(db, id)
+            .await?
+            .iter()
+            .map(format_address)
+            .collect(),
+    }))
+}
+
+/// A person already on record who may be the one being registered, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    /// The person.
+    pub person_id: Uuid,
+    /// Their name.
+    pub display_name: String,
+    /// Birth year (CE).
+    pub birth_year: Option<i64>,
+    /// Why they match: `same_document_number`, `same_name_and_birth_year`, `same_phone`.
+    pub reasons: Vec<String>,
+    /// Score 0–100 (exact matches only so far: the search issue adds fuzzy ones).
+    pub score: u8,
+}
+
+impl App {
+    /// Before a new person is created at intake: persons already on record with the same ID
+    /// number, the same name and birth year, or the same phone. This is the seam for the fuzzy
+    /// Thai name matcher of the search issue: it adds its candidates here, with its reasons.
+    pub async fn find_candidates(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        person: &PersonInput,
+        documents: &[DocumentInput],
+    ) -> Result<Vec<Candidate>, AppError> {
+        self.authorize(
+            user,
+            ctx,
+            Action::CreateCase,
+            "person.match",
+            ("person", None),
+        )
+        .await?;
+        let numbers: Vec<String> = documents
+            .iter()
+            .map(|d| {
+                d.number
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric())
+                    .collect::<String>()
+                    .to_uppercase()
+            })
+            .collect();
+        let era = karuna_thai::calendar::Era::from_code(&user.era).unwrap_or_default();
+        let year = if !person.birth_date.trim().is_empty() {
+            karuna_thai::calendar::parse_date(&person.birth_date, era)
+                .ok()
+                .map(|d| i64::from(chrono::Datelike::year(&d.date)))
+        } else {
+            karuna_thai::calendar::parse_year(&person.birth_year, era)
+                .ok()
+                .map(|(y, _)| i64::from(y))
+        };
+        let first = if person.first_name_th.trim().is_empty() {
+            person.first_name_latin.trim()
+        } else {
+            person.first_name_th.trim()
+        };
+        let last = if person.last_name_th.trim().is_empty() {
+            person.last_name_latin.trim()
+        } else {
+            person.last_name_th.trim()
+        };
+        let name = year
+            .filter(|_| !first.is_empty() && !last.is_empty())
+            .map(|y| (first, last, y));
+        let phones: Vec<String> = person
+            .phones
+            .iter()
+            .filter_map(|p| karuna_thai::phone::normalize_phone(p).ok())
+            .collect();
+        let found =
+            store::exact_candidates(&self.db, user.actor.org_id, &numbers, name, &phones).await?;
+        let mut out: Vec<Candidate> = Vec::new();
+        for (id, reason) in found {
+            let code = match reason {
+                MatchReason::SameDocumentNumber => "same_document_number",
+                MatchReason::SameNameAndBirthYear => "same_name_and_birth_year",
+                MatchReason::SamePhone => "same_phone",
+            };
+            if let Some(c) = out.iter_mut().find(|c| c.person_id == id) {
+                if !c.reasons.iter().any(|r| r == code) {
+                    c.reasons.push(code.to_string());
+                }
+                continue;
+            }
+            let Some(p) = person_view(&self.db, user.actor.org_id, id, None).await? else {
+                continue;
+            };
+            out.push(Candidate {
+                person_id: id,
+                display_name: p.display_name,
+                birth_year: p.birth_year,
+                reasons: vec![code.to_string()],
+                score: 0,
+            });
+        }
+        for c in &mut out {
+            c.score = c
+                .reasons
+                .iter()
+                .map(|r| {
+                    if r == "same_document_number" {
+                        90u8
+                    } else {
+                        60
+                    }
+                })
+                .max()
+                .unwrap_or(0);
+            if c.reasons.len() > 1 {
+                c.score = c.score.saturating_add(10).min(100);
+            }
+        }
+        out.sort_by_key(|c| std::cmp::Reverse(c.score));
+        let mut e = on(
+            event(Some(user), ctx, "person.match", Outcome::Success),
+            "person",
+            None,
+        );
+        e.reason = Some(format!("{} candidates", out.len()));
+        audit::append_alone(&self.db, &e).await?;
+        Ok(out)
+    }
+}

@@ -1,0 +1,155 @@
+//! Contacts of a case. A correction bumps the version; the earlier text is kept in `revision`
+//! by the use case, in the same transaction.
+
+use crate::db::{Db, Tx};
+use crate::error::{Result, StoreError};
+use crate::row::{flag, instant, list, uuid};
+use crate::time::{now_db, to_db};
+use chrono::{DateTime, Utc};
+use karuna_domain::contact::ValidContact;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use uuid::Uuid;
+
+/// A stored contact.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ContactRow {
+    /// Id.
+    pub id: Uuid,
+    /// Case.
+    pub case_id: Uuid,
+    /// Kind code.
+    pub kind: String,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+    /// Minutes.
+    pub duration_minutes: Option<i64>,
+    /// Place.
+    pub place: Option<String>,
+    /// Note.
+    pub note: String,
+    /// Source codes.
+    pub sources: Vec<String>,
+    /// Follow-up needed.
+    pub follow_up_needed: bool,
+    /// Follow-up.
+    pub follow_up_note: Option<String>,
+    /// Version (1 = never corrected).
+    pub version: i64,
+    /// Who recorded it (name).
+    pub created_by_name: Option<String>,
+    /// Recorded.
+    pub created_at: DateTime<Utc>,
+}
+
+const COLS: &str = "k.id, k.case_id, k.kind, k.occurred_at, k.duration_minutes, k.place, k.note, k.sources, \
+    k.follow_up_needed, k.follow_up_note, k.version, a.display_name AS created_by_name, k.created_at";
+
+fn contact_from(r: &AnyRow) -> Result<ContactRow> {
+    Ok(ContactRow {
+        id: uuid(r, "id")?,
+        case_id: uuid(r, "case_id")?,
+        kind: r.try_get("kind")?,
+        occurred_at: instant(r, "occurred_at")?,
+        duration_minutes: r.try_get("duration_minutes")?,
+        place: r.try_get("place")?,
+        note: r.try_get("note")?,
+        sources: list(r, "sources")?,
+        follow_up_needed: flag(r, "follow_up_needed")?,
+        follow_up_note: r.try_get("follow_up_note")?,
+        version: r.try_get("version")?,
+        created_by_name: r.try_get("created_by_name")?,
+        created_at: instant(r, "created_at")?,
+    })
+}
+
+/// Records a contact.
+pub async fn insert(
+    tx: &mut Tx,
+    org_id: Uuid,
+    case_id: Uuid,
+    c: &ValidContact,
+    by: Uuid,
+) -> Result<Uuid> {
+    let id = Uuid::now_v7();
+    let now = now_db();
+    sqlx::query(
+        "INSERT INTO contact (id, org_id, case_id, kind, occurred_at, duration_minutes, place, note, sources, \
+         follow_up_needed, follow_up_note, created_at, created_by, updated_at, updated_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12, $13)",
+    )
+    .bind(id.to_string())
+    .bind(org_id.to_string())
+    .bind(case_id.to_string())
+    .bind(&c.kind)
+    .bind(to_db(c.occurred_at))
+    .bind(c.duration_minutes)
+    .bind(c.place.clone())
+    .bind(&c.note)
+    .bind(c.sources.join(","))
+    .bind(i64::from(c.follow_up_needed))
+    .bind(c.follow_up_note.clone())
+    .bind(&now)
+    .bind(by.to_string())
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_insert)?;
+    Ok(id)
+}
+
+/// Replaces a contact's content if it is still at `version`; returns the new version.
+pub async fn correct(
+    tx: &mut Tx,
+    id: Uuid,
+    version: i64,
+    c: &ValidContact,
+    by: Uuid,
+) -> Result<i64> {
+    let r = sqlx::query(
+        "UPDATE contact SET kind = $1, occurred_at = $2, duration_minutes = $3, place = $4, note = $5, sources = $6, \
+         follow_up_needed = $7, follow_up_note = $8, version = version + 1, updated_at = $9, updated_by = $10 \
+         WHERE id = $11 AND version = $12",
+    )
+    .bind(&c.kind)
+    .bind(to_db(c.occurred_at))
+    .bind(c.duration_minutes)
+    .bind(c.place.clone())
+    .bind(&c.note)
+    .bind(c.sources.join(","))
+    .bind(i64::from(c.follow_up_needed))
+    .bind(c.follow_up_note.clone())
+    .bind(now_db())
+    .bind(by.to_string())
+    .bind(id.to_string())
+    .bind(version)
+    .execute(&mut **tx)
+    .await?;
+    if r.rows_affected() == 0 {
+        return Err(StoreError::StaleVersion);
+    }
+    Ok(version + 1)
+}
+
+/// One contact.
+pub async fn by_id_tx(tx: &mut Tx, id: Uuid) -> Result<Option<ContactRow>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLS} FROM contact k LEFT JOIN account a ON a.id = k.created_by WHERE k.id = $1"
+    ))
+    .bind(id.to_string())
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.as_ref().map(contact_from).transpose()
+}
+
+/// A case's contacts, newest first.
+pub async fn for_case(db: &Db, case_id: Uuid, limit: i64) -> Result<Vec<ContactRow>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLS} FROM contact k LEFT JOIN account a ON a.id = k.created_by WHERE k.case_id = $1 \
+         ORDER BY k.occurred_at DESC, k.id DESC LIMIT $2"
+    ))
+    .bind(case_id.to_string())
+    .bind(limit)
+    .fetch_all(db.read())
+    .await?;
+    rows.iter().map(contact_from).collect()
+}

@@ -1,0 +1,40 @@
+# Cases, persons, contacts, promises, consent (English). Keep keys equal to th/case.ftl.
+
+## Field errors
+error-case-guard-contact-required = Record at least one contact with the client before the assessment starts
+error-case-manager-invalid = Choose an active case manager of your organisation
+error-case-manager-same = This case already has that case manager
+error-case-member-invalid = Choose an active colleague of your organisation
+error-case-referral-unknown = Unknown referral source
+error-case-reopen-not-closed = Only a closed case can be reopened
+error-case-reopen-target = A reopened case returns to assessment or implementation
+error-case-safety-unknown-question = Unknown safety screening question
+error-case-status-unknown = Unknown status
+error-case-transition-not-allowed = A case cannot move from { $from } straight to { $to }
+error-case-type-unknown = Unknown case type
+error-case-urgency-unknown = Unknown urgency
+error-consent-agency-required = Name the agency the information would be shared with
+error-consent-basis-unknown = Unknown lawful basis
+error-consent-purpose-unknown = Unknown purpose
+error-consent-required = Record consent, or the lawful basis used instead of consent
+error-consent-status-unknown = Unknown consent state
+error-contact-duration-range = The duration is 0 to 1440 minutes
+error-contact-in-future = The contact cannot be in the future
+error-contact-kind-unknown = Unknown kind of contact
+error-contact-source-unknown = Unknown source of information
+error-contact-time-format = Use hh:mm for the time, for example 14:30
+error-document-country-required = A passport needs its issuing country
+error-document-kind-unknown = Unknown document type
+error-person-birth-future = The birth date cannot be in the future
+error-person-birth-too-old = That birth year is too early; check the era (B.E. or C.E.)
+error-person-latin-only = Latin letters only here (as in the passport)
+error-person-name-required = Give a first name (Thai or Latin script) or at least a nickname
+error-person-prefix-unknown = Unknown name prefix
+error-person-relationship-unknown = Unknown relationship
+error-person-sex-unknown = Unknown value for sex
+error-person-unknown = This person is not on the case
+error-promise-action-unknown = Unknown action
+error-promise-due-past = The new date cannot be in the past
+error-promise-not-open = This promise is already settled (kept or missed)
+error-date-understood-be = The year was read as Buddhist era (B.E.)
+error-date-understood-ce = The year was read as Common era (C.E.) and converted

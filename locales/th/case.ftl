@@ -1,0 +1,40 @@
+# Cases, persons, contacts, promises, consent (Thai). Keep keys equal to en/case.ftl.
+
+## Field errors
+error-case-guard-contact-required = ต้องบันทึกการติดต่อกับผู้รับบริการอย่างน้อยหนึ่งครั้งก่อนเริ่มประเมิน
+error-case-manager-invalid = ต้องเป็นผู้จัดการรายกรณีที่ยังใช้งานอยู่ในองค์กรเดียวกัน
+error-case-manager-same = รายกรณีนี้อยู่กับผู้จัดการรายกรณีคนนี้อยู่แล้ว
+error-case-member-invalid = ต้องเป็นเจ้าหน้าที่ที่ยังใช้งานอยู่ในองค์กรเดียวกัน
+error-case-referral-unknown = ไม่รู้จักแหล่งส่งต่อนี้
+error-case-reopen-not-closed = เปิดใหม่ได้เฉพาะรายกรณีที่ปิดแล้ว
+error-case-reopen-target = เปิดใหม่ได้ที่ขั้นประเมินหรือขั้นดำเนินการช่วยเหลือเท่านั้น
+error-case-safety-unknown-question = ไม่รู้จักคำถามคัดกรองความปลอดภัยนี้
+error-case-status-unknown = ไม่รู้จักสถานะนี้
+error-case-transition-not-allowed = ไม่สามารถเปลี่ยนจากขั้น { $from } ไปขั้น { $to } ได้โดยตรง
+error-case-type-unknown = ไม่รู้จักประเภทรายกรณีนี้
+error-case-urgency-unknown = ไม่รู้จักระดับความเร่งด่วนนี้
+error-consent-agency-required = โปรดระบุหน่วยงานที่จะส่งต่อข้อมูลให้
+error-consent-basis-unknown = ไม่รู้จักฐานทางกฎหมายนี้
+error-consent-purpose-unknown = ไม่รู้จักวัตถุประสงค์นี้
+error-consent-required = โปรดบันทึกความยินยอม หรือฐานทางกฎหมายที่ใช้แทนความยินยอม
+error-consent-status-unknown = ไม่รู้จักสถานะความยินยอมนี้
+error-contact-duration-range = ระยะเวลาต้องเป็นจำนวนนาที 0 ถึง 1440
+error-contact-in-future = วันเวลาที่ติดต่อต้องไม่อยู่ในอนาคต
+error-contact-kind-unknown = ไม่รู้จักประเภทการติดต่อนี้
+error-contact-source-unknown = ไม่รู้จักแหล่งข้อมูลนี้
+error-contact-time-format = เวลาต้องอยู่ในรูปแบบ ชช:นน เช่น 14:30
+error-document-country-required = หนังสือเดินทางต้องระบุประเทศที่ออก
+error-document-kind-unknown = ไม่รู้จักประเภทเอกสารนี้
+error-person-birth-future = วันเกิดต้องไม่อยู่ในอนาคต
+error-person-birth-too-old = ปีเกิดเก่าเกินไป โปรดตรวจสอบ (พ.ศ. หรือ ค.ศ.)
+error-person-latin-only = ช่องนี้ใช้อักษรอังกฤษเท่านั้น (ตามหนังสือเดินทาง)
+error-person-name-required = โปรดกรอกชื่อ (ภาษาไทยหรืออังกฤษ) หรือชื่อเล่นอย่างน้อยหนึ่งอย่าง
+error-person-prefix-unknown = ไม่รู้จักคำนำหน้านามนี้
+error-person-relationship-unknown = ไม่รู้จักความสัมพันธ์นี้
+error-person-sex-unknown = ไม่รู้จักค่าเพศนี้
+error-person-unknown = ไม่พบบุคคลนี้ในรายกรณี
+error-promise-action-unknown = ไม่รู้จักการดำเนินการนี้
+error-promise-due-past = วันที่ตกลงใหม่ต้องไม่ใช่วันที่ผ่านมาแล้ว
+error-promise-not-open = สัญญานี้ปิดแล้ว (รักษาแล้วหรือไม่ได้รักษา)
+error-date-understood-be = ปีที่กรอกถูกอ่านเป็นพุทธศักราช (พ.ศ.)
+error-date-understood-ce = ปีที่กรอกถูกอ่านเป็นคริสต์ศักราช (ค.ศ.) และแปลงให้แล้ว

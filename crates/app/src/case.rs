@@ -44,7 +44,7 @@ pub struct CaseView {
 }
 
 /// One row of a case list, with the client masked where the viewer may not see who it is.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseListItem {
     /// Id.
     pub id: Uuid,
@@ -72,9 +72,9 @@ pub struct CaseListItem {
     pub updated_at: chrono::DateTime<Utc>,
 }
 
-/// What is asked of a case, for `App::case_for`.
+/// What is asked of a case: reading, adding to it, or steering it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum On {
+pub enum CaseAccess {
     /// Read it.
     Open,
     /// Add to it (contacts, promises, persons).
@@ -83,12 +83,12 @@ pub(crate) enum On {
     Manage,
 }
 
-impl On {
+impl CaseAccess {
     fn on(self, facts: &CaseFacts) -> Action<'_> {
         match self {
-            On::Open => Action::OpenCase(facts),
-            On::Edit => Action::EditCase(facts),
-            On::Manage => Action::ManageCase(facts),
+            CaseAccess::Open => Action::OpenCase(facts),
+            CaseAccess::Edit => Action::EditCase(facts),
+            CaseAccess::Manage => Action::ManageCase(facts),
         }
     }
 }
@@ -117,7 +117,7 @@ impl App {
         user: &CurrentUser,
         ctx: &Ctx,
         id: Uuid,
-        action: On,
+        action: CaseAccess,
         audit_action: &str,
     ) -> Result<(CaseRow, CaseFacts), AppError> {
         let case = store::case_by_id(&self.db, id)
@@ -142,6 +142,21 @@ impl App {
         }
     }
 
+    /// Checks `access` to a case before a request body is even read (a refusal never depends
+    /// on the input); the use case checks again with the data it loads.
+    pub async fn check_case(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        id: Uuid,
+        access: CaseAccess,
+        audit_action: &str,
+    ) -> Result<(), AppError> {
+        self.case_for(user, ctx, id, access, audit_action)
+            .await
+            .map(|_| ())
+    }
+
     /// Opens the case file (audited as a read of personal data).
     pub async fn open_case(
         &self,
@@ -149,7 +164,9 @@ impl App {
         ctx: &Ctx,
         id: Uuid,
     ) -> Result<CaseView, AppError> {
-        let (case, facts) = self.case_for(user, ctx, id, On::Open, "case.read").await?;
+        let (case, facts) = self
+            .case_for(user, ctx, id, CaseAccess::Open, "case.read")
+            .await?;
         let identity_visible = decide(&user.actor, Action::SeeClientIdentity(&facts)).is_allowed();
         let can_manage = decide(&user.actor, Action::ManageCase(&facts)).is_allowed();
         let mut persons = Vec::new();
@@ -280,9 +297,9 @@ impl App {
         let to =
             Status::from_code(to).ok_or_else(|| FieldError::new("to", "case.status_unknown"))?;
         let action = if to == Status::Closed {
-            On::Manage
+            CaseAccess::Manage
         } else {
-            On::Edit
+            CaseAccess::Edit
         };
         let (case, _) = self
             .case_for(user, ctx, id, action, "case.transition")
@@ -339,7 +356,7 @@ impl App {
         let to =
             Status::from_code(to).ok_or_else(|| FieldError::new("to", "case.status_unknown"))?;
         let (case, _) = self
-            .case_for(user, ctx, id, On::Manage, "case.reopen")
+            .case_for(user, ctx, id, CaseAccess::Manage, "case.reopen")
             .await?;
         let from =
             Status::from_code(&case.status).ok_or(AppError::Internal("stored status".into()))?;
@@ -379,7 +396,7 @@ impl App {
         reason: &str,
     ) -> Result<i64, AppError> {
         let (case, _) = self
-            .case_for(user, ctx, id, On::Manage, "case.transfer")
+            .case_for(user, ctx, id, CaseAccess::Manage, "case.transfer")
             .await?;
         let reason = check_reason("reason", reason)?;
         let target = accounts::account_by_id(&self.db, to_manager).await?;
@@ -432,7 +449,7 @@ impl App {
         presenting_problem: &str,
     ) -> Result<i64, AppError> {
         let (case, _) = self
-            .case_for(user, ctx, id, On::Manage, "case.update")
+            .case_for(user, ctx, id, CaseAccess::Manage, "case.update")
             .await?;
         let mut errors = Vec::new();
         if Urgency::from_code(urgency).is_none() {
@@ -488,7 +505,7 @@ impl App {
         role_in_case: &str,
     ) -> Result<(), AppError> {
         let (case, _) = self
-            .case_for(user, ctx, id, On::Manage, "case.team")
+            .case_for(user, ctx, id, CaseAccess::Manage, "case.team")
             .await?;
         let member = accounts::account_by_id(&self.db, account_id).await?;
         let ok = member.as_ref().is_some_and(|a| {
@@ -535,7 +552,7 @@ impl App {
         id: Uuid,
         account_id: Uuid,
     ) -> Result<(), AppError> {
-        self.case_for(user, ctx, id, On::Manage, "case.team")
+        self.case_for(user, ctx, id, CaseAccess::Manage, "case.team")
             .await?;
         let mut tx = self.db.begin().await?;
         if !store::remove_member(&mut tx, id, account_id).await? {
@@ -563,7 +580,7 @@ impl App {
         relationship: &str,
     ) -> Result<Uuid, AppError> {
         let (case, _) = self
-            .case_for(user, ctx, id, On::Edit, "case.person.add")
+            .case_for(user, ctx, id, CaseAccess::Edit, "case.person.add")
             .await?;
         let era = Era::from_code(&user.era).unwrap_or_default();
         let mut errors = Vec::new();

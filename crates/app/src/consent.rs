@@ -1,6 +1,6 @@
 //! Consent (PDPA) on the case file: recorded at intake and whenever it changes.
 
-use crate::case::On;
+use crate::case::CaseAccess;
 use crate::intake::{CONSENT_PURPOSES, CONSENT_STATES, LAWFUL_BASES};
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use karuna_domain::audit::Outcome;
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// A consent change as typed.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ConsentChange {
     /// The person (on the case).
@@ -66,7 +66,7 @@ impl App {
         c: &ConsentChange,
     ) -> Result<(), AppError> {
         let (case, _) = self
-            .case_for(user, ctx, case_id, On::Edit, "consent.record")
+            .case_for(user, ctx, case_id, CaseAccess::Edit, "consent.record")
             .await?;
         let mut errors = Vec::new();
         let person_id = Uuid::parse_str(c.person_id.trim()).ok();
@@ -142,7 +142,7 @@ impl App {
         ctx: &Ctx,
         case_id: Uuid,
     ) -> Result<Vec<ConsentRow>, AppError> {
-        self.case_for(user, ctx, case_id, On::Open, "case.read")
+        self.case_for(user, ctx, case_id, CaseAccess::Open, "case.read")
             .await?;
         Ok(store::for_case_persons(&self.db, case_id).await?)
     }

@@ -1,7 +1,7 @@
 //! The contact log: recording contacts and correcting them (a new version; the earlier text
 //! stays readable in the revision history).
 
-use crate::case::On;
+use crate::case::CaseAccess;
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use chrono::Utc;
 use karuna_domain::audit::Outcome;
@@ -21,7 +21,7 @@ impl App {
         input: &ContactInput,
     ) -> Result<Uuid, AppError> {
         let (case, _) = self
-            .case_for(user, ctx, case_id, On::Edit, "contact.create")
+            .case_for(user, ctx, case_id, CaseAccess::Edit, "contact.create")
             .await?;
         let era = Era::from_code(&user.era).unwrap_or_default();
         let c = validate_contact(input, era, Utc::now())?;
@@ -57,7 +57,7 @@ impl App {
             tx.rollback().await?;
             c.case_id
         };
-        self.case_for(user, ctx, case_id, On::Edit, "contact.correct")
+        self.case_for(user, ctx, case_id, CaseAccess::Edit, "contact.correct")
             .await?;
         let era = Era::from_code(&user.era).unwrap_or_default();
         let c = validate_contact(input, era, Utc::now())?;
@@ -92,6 +92,13 @@ impl App {
         Ok(v)
     }
 
+    /// The case a contact belongs to (`NotFound` when there is no such contact).
+    pub async fn contact_case(&self, contact_id: Uuid) -> Result<Uuid, AppError> {
+        store::case_of(&self.db, contact_id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
     /// A case's contacts, newest first.
     pub async fn case_contacts(
         &self,
@@ -100,7 +107,7 @@ impl App {
         case_id: Uuid,
         limit: i64,
     ) -> Result<Vec<ContactRow>, AppError> {
-        self.case_for(user, ctx, case_id, On::Open, "case.read")
+        self.case_for(user, ctx, case_id, CaseAccess::Open, "case.read")
             .await?;
         Ok(store::for_case(&self.db, case_id, limit.clamp(1, 500)).await?)
     }

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// An address as typed: the area codes picked from the official lists, and the rest.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct AddressInput {
     /// บ้านเลขที่.
@@ -63,7 +63,7 @@ impl AddressInput {
 }
 
 /// Consent at intake (PDPA), or the lawful basis when consent is not the basis.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ConsentInput {
     /// `granted`, `refused` or empty when a lawful basis applies instead.
@@ -88,7 +88,7 @@ pub const LAWFUL_BASES: [&str; 5] = [
 ];
 
 /// Everything an intake records.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct IntakeInput {
     /// A person already on record chosen from the candidates; else `client` is created.
@@ -107,7 +107,9 @@ pub struct IntakeInput {
     pub referral_note: String,
     /// What brought the client, in the worker's words.
     pub presenting_problem: String,
-    /// Safety screening answers: question code → yes.
+    /// Safety screening answers: question code → yes (a JSON object).
+    #[serde(with = "answers_map")]
+    #[schema(value_type = std::collections::BTreeMap<String, bool>)]
     pub safety: Vec<(String, bool)>,
     /// Case type codes.
     pub case_types: Vec<String>,
@@ -119,8 +121,24 @@ pub struct IntakeInput {
     pub manager_id: String,
 }
 
+/// The screening answers travel as a JSON object (`{"in_danger_now": false, …}`).
+mod answers_map {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::collections::BTreeMap;
+
+    pub fn serialize<S: Serializer>(v: &[(String, bool)], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(v.iter().map(|(k, b)| (k, b)))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, bool)>, D::Error> {
+        Ok(BTreeMap::<String, bool>::deserialize(d)?
+            .into_iter()
+            .collect())
+    }
+}
+
 /// The case an intake created.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct IntakeResult {
     /// Case id.
     pub case_id: Uuid,

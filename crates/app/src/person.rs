@@ -12,7 +12,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 /// A person for display (identity fields empty when masked).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PersonView {
     /// Id.
     pub id: Uuid,
@@ -49,7 +49,7 @@ pub struct PersonView {
 }
 
 /// An identity document for display.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DocumentView {
     /// Kind code.
     pub kind: String,
@@ -196,7 +196,7 @@ pub(crate) async fn person_view(
 }
 
 /// A person already on record who may be the one being registered, and why.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Candidate {
     /// The person.
     pub person_id: Uuid,

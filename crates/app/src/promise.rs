@@ -1,6 +1,6 @@
 //! Promises to clients: recorded by any team member, open until kept, missed or renegotiated.
 
-use crate::case::On;
+use crate::case::CaseAccess;
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use chrono::Utc;
 use karuna_domain::access::Action;
@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 /// A change to a promise: `action` is `keep`, `miss` (with `reason`) or `renegotiate` (with
 /// `due` and `reason`); `version` is the one read.
-#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct PromiseUpdate {
     /// The version read.
@@ -39,7 +39,7 @@ impl App {
         input: &PromiseInput,
     ) -> Result<Uuid, AppError> {
         let (case, _) = self
-            .case_for(user, ctx, case_id, On::Edit, "promise.create")
+            .case_for(user, ctx, case_id, CaseAccess::Edit, "promise.create")
             .await?;
         let era = Era::from_code(&user.era).unwrap_or_default();
         let (what, due) = validate_promise(input, era)?;
@@ -92,7 +92,7 @@ impl App {
             tx.rollback().await?;
             p.case_id
         };
-        self.case_for(user, ctx, case_id, On::Edit, "promise.update")
+        self.case_for(user, ctx, case_id, CaseAccess::Edit, "promise.update")
             .await?;
         let era = Era::from_code(&user.era).unwrap_or_default();
         let (version, reason, due) = (
@@ -163,6 +163,13 @@ impl App {
         Ok(v)
     }
 
+    /// The case a promise belongs to (`NotFound` when there is no such promise).
+    pub async fn promise_case(&self, promise_id: Uuid) -> Result<Uuid, AppError> {
+        store::case_of(&self.db, promise_id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
     /// A case's promises and their history.
     pub async fn case_promises(
         &self,
@@ -170,7 +177,7 @@ impl App {
         ctx: &Ctx,
         case_id: Uuid,
     ) -> Result<(Vec<PromiseRow>, Vec<PromiseEvent>), AppError> {
-        self.case_for(user, ctx, case_id, On::Open, "case.read")
+        self.case_for(user, ctx, case_id, CaseAccess::Open, "case.read")
             .await?;
         Ok((
             store::for_case(&self.db, case_id).await?,

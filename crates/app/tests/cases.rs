@@ -2,6 +2,7 @@
 //! intake, gap-free numbers under concurrency, optimistic concurrency, need-to-know, the
 //! lifecycle, contacts and promises.
 
+use karuna_app::account::NewUserInput;
 use karuna_app::intake::{ConsentInput, IntakeInput};
 use karuna_app::promise::PromiseUpdate;
 use karuna_app::{App, AppError, Ctx, CurrentUser, Settings};
@@ -11,21 +12,51 @@ use karuna_domain::promise::PromiseInput;
 use karuna_store::case::CaseFilter;
 use karuna_store::testing::fresh_db;
 
+/// A fresh organisation with two units and one account per case role (no demo data, so
+/// counts and numbers start from zero).
 async fn app() -> App {
     let (db, _) = fresh_db().await.unwrap();
-    let app = App::new(
-        db,
-        Settings {
-            demo: true,
-            ..Settings::default()
-        },
-    );
-    app.seed_demo().await.unwrap();
+    let app = App::new(db, Settings::default());
+    let ctx = Ctx::default();
+    let (org, office) = app
+        .bootstrap_org(&ctx, "พมจ.ทดสอบ", Some("กลุ่มงานคุ้มครอง"))
+        .await
+        .unwrap();
+    let (_, shelter) = app
+        .bootstrap_org(&ctx, "พมจ.ทดสอบ", Some("บ้านพักเด็กและครอบครัว"))
+        .await
+        .unwrap();
+    let accounts = [
+        ("demo-manager", "case_manager", None, office),
+        ("demo-supervisor", "supervisor", None, office),
+        (
+            "demo-psychologist",
+            "team_member",
+            Some("psychologist"),
+            shelter,
+        ),
+        ("demo-admin", "admin", None, office),
+    ];
+    for (username, role, profession, unit) in accounts {
+        let input = NewUserInput {
+            username: username.into(),
+            display_name: username.into(),
+            role: role.into(),
+            profession: profession.map(str::to_string),
+            unit_id: unit.map(|u| u.to_string()),
+            password: Some(PASSWORD.into()),
+        };
+        app.create_user_in(org, None, &ctx, input, false)
+            .await
+            .unwrap();
+    }
     app
 }
 
+const PASSWORD: &str = "test-password-1";
+
 async fn user(app: &App, name: &str) -> CurrentUser {
-    app.login(name, "karuna-demo", &Ctx::default())
+    app.login(name, PASSWORD, &Ctx::default())
         .await
         .unwrap()
         .user

@@ -33,7 +33,7 @@ pub const SOURCES: [&str; 6] = [
 pub const NOTE_MAX: usize = 20_000;
 
 /// A contact as typed.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ContactInput {
     /// Kind code.

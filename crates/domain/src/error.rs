@@ -4,7 +4,7 @@ use serde::Serialize;
 
 /// One problem with one input field; `code` names a message-catalogue key so every adapter can
 /// show it in the user's language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     /// The field's name as the form or JSON body spells it.
     pub field: String,

@@ -28,7 +28,7 @@ pub const RELATIONSHIPS: [&str; 10] = [
 ];
 
 /// A person as typed in a form or sent to the API.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct PersonInput {
     /// Prefix code (see `karuna_thai::names`), or empty.
@@ -238,7 +238,7 @@ pub fn validate_person(
 }
 
 /// An identity document as typed.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct DocumentInput {
     /// Kind code (`thai_national_id`, `non_thai_id`, `passport`, `pink_card`, `work_permit`,

@@ -52,7 +52,7 @@ pub enum PromiseChange {
 }
 
 /// A new promise as typed.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct PromiseInput {
     /// What was promised.

@@ -153,3 +153,13 @@ pub async fn for_case(db: &Db, case_id: Uuid, limit: i64) -> Result<Vec<ContactR
     .await?;
     rows.iter().map(contact_from).collect()
 }
+
+/// The case a contact belongs to.
+pub async fn case_of(db: &Db, id: Uuid) -> Result<Option<Uuid>> {
+    let s: Option<String> = sqlx::query_scalar("SELECT case_id FROM contact WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(db.read())
+        .await?;
+    s.map(|s| Uuid::parse_str(&s).map_err(|_| StoreError::Corrupt("uuid")))
+        .transpose()
+}

@@ -278,3 +278,13 @@ pub struct KeepingRow {
     /// Open and past due.
     pub overdue: i64,
 }
+
+/// The case a promise belongs to.
+pub async fn case_of(db: &Db, id: Uuid) -> Result<Option<Uuid>> {
+    let s: Option<String> = sqlx::query_scalar("SELECT case_id FROM promise WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(db.read())
+        .await?;
+    s.map(|s| Uuid::parse_str(&s).map_err(|_| StoreError::Corrupt("uuid")))
+        .transpose()
+}

@@ -138,6 +138,27 @@ impl Tr {
         calendar::format_datetime(*t, self.era, self.lang)
     }
 
+    /// A calendar date in the user's calendar (e.g. 14 ก.พ. 2540).
+    pub fn date(&self, d: &chrono::NaiveDate) -> String {
+        calendar::format_date(*d, self.era, self.lang)
+    }
+
+    /// A date as typed in forms, in the user's era: dd/mm/yyyy.
+    pub fn date_input(&self, d: &chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        format!(
+            "{:02}/{:02}/{}",
+            d.day(),
+            d.month(),
+            self.era.year_from_ce(d.year())
+        )
+    }
+
+    /// A year (given in the Common era) in the user's calendar.
+    pub fn year(&self, ce: i64) -> String {
+        calendar::format_year(i32::try_from(ce).unwrap_or(0), self.era, self.lang)
+    }
+
     /// The language code for `<html lang>`.
     pub fn lang_code(&self) -> &'static str {
         self.lang.code()
@@ -244,10 +265,63 @@ mod tests {
                 }
             }
         }
-        // Codes built at run time.
-        for key in ["error-date-understood-be", "error-date-understood-ce"] {
-            if !keys.contains(key) {
-                missing.push(key.to_string());
+        // Codes built at run time, and labels built from codes.
+        let mut families: Vec<String> = vec![
+            "error-date-understood-be".into(),
+            "error-date-understood-ce".into(),
+        ];
+        let family = |prefix: &str, codes: &[&str]| -> Vec<String> {
+            codes
+                .iter()
+                .map(|c| format!("{prefix}-{}", c.replace('_', "-")))
+                .collect()
+        };
+        use karuna_domain::{case, contact, person};
+        families.extend(family("status", &case::Status::ALL.map(|s| s.code())));
+        families.extend(family("urgency", &case::Urgency::ALL.map(|s| s.code())));
+        families.extend(family("case-type", &case::CASE_TYPES));
+        families.extend(family("referral", &case::REFERRAL_SOURCES));
+        families.extend(family("safety-q", &case::SAFETY_QUESTIONS.map(|q| q.code)));
+        families.extend(family("sex", &person::SEXES));
+        families.extend(family("relationship", &person::RELATIONSHIPS));
+        families.extend(family(
+            "document",
+            &karuna_thai::national_id::IdDocumentKind::ALL.map(|k| k.code()),
+        ));
+        families.extend(family("contact-kind", &contact::CONTACT_KINDS));
+        families.extend(family("source", &contact::SOURCES));
+        families.extend(family(
+            "consent-status",
+            &karuna_app::intake::CONSENT_STATES,
+        ));
+        families.extend(family("consent-basis", &karuna_app::intake::LAWFUL_BASES));
+        families.extend(family(
+            "consent-purpose",
+            &karuna_app::intake::CONSENT_PURPOSES,
+        ));
+        families.extend(family("promise-status", &["open", "kept", "missed"]));
+        families.extend(family(
+            "promise-event",
+            &["made", "kept", "missed", "renegotiated"],
+        ));
+        families.extend(family("history", &["open", "status", "reopen", "transfer"]));
+        families.extend(family(
+            "case-saved",
+            &[
+                "any", "contact", "promise", "status", "transfer", "team", "person", "consent",
+            ],
+        ));
+        families.extend(family(
+            "match",
+            &[
+                "same_document_number",
+                "same_name_and_birth_year",
+                "same_phone",
+            ],
+        ));
+        for key in families {
+            if !keys.contains(&key) {
+                missing.push(key);
             }
         }
         for r in Role::ALL {

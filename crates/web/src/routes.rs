@@ -78,6 +78,46 @@ const ROUTES: &[Entry] = &[
         || get(pages::users::edit).post(pages::users::update),
     ),
     ("/audit", &[("GET", Page)], || get(pages::audit::list)),
+    ("/cases", &[("GET", Page), ("POST", Page)], || {
+        get(pages::cases::list).post(pages::intake::create)
+    }),
+    ("/cases/new", &[("GET", Page)], || {
+        get(pages::intake::new_form)
+    }),
+    ("/cases/{id}", &[("GET", Page)], || get(pages::cases::show)),
+    ("/cases/{id}/status", &[("POST", Page)], || {
+        post(pages::records::status)
+    }),
+    ("/cases/{id}/transfer", &[("POST", Page)], || {
+        post(pages::records::transfer)
+    }),
+    ("/cases/{id}/team", &[("POST", Page)], || {
+        post(pages::records::team)
+    }),
+    ("/cases/{id}/persons", &[("POST", Page)], || {
+        post(pages::records::person_add)
+    }),
+    ("/cases/{id}/consents", &[("POST", Page)], || {
+        post(pages::records::consent)
+    }),
+    ("/cases/{id}/contacts", &[("POST", Page)], || {
+        post(pages::records::contact_add)
+    }),
+    ("/contacts/{id}", &[("POST", Page)], || {
+        post(pages::records::contact_correct)
+    }),
+    ("/cases/{id}/promises", &[("POST", Page)], || {
+        post(pages::records::promise_add)
+    }),
+    ("/promises/{id}", &[("POST", Page)], || {
+        post(pages::records::promise_change)
+    }),
+    ("/areas/options", &[("GET", Page)], || {
+        get(pages::intake::area_options)
+    }),
+    ("/areas/postcode", &[("GET", Page)], || {
+        get(pages::intake::postcode)
+    }),
     ("/api/docs", &[("GET", Public)], || get(api::docs::page)),
     ("/api/openapi.json", &[("GET", Public)], || {
         get(api::docs::openapi_json)
@@ -102,6 +142,71 @@ const ROUTES: &[Entry] = &[
     }),
     ("/api/v1/audit/verify", &[("GET", Api)], || {
         get(api::audit::verify)
+    }),
+    ("/api/v1/areas/provinces", &[("GET", Api)], || {
+        get(api::areas::provinces)
+    }),
+    (
+        "/api/v1/areas/provinces/{code}/districts",
+        &[("GET", Api)],
+        || get(api::areas::districts),
+    ),
+    (
+        "/api/v1/areas/districts/{code}/subdistricts",
+        &[("GET", Api)],
+        || get(api::areas::subdistricts),
+    ),
+    ("/api/v1/cases", &[("GET", Api), ("POST", Api)], || {
+        get(api::cases::list).post(api::cases::create)
+    }),
+    ("/api/v1/intake/candidates", &[("POST", Api)], || {
+        post(api::cases::candidates)
+    }),
+    (
+        "/api/v1/cases/{id}",
+        &[("GET", Api), ("PATCH", Api)],
+        || get(api::cases::get_one).patch(api::cases::update),
+    ),
+    ("/api/v1/cases/{id}/transitions", &[("POST", Api)], || {
+        post(api::cases::transition)
+    }),
+    ("/api/v1/cases/{id}/transfer", &[("POST", Api)], || {
+        post(api::cases::transfer)
+    }),
+    ("/api/v1/cases/{id}/team", &[("POST", Api)], || {
+        post(api::cases::team_add)
+    }),
+    (
+        "/api/v1/cases/{id}/team/{account_id}",
+        &[("DELETE", Api)],
+        || axum::routing::delete(api::cases::team_remove),
+    ),
+    ("/api/v1/cases/{id}/persons", &[("POST", Api)], || {
+        post(api::cases::person_add)
+    }),
+    (
+        "/api/v1/cases/{id}/consents",
+        &[("GET", Api), ("POST", Api)],
+        || get(api::cases::consents).post(api::cases::consent_add),
+    ),
+    (
+        "/api/v1/cases/{id}/contacts",
+        &[("GET", Api), ("POST", Api)],
+        || get(api::records::contacts).post(api::records::contact_add),
+    ),
+    ("/api/v1/contacts/{id}", &[("PUT", Api)], || {
+        axum::routing::put(api::records::contact_correct)
+    }),
+    (
+        "/api/v1/cases/{id}/promises",
+        &[("GET", Api), ("POST", Api)],
+        || get(api::records::promises).post(api::records::promise_add),
+    ),
+    ("/api/v1/promises/{id}", &[("POST", Api)], || {
+        post(api::records::promise_change)
+    }),
+    ("/api/v1/me/promises", &[("GET", Api)], || {
+        get(api::records::my_promises)
     }),
 ];
 

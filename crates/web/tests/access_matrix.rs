@@ -21,6 +21,10 @@ enum Who {
 
 const ADMIN: &[&str] = &["demo-admin"];
 const AUDITOR: &[&str] = &["demo-auditor"];
+/// On the test case: its manager, its unit's supervisor, and the psychologist on its team.
+const ON_CASE: &[&str] = &["demo-manager", "demo-supervisor", "demo-psychologist"];
+/// Who may open cases (and steer the test case): case managers and supervisors.
+const STEER: &[&str] = &["demo-manager", "demo-supervisor"];
 
 /// The access matrix: method, path, who may use it.
 const MATRIX: &[(&str, &str, Who)] = &[
@@ -52,6 +56,55 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("PATCH", "/api/v1/users/{id}", Who::Only(ADMIN)),
     ("GET", "/api/v1/audit-events", Who::Only(AUDITOR)),
     ("GET", "/api/v1/audit/verify", Who::Only(AUDITOR)),
+    ("GET", "/cases", Who::Only(ON_CASE)),
+    ("POST", "/cases", Who::Only(STEER)),
+    ("GET", "/cases/new", Who::Only(STEER)),
+    ("GET", "/cases/{id}", Who::Only(ON_CASE)),
+    ("POST", "/cases/{id}/status", Who::Only(ON_CASE)),
+    ("POST", "/cases/{id}/transfer", Who::Only(STEER)),
+    ("POST", "/cases/{id}/team", Who::Only(STEER)),
+    ("POST", "/cases/{id}/persons", Who::Only(ON_CASE)),
+    ("POST", "/cases/{id}/consents", Who::Only(ON_CASE)),
+    ("POST", "/cases/{id}/contacts", Who::Only(ON_CASE)),
+    ("POST", "/contacts/{id}", Who::Only(ON_CASE)),
+    ("POST", "/cases/{id}/promises", Who::Only(ON_CASE)),
+    ("POST", "/promises/{id}", Who::Only(ON_CASE)),
+    ("GET", "/areas/options", Who::Everyone),
+    ("GET", "/areas/postcode", Who::Everyone),
+    ("GET", "/api/v1/areas/provinces", Who::Everyone),
+    (
+        "GET",
+        "/api/v1/areas/provinces/{code}/districts",
+        Who::Everyone,
+    ),
+    (
+        "GET",
+        "/api/v1/areas/districts/{code}/subdistricts",
+        Who::Everyone,
+    ),
+    ("GET", "/api/v1/cases", Who::Only(ON_CASE)),
+    ("POST", "/api/v1/cases", Who::Only(STEER)),
+    ("POST", "/api/v1/intake/candidates", Who::Only(STEER)),
+    ("GET", "/api/v1/cases/{id}", Who::Only(ON_CASE)),
+    ("PATCH", "/api/v1/cases/{id}", Who::Only(STEER)),
+    ("POST", "/api/v1/cases/{id}/transitions", Who::Only(ON_CASE)),
+    ("POST", "/api/v1/cases/{id}/transfer", Who::Only(STEER)),
+    ("POST", "/api/v1/cases/{id}/team", Who::Only(STEER)),
+    (
+        "DELETE",
+        "/api/v1/cases/{id}/team/{account_id}",
+        Who::Only(STEER),
+    ),
+    ("POST", "/api/v1/cases/{id}/persons", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/cases/{id}/consents", Who::Only(ON_CASE)),
+    ("POST", "/api/v1/cases/{id}/consents", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/cases/{id}/contacts", Who::Only(ON_CASE)),
+    ("POST", "/api/v1/cases/{id}/contacts", Who::Only(ON_CASE)),
+    ("PUT", "/api/v1/contacts/{id}", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/cases/{id}/promises", Who::Only(ON_CASE)),
+    ("POST", "/api/v1/cases/{id}/promises", Who::Only(ON_CASE)),
+    ("POST", "/api/v1/promises/{id}", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/me/promises", Who::Everyone),
 ];
 
 const ROLES: &[&str] = &[
@@ -84,9 +137,92 @@ fn every_route_has_a_matrix_row_and_every_row_a_route() {
     }
 }
 
-fn concrete(path: &str, user_id: &str) -> String {
+/// Ids the routes' parameters are filled with.
+struct Ids {
+    user: String,
+    case: String,
+    contact: String,
+    promise: String,
+    not_on_team: String,
+}
+
+fn concrete(path: &str, ids: &Ids) -> String {
+    let id = if path.starts_with("/contacts/") || path.starts_with("/api/v1/contacts/") {
+        &ids.contact
+    } else if path.starts_with("/promises/") || path.starts_with("/api/v1/promises/") {
+        &ids.promise
+    } else if path.contains("cases/") {
+        &ids.case
+    } else {
+        &ids.user
+    };
+    let code = if path.contains("provinces/") {
+        "50"
+    } else {
+        "5001"
+    };
     path.replace("{*path}", "karuna.css")
-        .replace("{id}", user_id)
+        .replace("{id}", id)
+        .replace("{code}", code)
+        .replace("{account_id}", &ids.not_on_team)
+}
+
+/// A case managed by demo-manager in the office unit, with demo-psychologist on its team, a
+/// contact and a promise.
+async fn seed_case(server: &TestServer) -> Ids {
+    use karuna_app::Ctx;
+    let app = &server.app;
+    let ctx = Ctx::default();
+    let manager = app
+        .login("demo-manager", common::DEMO_PASSWORD, &ctx)
+        .await
+        .unwrap()
+        .user;
+    let input = karuna_app::intake::IntakeInput {
+        client: karuna_domain::person::PersonInput {
+            first_name_th: "ทดสอบ".into(),
+            ..Default::default()
+        },
+        consent: karuna_app::intake::ConsentInput {
+            status: "granted".into(),
+            ..Default::default()
+        },
+        referral_source: "self".into(),
+        presenting_problem: "ทดสอบสิทธิ์".into(),
+        case_types: vec!["other".into()],
+        ..Default::default()
+    };
+    let case = app.intake(&manager, &ctx, &input).await.unwrap().case_id;
+    let psychologist = server.user_id("demo-psychologist").await;
+    app.add_team_member(&manager, &ctx, case, psychologist, "")
+        .await
+        .unwrap();
+    let contact = karuna_domain::contact::ContactInput {
+        kind: "phone_call".into(),
+        date: "01/11/2569".into(),
+        note: "โทรติดตาม".into(),
+        ..Default::default()
+    };
+    let contact = app
+        .add_contact(&manager, &ctx, case, &contact)
+        .await
+        .unwrap();
+    let promise = karuna_domain::promise::PromiseInput {
+        what: "โทรกลับ".into(),
+        due: "01/01/2570".into(),
+        ..Default::default()
+    };
+    let promise = app
+        .add_promise(&manager, &ctx, case, &promise)
+        .await
+        .unwrap();
+    Ids {
+        user: psychologist.to_string(),
+        case: case.to_string(),
+        contact: contact.to_string(),
+        promise: promise.to_string(),
+        not_on_team: server.user_id("demo-analyst").await.to_string(),
+    }
 }
 
 /// Sends the request as a browser or API client would: form posts with the CSRF token, API
@@ -115,13 +251,13 @@ async fn send(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_with_every_role() {
     let server = TestServer::demo().await;
-    let target = server.user_id("demo-psychologist").await.to_string();
+    let ids = seed_case(&server).await;
     let mut failures = Vec::new();
 
     // No one signed in: pages redirect to the login page, the API answers 401.
     let anon = server.client();
     for s in route_specs() {
-        let path = concrete(s.path, &target);
+        let path = concrete(s.path, &ids);
         let resp = send(&anon, &server, s.method, &path, s.kind, "").await;
         let status = resp.status().as_u16();
         let location = resp
@@ -154,7 +290,7 @@ async fn every_route_with_every_role() {
                 .iter()
                 .find(|(m, p, _)| *m == s.method && *p == s.path)
                 .expect("row");
-            let path = concrete(s.path, &target);
+            let path = concrete(s.path, &ids);
             let denials_before = denials(&server).await;
             let resp = send(&client, &server, s.method, &path, s.kind, &csrf).await;
             let status = resp.status().as_u16();

@@ -43,10 +43,18 @@ impl Modify for Security {
         api::me::me, api::me::preferences, api::me::password,
         api::users::list, api::users::create, api::users::get_one, api::users::update,
         api::audit::list, api::audit::verify,
+        api::areas::provinces, api::areas::districts, api::areas::subdistricts,
+        api::cases::list, api::cases::create, api::cases::candidates, api::cases::get_one, api::cases::update,
+        api::cases::transition, api::cases::transfer, api::cases::team_add, api::cases::team_remove,
+        api::cases::person_add, api::cases::consents, api::cases::consent_add,
+        api::records::contacts, api::records::contact_add, api::records::contact_correct,
+        api::records::promises, api::records::promise_add, api::records::promise_change, api::records::my_promises,
     ),
     modifiers(&Security),
     tags((name = "account", description = "The caller's own account"), (name = "users", description = "Account administration"),
-        (name = "audit", description = "The audit trail"), (name = "operations", description = "Probes")),
+        (name = "audit", description = "The audit trail"), (name = "operations", description = "Probes"),
+        (name = "cases", description = "Intake and the case file"), (name = "contacts", description = "The contact log"),
+        (name = "promises", description = "Promises to clients"), (name = "areas", description = "Thai administrative areas")),
 )]
 pub struct ApiDoc;
 

@@ -1,9 +1,12 @@
 //! The JSON API under `/api/v1`: the same use cases as the pages, RFC 9457 errors, OpenAPI.
 
+pub mod areas;
 pub mod audit;
+pub mod cases;
 pub mod docs;
 pub mod health;
 pub mod me;
+pub mod records;
 pub mod users;
 
 use crate::auth::ApiUser;

@@ -2,9 +2,12 @@
 //! re-render with the user's input and a message beside each field.
 
 pub mod audit;
+pub mod cases;
 pub mod home;
+pub mod intake;
 pub mod login;
 pub mod profile;
+pub mod records;
 pub mod users;
 
 use crate::auth::PageUser;
@@ -81,7 +84,10 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str) -> Vec<NavItem> {
     match user.role() {
         Role::Admin => items.push(("/admin/users", "nav-users")),
         Role::Auditor => items.push(("/audit", "nav-audit")),
-        _ => {}
+        Role::CaseManager | Role::Supervisor | Role::TeamMember => {
+            items.push(("/cases", "nav-cases"))
+        }
+        Role::DataAnalyst => {}
     }
     items.push(("/profile", "nav-profile"));
     items.push(("/api/docs", "nav-api"));
@@ -116,6 +122,30 @@ impl FormState {
                 .collect(),
             errors: Vec::new(),
         }
+    }
+
+    /// A form re-filled from submitted pairs; a repeated field keeps all its values,
+    /// comma-joined (see `has`).
+    pub fn from_pairs(pairs: &[(String, String)]) -> FormState {
+        let mut values: HashMap<String, String> = HashMap::new();
+        for (k, v) in pairs {
+            values
+                .entry(k.clone())
+                .and_modify(|e| {
+                    e.push(',');
+                    e.push_str(v);
+                })
+                .or_insert_with(|| v.clone());
+        }
+        FormState {
+            values,
+            errors: Vec::new(),
+        }
+    }
+
+    /// True when a multi-valued field (checkboxes) holds `v` among its values.
+    pub fn has(&self, name: &str, v: &str) -> bool {
+        self.value(name).split(',').any(|x| x == v)
     }
 
     /// Adds the field errors of a failed submission.

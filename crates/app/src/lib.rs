@@ -7,6 +7,7 @@ pub mod case;
 pub mod consent;
 pub mod contact;
 pub mod demo;
+pub mod demo_cases;
 pub mod error;
 pub mod intake;
 pub mod person;

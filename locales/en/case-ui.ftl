@@ -254,3 +254,6 @@ home-promises-none = No promises due
 home-keeping = Promise keeping in my unit
 home-keeping-worker = Worker
 home-keeping-rate = Kept rate
+
+contact-participants = Who took part
+error-contact-participant-unknown = Participants must be persons of the case or staff of the organisation

@@ -254,3 +254,6 @@ home-promises-none = ไม่มีสัญญาที่ครบกำห�
 home-keeping = การรักษาสัญญาของทีม
 home-keeping-worker = เจ้าหน้าที่
 home-keeping-rate = อัตราการรักษาสัญญา
+
+contact-participants = ผู้ร่วมการติดต่อ
+error-contact-participant-unknown = ผู้ร่วมการติดต่อต้องเป็นบุคคลในรายกรณีหรือเจ้าหน้าที่ขององค์กร

@@ -394,6 +394,7 @@ impl App {
                 sources: sources(r[0]),
                 follow_up_needed: follow_up,
                 follow_up_note: if follow_up { text("follow_up") } else { "" }.into(),
+                ..ContactInput::default()
             };
             self.add_contact(author, &ctx, case, &c)
                 .await

@@ -84,14 +84,7 @@ impl App {
         promise_id: Uuid,
         update: &PromiseUpdate,
     ) -> Result<i64, AppError> {
-        let case_id = {
-            let mut tx = self.db.begin().await?;
-            let p = store::by_id_tx(&mut tx, promise_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            tx.rollback().await?;
-            p.case_id
-        };
+        let case_id = self.promise_case(promise_id).await?;
         self.case_for(user, ctx, case_id, CaseAccess::Edit, "promise.update")
             .await?;
         let era = Era::from_code(&user.era).unwrap_or_default();

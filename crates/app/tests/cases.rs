@@ -371,7 +371,27 @@ async fn lifecycle_contacts_and_promises() {
         sources: vec!["home_visit".into()],
         ..Default::default()
     };
+    // Participants: persons of the case and staff; anyone else is refused.
+    let stranger = ContactInput {
+        person_ids: vec![uuid::Uuid::now_v7().to_string()],
+        ..visit.clone()
+    };
+    assert_eq!(
+        codes(
+            &app.add_contact(&manager, &ctx, id, &stranger)
+                .await
+                .unwrap_err()
+        ),
+        vec!["person_ids:contact.participant_unknown"]
+    );
+    let visit = ContactInput {
+        person_ids: vec![r.client_id.to_string()],
+        account_ids: vec![manager.actor.id.to_string()],
+        ..visit
+    };
     let contact = app.add_contact(&manager, &ctx, id, &visit).await.unwrap();
+    let listed = app.case_contacts(&manager, &ctx, id, 10).await.unwrap();
+    assert_eq!(listed[0].participants.len(), 2);
     let corrected = ContactInput {
         note: "เยี่ยมบ้าน พบผู้รับบริการ บุตร และมารดา".into(),
         ..visit.clone()

@@ -54,6 +54,10 @@ pub struct ContactInput {
     pub follow_up_needed: bool,
     /// What the follow-up is.
     pub follow_up_note: String,
+    /// Persons of the case who took part (ids).
+    pub person_ids: Vec<String>,
+    /// Staff who took part (account ids).
+    pub account_ids: Vec<String>,
 }
 
 /// A validated contact.

@@ -3,7 +3,7 @@
 
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
-use crate::row::{flag, instant, list, uuid};
+use crate::row::{flag, instant, list, opt_uuid, uuid};
 use crate::time::{now_db, to_db};
 use chrono::{DateTime, Utc};
 use karuna_domain::contact::ValidContact;
@@ -40,6 +40,17 @@ pub struct ContactRow {
     pub created_by_name: Option<String>,
     /// Recorded.
     pub created_at: DateTime<Utc>,
+    /// Who took part: persons of the case and staff, by id and name.
+    pub participants: Vec<Participant>,
+}
+
+/// Someone who took part in a contact.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Participant {
+    /// A person of the case.
+    pub person_id: Option<Uuid>,
+    /// A member of staff.
+    pub account_id: Option<Uuid>,
 }
 
 const COLS: &str = "k.id, k.case_id, k.kind, k.occurred_at, k.duration_minutes, k.place, k.note, k.sources, \
@@ -60,7 +71,58 @@ fn contact_from(r: &AnyRow) -> Result<ContactRow> {
         version: r.try_get("version")?,
         created_by_name: r.try_get("created_by_name")?,
         created_at: instant(r, "created_at")?,
+        participants: Vec::new(),
     })
+}
+
+/// Replaces a contact's participants.
+pub async fn set_participants(
+    tx: &mut Tx,
+    contact_id: Uuid,
+    persons: &[Uuid],
+    accounts: &[Uuid],
+) -> Result<()> {
+    sqlx::query("DELETE FROM contact_participant WHERE contact_id = $1")
+        .bind(contact_id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    let all = persons
+        .iter()
+        .map(|p| (Some(*p), None))
+        .chain(accounts.iter().map(|a| (None, Some(*a))));
+    for (i, (person, account)) in all.enumerate() {
+        sqlx::query("INSERT INTO contact_participant (contact_id, person_id, account_id, position) VALUES ($1, $2, $3, $4)")
+            .bind(contact_id.to_string())
+            .bind(person.map(|p: Uuid| p.to_string()))
+            .bind(account.map(|a: Uuid| a.to_string()))
+            .bind(i as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn attach_participants(db: &Db, contacts: &mut [ContactRow]) -> Result<()> {
+    if contacts.is_empty() {
+        return Ok(());
+    }
+    let rows = sqlx::query(
+        "SELECT p.contact_id, p.person_id, p.account_id FROM contact_participant p JOIN contact k ON k.id = p.contact_id \
+         WHERE k.case_id = $1 ORDER BY p.position",
+    )
+    .bind(contacts[0].case_id.to_string())
+    .fetch_all(db.read())
+    .await?;
+    for r in &rows {
+        let cid = uuid(r, "contact_id")?;
+        if let Some(c) = contacts.iter_mut().find(|c| c.id == cid) {
+            c.participants.push(Participant {
+                person_id: opt_uuid(r, "person_id")?,
+                account_id: opt_uuid(r, "account_id")?,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Records a contact.
@@ -130,7 +192,7 @@ pub async fn correct(
     Ok(version + 1)
 }
 
-/// One contact.
+/// One contact with its participants, read in a write transaction.
 pub async fn by_id_tx(tx: &mut Tx, id: Uuid) -> Result<Option<ContactRow>> {
     let row = sqlx::query(&format!(
         "SELECT {COLS} FROM contact k LEFT JOIN account a ON a.id = k.created_by WHERE k.id = $1"
@@ -138,7 +200,20 @@ pub async fn by_id_tx(tx: &mut Tx, id: Uuid) -> Result<Option<ContactRow>> {
     .bind(id.to_string())
     .fetch_optional(&mut **tx)
     .await?;
-    row.as_ref().map(contact_from).transpose()
+    let Some(mut contact) = row.as_ref().map(contact_from).transpose()? else {
+        return Ok(None);
+    };
+    let rows = sqlx::query("SELECT person_id, account_id FROM contact_participant WHERE contact_id = $1 ORDER BY position")
+        .bind(id.to_string())
+        .fetch_all(&mut **tx)
+        .await?;
+    for r in &rows {
+        contact.participants.push(Participant {
+            person_id: opt_uuid(r, "person_id")?,
+            account_id: opt_uuid(r, "account_id")?,
+        });
+    }
+    Ok(Some(contact))
 }
 
 /// A case's contacts, newest first.
@@ -151,7 +226,9 @@ pub async fn for_case(db: &Db, case_id: Uuid, limit: i64) -> Result<Vec<ContactR
     .bind(limit)
     .fetch_all(db.read())
     .await?;
-    rows.iter().map(contact_from).collect()
+    let mut contacts = rows.iter().map(contact_from).collect::<Result<Vec<_>>>()?;
+    attach_participants(db, &mut contacts).await?;
+    Ok(contacts)
 }
 
 /// The case a contact belongs to.

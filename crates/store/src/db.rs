@@ -35,6 +35,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0001_platform.sql"),
     ),
     (2, "intake", include_str!("../migrations/0002_intake.sql")),
+    (
+        3,
+        "contact_participants",
+        include_str!("../migrations/0003_contact_participants.sql"),
+    ),
 ];
 
 impl Db {

@@ -40,6 +40,10 @@ pub struct Contact {
     pub version: i64,
     /// Recorded by.
     pub created_by: Option<String>,
+    /// Persons of the case who took part.
+    pub person_ids: Vec<Uuid>,
+    /// Staff who took part.
+    pub account_ids: Vec<Uuid>,
 }
 
 /// `GET /api/v1/cases/{id}/contacts`.
@@ -69,6 +73,8 @@ pub async fn contacts(
                 follow_up_needed: c.follow_up_needed,
                 follow_up_note: c.follow_up_note,
                 version: c.version,
+                person_ids: c.participants.iter().filter_map(|p| p.person_id).collect(),
+                account_ids: c.participants.iter().filter_map(|p| p.account_id).collect(),
                 created_by: c.created_by_name,
             })
             .collect(),

@@ -188,6 +188,9 @@ struct ContactCard {
     date_in: String,
     time_in: String,
     source_codes: Vec<String>,
+    participants: String,
+    person_ids: Vec<String>,
+    account_ids: Vec<String>,
 }
 
 struct PromiseCard {
@@ -261,6 +264,7 @@ struct FilePage {
     consent_states: Vec<Choice>,
     lawful_bases: Vec<Choice>,
     person_ids: Vec<Choice>,
+    staff_on_case: Vec<Choice>,
     forms: CaseForms,
     today: String,
 }
@@ -439,6 +443,29 @@ pub async fn render_file(
                     .format("%H:%M")
                     .to_string(),
                 source_codes: k.sources.clone(),
+                participants: k
+                    .participants
+                    .iter()
+                    .filter_map(|p| match (p.person_id, p.account_id) {
+                        (Some(pid), _) => Some(name_of(pid)),
+                        (None, Some(aid)) => staff
+                            .iter()
+                            .find(|(s, _, _)| *s == aid)
+                            .map(|(_, n, _)| n.clone()),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                person_ids: k
+                    .participants
+                    .iter()
+                    .filter_map(|p| p.person_id.map(|x| x.to_string()))
+                    .collect(),
+                account_ids: k
+                    .participants
+                    .iter()
+                    .filter_map(|p| p.account_id.map(|x| x.to_string()))
+                    .collect(),
                 id: k.id,
                 kind: label(u, "contact-kind", &k.kind),
                 when: u.tr.datetime(&k.occurred_at),
@@ -614,6 +641,17 @@ pub async fn render_file(
             .map(|(p, _)| Choice {
                 value: p.id.to_string(),
                 label: p.display_name.clone(),
+            })
+            .collect(),
+        staff_on_case: std::iter::once((c.manager_id, view.manager_name.clone()))
+            .chain(
+                view.team
+                    .iter()
+                    .map(|m| (m.account_id, m.display_name.clone())),
+            )
+            .map(|(id, name)| Choice {
+                value: id.to_string(),
+                label: name,
             })
             .collect(),
         forms,

@@ -80,6 +80,8 @@ fn contact_input(p: &Pairs) -> ContactInput {
         sources: p.all("sources"),
         follow_up_needed: p.get("follow_up_needed") == "on",
         follow_up_note: p.get("follow_up_note"),
+        person_ids: p.all("person_ids"),
+        account_ids: p.all("account_ids"),
     }
 }
 

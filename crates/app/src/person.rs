@@ -46,6 +46,8 @@ pub struct PersonView {
     pub documents: Vec<DocumentView>,
     /// Addresses, formatted in Thai.
     pub addresses: Vec<String>,
+    /// Version (send it back to change the person).
+    pub version: i64,
 }
 
 /// An identity document for display.
@@ -139,6 +141,7 @@ pub(crate) async fn person_view(
             phones: Vec::new(),
             documents: Vec::new(),
             addresses: Vec::new(),
+            version: p.version,
         }));
     }
     let prefix = p
@@ -192,6 +195,7 @@ pub(crate) async fn person_view(
             .iter()
             .map(format_address)
             .collect(),
+        version: p.version,
     }))
 }
 
@@ -211,6 +215,91 @@ pub struct Candidate {
 }
 
 impl App {
+    /// Refuses (audited) unless the user may edit a case the person is on.
+    pub async fn check_person(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        person_id: Uuid,
+    ) -> Result<(), AppError> {
+        let cases = store::cases_of(&self.db, person_id).await?;
+        for case_id in &cases {
+            if let Some(case) = karuna_store::case::case_by_id(&self.db, *case_id).await? {
+                let facts = self.case_facts(&case).await?;
+                if karuna_domain::access::decide(&user.actor, Action::EditCase(&facts)).is_allowed()
+                {
+                    return Ok(());
+                }
+            }
+        }
+        let Some(first) = cases.first() else {
+            return Err(AppError::NotFound);
+        };
+        // Audits the refusal against the first case (NotFound across organisations).
+        self.case_for(
+            user,
+            ctx,
+            *first,
+            crate::case::CaseAccess::Edit,
+            "person.update",
+        )
+        .await?;
+        Err(AppError::NotFound)
+    }
+
+    /// Changes a person's details if the user may edit a case the person is on and the person
+    /// is still at `version`; the earlier details are kept as a revision.
+    pub async fn update_person(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        person_id: Uuid,
+        version: i64,
+        input: &PersonInput,
+    ) -> Result<i64, AppError> {
+        self.check_person(user, ctx, person_id).await?;
+        let old = store::person_by_id(&self.db, user.actor.org_id, person_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let era = karuna_thai::calendar::Era::from_code(&user.era).unwrap_or_default();
+        let person = karuna_domain::person::validate_person(
+            input,
+            era,
+            karuna_thai::calendar::bangkok_date(chrono::Utc::now()),
+        )?;
+        let mut tx = self.db.begin().await?;
+        let v = store::update_person(&mut tx, person_id, version, &person).await?;
+        let snapshot = serde_json::json!({
+            "prefix": old.prefix, "first_name_th": old.first_name_th, "middle_name_th": old.middle_name_th,
+            "last_name_th": old.last_name_th, "first_name_latin": old.first_name_latin,
+            "middle_name_latin": old.middle_name_latin, "last_name_latin": old.last_name_latin,
+            "nickname": old.nickname, "sex": old.sex, "birth_date": old.birth_date, "birth_year": old.birth_year,
+            "birth_estimated": old.birth_estimated, "nationality": old.nationality, "ethnicity": old.ethnicity,
+            "languages": old.languages, "phones": store::phones(&self.db, person_id).await?,
+        });
+        karuna_store::revision::record(
+            &mut tx,
+            "person",
+            person_id,
+            version,
+            &snapshot,
+            Some(user.actor.id),
+            None,
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            &on(
+                event(Some(user), ctx, "person.update", Outcome::Success),
+                "person",
+                Some(person_id),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+
     /// Before a new person is created at intake: persons already on record with the same ID
     /// number, the same name and birth year, or the same phone. This is the seam for the fuzzy
     /// Thai name matcher of the search issue: it adds its candidates here, with its reasons.

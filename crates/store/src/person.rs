@@ -367,3 +367,64 @@ pub async fn exact_candidates(
     }
     Ok(out)
 }
+
+/// Replaces a person's details and phones if still at `version`; returns the new version.
+pub async fn update_person(tx: &mut Tx, id: Uuid, version: i64, p: &ValidPerson) -> Result<i64> {
+    let r = sqlx::query(
+        "UPDATE person SET prefix = $1, first_name_th = $2, middle_name_th = $3, last_name_th = $4, \
+         first_name_latin = $5, middle_name_latin = $6, last_name_latin = $7, nickname = $8, sex = $9, birth_date = $10, \
+         birth_year = $11, birth_estimated = $12, nationality = $13, ethnicity = $14, languages = $15, \
+         version = version + 1, updated_at = $16 WHERE id = $17 AND version = $18",
+    )
+    .bind(p.prefix.clone())
+    .bind(p.first_name_th.clone())
+    .bind(p.middle_name_th.clone())
+    .bind(p.last_name_th.clone())
+    .bind(p.first_name_latin.clone())
+    .bind(p.middle_name_latin.clone())
+    .bind(p.last_name_latin.clone())
+    .bind(p.nickname.clone())
+    .bind(&p.sex)
+    .bind(p.birth_date.map(date_db))
+    .bind(p.birth_year.map(i64::from))
+    .bind(i64::from(p.birth_estimated))
+    .bind(p.nationality.clone())
+    .bind(p.ethnicity.clone())
+    .bind(p.languages.join(","))
+    .bind(now_db())
+    .bind(id.to_string())
+    .bind(version)
+    .execute(&mut **tx)
+    .await?;
+    if r.rows_affected() == 0 {
+        return Err(StoreError::StaleVersion);
+    }
+    sqlx::query("DELETE FROM person_phone WHERE person_id = $1")
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    for (i, phone) in p.phones.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO person_phone (id, person_id, e164, position) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(Uuid::now_v7().to_string())
+        .bind(id.to_string())
+        .bind(phone)
+        .bind(i as i64)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(version + 1)
+}
+
+/// The cases a person is on.
+pub async fn cases_of(db: &Db, person_id: Uuid) -> Result<Vec<Uuid>> {
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT case_id FROM case_person WHERE person_id = $1")
+            .bind(person_id.to_string())
+            .fetch_all(db.read())
+            .await?;
+    ids.iter()
+        .map(|s| Uuid::parse_str(s).map_err(|_| StoreError::Corrupt("uuid")))
+        .collect()
+}

@@ -208,6 +208,9 @@ const ROUTES: &[Entry] = &[
     ("/api/v1/me/promises", &[("GET", Api)], || {
         get(api::records::my_promises)
     }),
+    ("/api/v1/persons/{id}", &[("PATCH", Api)], || {
+        axum::routing::patch(api::cases::person_update)
+    }),
 ];
 
 /// Every registered route (for the access-matrix test and the docs).

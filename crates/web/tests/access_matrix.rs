@@ -105,6 +105,7 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/api/v1/cases/{id}/promises", Who::Only(ON_CASE)),
     ("POST", "/api/v1/promises/{id}", Who::Only(ON_CASE)),
     ("GET", "/api/v1/me/promises", Who::Everyone),
+    ("PATCH", "/api/v1/persons/{id}", Who::Only(ON_CASE)),
 ];
 
 const ROLES: &[&str] = &[
@@ -140,6 +141,7 @@ fn every_route_has_a_matrix_row_and_every_row_a_route() {
 /// Ids the routes' parameters are filled with.
 struct Ids {
     user: String,
+    client: String,
     case: String,
     contact: String,
     promise: String,
@@ -151,6 +153,8 @@ fn concrete(path: &str, ids: &Ids) -> String {
         &ids.contact
     } else if path.starts_with("/promises/") || path.starts_with("/api/v1/promises/") {
         &ids.promise
+    } else if path.starts_with("/api/v1/persons/") {
+        &ids.client
     } else if path.contains("cases/") {
         &ids.case
     } else {
@@ -192,7 +196,8 @@ async fn seed_case(server: &TestServer) -> Ids {
         case_types: vec!["other".into()],
         ..Default::default()
     };
-    let case = app.intake(&manager, &ctx, &input).await.unwrap().case_id;
+    let created = app.intake(&manager, &ctx, &input).await.unwrap();
+    let case = created.case_id;
     let psychologist = server.user_id("demo-psychologist").await;
     app.add_team_member(&manager, &ctx, case, psychologist, "")
         .await
@@ -218,6 +223,7 @@ async fn seed_case(server: &TestServer) -> Ids {
         .unwrap();
     Ids {
         user: psychologist.to_string(),
+        client: created.client_id.to_string(),
         case: case.to_string(),
         contact: contact.to_string(),
         promise: promise.to_string(),

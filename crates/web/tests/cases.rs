@@ -382,6 +382,17 @@ async fn the_api_opens_and_updates_cases() {
     statuses.sort();
     assert_eq!(statuses, [200, 409]);
 
+    // A person is versioned too: one update wins, the stale one is 409; strangers get 403.
+    let person = &file["persons"][0]["person"];
+    let pid = person["id"].as_str().unwrap().to_string();
+    let change = json!({"version": person["version"], "person": {"first_name_th": "อรุณี", "last_name_th": "แสงทองดี", "birth_year": "2500"}});
+    let ok = c.patch(server.url(&format!("/api/v1/persons/{pid}"))).bearer_auth(&token).json(&change).send().await.unwrap();
+    assert_eq!(ok.status(), 200);
+    let stale = c.patch(server.url(&format!("/api/v1/persons/{pid}"))).bearer_auth(&token).json(&change).send().await.unwrap();
+    assert_eq!(stale.status(), 409);
+    let stranger = c.patch(server.url(&format!("/api/v1/persons/{pid}"))).bearer_auth(&other).json(&change).send().await.unwrap();
+    assert_eq!(stranger.status(), 403);
+
     // Field-level errors in the requested language.
     let bad = json!({"client": {"first_name_th": "ก", "birth_date": "31/02/2569"}, "consent": {"status": "granted"},
         "referral_source": "self", "presenting_problem": "x", "case_types": ["other"],

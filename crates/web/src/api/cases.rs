@@ -644,3 +644,37 @@ pub async fn consent_add(
         .map_err(|e| u.err(e))?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// A change to a person's details.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PersonUpdate {
+    /// The version read (from the case file).
+    pub version: i64,
+    /// The person's details, all of them.
+    pub person: PersonInput,
+}
+
+/// `PATCH /api/v1/persons/{id}`.
+#[utoipa::path(patch, path = "/api/v1/persons/{id}", tag = "cases", params(("id" = String, Path, description = "person id")),
+    request_body = PersonUpdate, security(("bearer" = []), ("session" = [])),
+    responses((status = 200, body = Versioned), (status = 409, description = "stale version", content_type = "application/problem+json")))]
+pub async fn person_update(
+    State(state): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    body: Result<ApiJson<PersonUpdate>, WebError>,
+) -> Result<Json<Versioned>, WebError> {
+    let id = parse_id(&u, &id)?;
+    state
+        .app
+        .check_person(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
+    let ApiJson(p) = body?;
+    let version = state
+        .app
+        .update_person(&u.user, &u.ctx, id, p.version, &p.person)
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok(Json(Versioned { version }))
+}

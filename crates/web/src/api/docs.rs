@@ -46,7 +46,7 @@ impl Modify for Security {
         api::areas::provinces, api::areas::districts, api::areas::subdistricts,
         api::cases::list, api::cases::create, api::cases::candidates, api::cases::get_one, api::cases::update,
         api::cases::transition, api::cases::transfer, api::cases::team_add, api::cases::team_remove,
-        api::cases::person_add, api::cases::consents, api::cases::consent_add,
+        api::cases::person_add, api::cases::consents, api::cases::consent_add, api::cases::person_update,
         api::records::contacts, api::records::contact_add, api::records::contact_correct,
         api::records::promises, api::records::promise_add, api::records::promise_change, api::records::my_promises,
     ),

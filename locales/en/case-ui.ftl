@@ -257,3 +257,4 @@ home-keeping-rate = Kept rate
 
 contact-participants = Who took part
 error-contact-participant-unknown = Participants must be persons of the case or staff of the organisation
+home-keeping-unit = Whole unit

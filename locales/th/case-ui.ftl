@@ -257,3 +257,4 @@ home-keeping-rate = อัตราการรักษาสัญญา
 
 contact-participants = ผู้ร่วมการติดต่อ
 error-contact-participant-unknown = ผู้ร่วมการติดต่อต้องเป็นบุคคลในรายกรณีหรือเจ้าหน้าที่ขององค์กร
+home-keeping-unit = ทั้งหน่วยงาน

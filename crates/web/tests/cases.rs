@@ -386,11 +386,29 @@ async fn the_api_opens_and_updates_cases() {
     let person = &file["persons"][0]["person"];
     let pid = person["id"].as_str().unwrap().to_string();
     let change = json!({"version": person["version"], "person": {"first_name_th": "อรุณี", "last_name_th": "แสงทองดี", "birth_year": "2500"}});
-    let ok = c.patch(server.url(&format!("/api/v1/persons/{pid}"))).bearer_auth(&token).json(&change).send().await.unwrap();
+    let ok = c
+        .patch(server.url(&format!("/api/v1/persons/{pid}")))
+        .bearer_auth(&token)
+        .json(&change)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ok.status(), 200);
-    let stale = c.patch(server.url(&format!("/api/v1/persons/{pid}"))).bearer_auth(&token).json(&change).send().await.unwrap();
+    let stale = c
+        .patch(server.url(&format!("/api/v1/persons/{pid}")))
+        .bearer_auth(&token)
+        .json(&change)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(stale.status(), 409);
-    let stranger = c.patch(server.url(&format!("/api/v1/persons/{pid}"))).bearer_auth(&other).json(&change).send().await.unwrap();
+    let stranger = c
+        .patch(server.url(&format!("/api/v1/persons/{pid}")))
+        .bearer_auth(&other)
+        .json(&change)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(stranger.status(), 403);
 
     // Field-level errors in the requested language.
@@ -469,5 +487,51 @@ async fn area_pickers_answer_htmx() {
         .unwrap();
     assert!(html.contains("value=\"10200\""));
     let _ = csrf_of(&html);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_year_in_the_other_era_is_said_and_supervisors_see_promise_keeping() {
+    let server = TestServer::demo().await;
+    let (c, csrf) = server.login("demo-manager").await;
+    let mut form = intake_form(&csrf, "ปรียา", "");
+    for (k, v) in form.iter_mut() {
+        if k == "client.birth_date" {
+            *v = "14/02/1997".into();
+        }
+    }
+    let resp = c
+        .post(server.url("/cases"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    let to = location(&resp);
+    assert!(to.contains("understood=ce"), "{to}");
+    let file = c
+        .get(server.url(&to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(file.contains("คริสต์ศักราช"), "the era understood is said");
+
+    let (s, _) = server.login("demo-supervisor").await;
+    let home = s
+        .get(server.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        home.contains("id=\"keeping-heading\""),
+        "the demo unit's promise keeping is shown"
+    );
+    assert!(home.contains("ทั้งหน่วยงาน"));
     server.stop().await;
 }

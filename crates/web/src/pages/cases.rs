@@ -276,6 +276,7 @@ pub struct FileQuery {
     tab: String,
     created: Option<String>,
     saved: Option<String>,
+    understood: Option<String>,
 }
 
 /// `GET /cases/{id}`.
@@ -288,7 +289,14 @@ pub async fn show(
     let id = Uuid::parse_str(&id).map_err(|_| u.err(AppError::NotFound))?;
     let mut forms = CaseForms::default();
     if q.created.is_some() {
-        forms.flash = Some(u.tr.get("case-created"));
+        let mut msg = u.tr.get("case-created");
+        if let Some(era @ ("be" | "ce")) = q.understood.as_deref() {
+            msg = format!(
+                "{msg} · {}",
+                u.tr.get(&format!("error-date-understood-{era}"))
+            );
+        }
+        forms.flash = Some(msg);
     } else if let Some(what) = q.saved.as_deref() {
         forms.flash = Some(u.tr.get(&format!(
             "case-saved-{}",

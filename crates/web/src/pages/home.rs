@@ -69,7 +69,7 @@ pub async fn show(State(state): State<AppState>, u: PageUser) -> Result<Response
     } else {
         Vec::new()
     };
-    let keeping = if role == Role::Supervisor {
+    let mut keeping: Vec<Keeping> = if role == Role::Supervisor {
         state
             .app
             .promise_keeping(&u.user, &u.ctx)
@@ -95,6 +95,25 @@ pub async fn show(State(state): State<AppState>, u: PageUser) -> Result<Response
     } else {
         Vec::new()
     };
+    if keeping.len() > 1 {
+        // The unit as a whole.
+        let (kept, missed, overdue) = keeping.iter().fold((0, 0, 0), |a, k| {
+            (a.0 + k.kept, a.1 + k.missed, a.2 + k.overdue)
+        });
+        let settled = kept + missed;
+        let rate = if settled == 0 {
+            "—".to_string()
+        } else {
+            format!("{:.0}%", 100.0 * kept as f64 / settled as f64)
+        };
+        keeping.push(Keeping {
+            name: u.tr.get("home-keeping-unit"),
+            kept,
+            missed,
+            overdue,
+            rate,
+        });
+    }
     let page = HomePage {
         c: Chrome::for_user(&u, "/"),
         role_key: format!("role-{code}"),

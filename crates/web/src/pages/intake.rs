@@ -408,7 +408,20 @@ pub async fn create(
         }
     }
     match state.app.intake(&u.user, &u.ctx, &input).await {
-        Ok(r) => Ok(Redirect::to(&format!("/cases/{}?created=1", r.case_id)).into_response()),
+        Ok(r) => {
+            // A year read in the other era is said on the next page.
+            let era = r
+                .notices
+                .iter()
+                .find_map(|n| n.code.strip_prefix("date.understood_"))
+                .unwrap_or("");
+            let notice = if era.is_empty() {
+                String::new()
+            } else {
+                format!("&understood={era}")
+            };
+            Ok(Redirect::to(&format!("/cases/{}?created=1{notice}", r.case_id)).into_response())
+        }
         Err(AppError::Invalid(errors)) => {
             let fields =
                 WebError::new(AppError::Invalid(errors), Surface::Page, u.tr.clone()).fields();

@@ -316,3 +316,58 @@ async fn health_openapi_and_docs() {
     }
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_utf8_and_unknown_fields_are_refused_clearly() {
+    let server = TestServer::demo().await;
+    let token = admin_token(&server).await;
+    let c = server.client();
+    let url = server.url("/api/v1/users");
+    let bytes: Vec<u8> = b"{\"username\": \"\xff\xfe\"}".to_vec();
+    let resp = c
+        .post(&url)
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    assert_eq!(resp.headers()["content-type"], "application/problem+json");
+    let unknown =
+        json!({"username": "newbie", "display_name": "N", "role": "auditor", "is_superuser": true});
+    let p = problem(
+        c.post(&url)
+            .bearer_auth(&token)
+            .json(&unknown)
+            .send()
+            .await
+            .unwrap(),
+        422,
+    )
+    .await;
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("is_superuser"),
+        "{p}"
+    );
+    // A form with bad UTF-8: a friendly 400 page.
+    let (browser, csrf) = server.login("demo-manager").await;
+    let mut body = format!("csrf={csrf}&lang=").into_bytes();
+    body.extend_from_slice(b"%FF%FE");
+    let resp = browser
+        .post(server.url("/profile/preferences"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        resp.status() == 400 || resp.status() == 422,
+        "{}",
+        resp.status()
+    );
+    server.stop().await;
+}

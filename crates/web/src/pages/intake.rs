@@ -369,6 +369,7 @@ pub async fn new_form(State(state): State<AppState>, u: PageUser) -> Result<Resp
     let form = FormState::with(&[
         ("unit_id", unit),
         ("documents[0].kind", "thai_national_id".into()),
+        ("client.sex", "unknown".into()),
     ]);
     page(&state, &u, form, Vec::new(), StatusCode::OK).await
 }

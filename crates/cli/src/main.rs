@@ -144,7 +144,23 @@ impl From<karuna_store::StoreError> for Failure {
     }
 }
 
+/// Every password hash or check needs a 19 MiB argon2id buffer. glibc's malloc raises its mmap
+/// threshold after the first such buffer is freed, so later ones come from the heap and stay
+/// resident (one per blocking thread: 100+ MB after a few logins). A fixed threshold keeps
+/// large buffers mmapped, returned to the system when freed.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn tune_allocator() {
+    // SAFETY: mallopt only changes allocator parameters; called once before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn tune_allocator() {}
+
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

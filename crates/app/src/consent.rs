@@ -8,6 +8,7 @@ use karuna_domain::FieldError;
 use karuna_store::consent::{self as store, ConsentRow, NewConsent};
 use karuna_store::{audit, Tx};
 use serde::{Deserialize, Serialize};
+use sha2::Digest;
 use uuid::Uuid;
 
 /// A consent change as typed.
@@ -56,6 +57,49 @@ pub(crate) async fn insert_consent(
     Ok(store::insert(tx, &c).await?)
 }
 
+/// An uploaded evidence file.
+#[derive(Debug, Clone)]
+pub struct EvidenceFile {
+    /// The name it had on the user's computer.
+    pub filename: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// The largest evidence file accepted.
+pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
+
+/// Checks a file: not empty, not too large, a PDF, JPEG or PNG by its first bytes (never by
+/// its name). Returns the content type and a safe file name.
+fn check_file(field: &str, f: &EvidenceFile) -> Result<(&'static str, String), FieldError> {
+    if f.bytes.is_empty() {
+        return Err(FieldError::new(field, "attachment.empty"));
+    }
+    if f.bytes.len() > MAX_FILE_BYTES {
+        return Err(FieldError::new(field, "attachment.too_large")
+            .arg("max_mb", MAX_FILE_BYTES / (1024 * 1024)));
+    }
+    let content_type = if f.bytes.starts_with(b"%PDF-") {
+        "application/pdf"
+    } else if f.bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "image/jpeg"
+    } else if f.bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else {
+        return Err(FieldError::new(field, "attachment.type"));
+    };
+    let base = f.filename.rsplit(['/', '\\']).next().unwrap_or("");
+    let mut name: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>'))
+        .take(200)
+        .collect();
+    if name.trim().is_empty() {
+        name = "evidence".into();
+    }
+    Ok((content_type, name))
+}
+
 impl App {
     /// Records a new consent state (or lawful basis) for a person of the case.
     pub async fn record_consent(
@@ -64,6 +108,20 @@ impl App {
         ctx: &Ctx,
         case_id: Uuid,
         c: &ConsentChange,
+    ) -> Result<(), AppError> {
+        self.record_consent_with_file(user, ctx, case_id, c, None)
+            .await
+    }
+
+    /// Records consent with an evidence file (a signed form: PDF, JPEG or PNG, up to 5 MiB),
+    /// both in one transaction.
+    pub async fn record_consent_with_file(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        case_id: Uuid,
+        c: &ConsentChange,
+        file: Option<&EvidenceFile>,
     ) -> Result<(), AppError> {
         let (case, _) = self
             .case_for(user, ctx, case_id, CaseAccess::Edit, "consent.record")
@@ -106,11 +164,17 @@ impl App {
         {
             errors.push(FieldError::new("evidence_note", "too_long"));
         }
+        let checked_file = file
+            .map(|f| check_file("evidence_file", f))
+            .transpose()
+            .map_err(|e| errors.push(e))
+            .ok()
+            .flatten();
         let Some(person_id) = person_id.filter(|_| errors.is_empty()) else {
             return Err(AppError::Invalid(errors));
         };
         let mut tx = self.db.begin().await?;
-        insert_consent(
+        let consent_id = insert_consent(
             &mut tx,
             case.org_id,
             person_id,
@@ -123,6 +187,29 @@ impl App {
             user.actor.id,
         )
         .await?;
+        if let (Some(f), Some((content_type, filename))) = (file, checked_file) {
+            let sha = hex::encode(sha2::Sha256::digest(&f.bytes));
+            let a = store::NewAttachment {
+                org_id: case.org_id,
+                case_id,
+                consent_id: Some(consent_id),
+                filename: &filename,
+                content_type,
+                content: &f.bytes,
+                sha256: &sha,
+                created_by: user.actor.id,
+            };
+            let aid = store::insert_attachment(&mut tx, &a).await?;
+            audit::append(
+                &mut tx,
+                &on(
+                    event(Some(user), ctx, "attachment.create", Outcome::Success),
+                    "attachment",
+                    Some(aid),
+                ),
+            )
+            .await?;
+        }
         karuna_store::case::touch(&mut tx, case_id).await?;
         let mut e = on(
             event(Some(user), ctx, "consent.record", Outcome::Success),
@@ -133,6 +220,52 @@ impl App {
         audit::append(&mut tx, &e).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// An evidence file, for someone who may open its case and see the client's identity (a
+    /// signed form names the client); every download is audited.
+    pub async fn attachment(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        id: Uuid,
+    ) -> Result<(store::AttachmentInfo, Vec<u8>), AppError> {
+        let (info, bytes) = store::attachment(&self.db, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let (_, facts) = self
+            .case_for(user, ctx, info.case_id, CaseAccess::Open, "attachment.read")
+            .await?;
+        self.authorize(
+            user,
+            ctx,
+            karuna_domain::access::Action::SeeClientIdentity(&facts),
+            "attachment.read",
+            ("attachment", Some(id)),
+        )
+        .await?;
+        audit::append_alone(
+            &self.db,
+            &on(
+                event(Some(user), ctx, "attachment.read", Outcome::Success),
+                "attachment",
+                Some(id),
+            ),
+        )
+        .await?;
+        Ok((info, bytes))
+    }
+
+    /// The evidence files of a case (names and sizes only).
+    pub async fn case_attachments(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        case_id: Uuid,
+    ) -> Result<Vec<store::AttachmentInfo>, AppError> {
+        self.case_for(user, ctx, case_id, CaseAccess::Open, "case.read")
+            .await?;
+        Ok(store::attachments_of_case(&self.db, case_id).await?)
     }
 
     /// The consent records of a case's persons (part of the case file; access checked there).

@@ -40,6 +40,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "contact_participants",
         include_str!("../migrations/0003_contact_participants.sql"),
     ),
+    (
+        4,
+        "attachment",
+        include_str!("../migrations/0004_attachment.sql"),
+    ),
 ];
 
 impl Db {

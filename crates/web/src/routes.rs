@@ -98,7 +98,9 @@ const ROUTES: &[Entry] = &[
         post(pages::records::person_add)
     }),
     ("/cases/{id}/consents", &[("POST", Page)], || {
-        post(pages::records::consent)
+        post(pages::records::consent).layer(DefaultBodyLimit::max(
+            karuna_app::consent::MAX_FILE_BYTES + 64 * 1024,
+        ))
     }),
     ("/cases/{id}/contacts", &[("POST", Page)], || {
         post(pages::records::contact_add)
@@ -210,6 +212,9 @@ const ROUTES: &[Entry] = &[
     }),
     ("/api/v1/persons/{id}", &[("PATCH", Api)], || {
         axum::routing::patch(api::cases::person_update)
+    }),
+    ("/attachments/{id}", &[("GET", Page)], || {
+        get(pages::records::download)
     }),
 ];
 

@@ -106,6 +106,7 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/api/v1/promises/{id}", Who::Only(ON_CASE)),
     ("GET", "/api/v1/me/promises", Who::Everyone),
     ("PATCH", "/api/v1/persons/{id}", Who::Only(ON_CASE)),
+    ("GET", "/attachments/{id}", Who::Only(ON_CASE)),
 ];
 
 const ROLES: &[&str] = &[
@@ -140,6 +141,7 @@ fn every_route_has_a_matrix_row_and_every_row_a_route() {
 
 /// Ids the routes' parameters are filled with.
 struct Ids {
+    attachment: String,
     user: String,
     client: String,
     case: String,
@@ -153,6 +155,8 @@ fn concrete(path: &str, ids: &Ids) -> String {
         &ids.contact
     } else if path.starts_with("/promises/") || path.starts_with("/api/v1/promises/") {
         &ids.promise
+    } else if path.starts_with("/attachments/") {
+        &ids.attachment
     } else if path.starts_with("/api/v1/persons/") {
         &ids.client
     } else if path.contains("cases/") {
@@ -221,7 +225,27 @@ async fn seed_case(server: &TestServer) -> Ids {
         .add_promise(&manager, &ctx, case, &promise)
         .await
         .unwrap();
+    let consent = karuna_app::consent::ConsentChange {
+        person_id: created.client_id.to_string(),
+        purpose: "sharing".into(),
+        agency: "สำนักงานแรงงานจังหวัด".into(),
+        status: "granted".into(),
+        ..Default::default()
+    };
+    let file = karuna_app::consent::EvidenceFile {
+        filename: "consent.pdf".into(),
+        bytes: b"%PDF-1.4 test".to_vec(),
+    };
+    app.record_consent_with_file(&manager, &ctx, case, &consent, Some(&file))
+        .await
+        .unwrap();
+    let attachment = karuna_store::consent::attachments_of_case(&app.db, case)
+        .await
+        .unwrap()[0]
+        .id
+        .to_string();
     Ids {
+        attachment,
         user: psychologist.to_string(),
         client: created.client_id.to_string(),
         case: case.to_string(),

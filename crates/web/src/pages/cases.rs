@@ -206,6 +206,15 @@ struct PromiseCard {
     history: Vec<String>,
 }
 
+struct ConsentLine {
+    who: String,
+    purpose: String,
+    state: String,
+    when: String,
+    note: String,
+    file: Option<(Uuid, String)>,
+}
+
 /// Forms of the case file re-shown after a failed submission.
 #[derive(Default)]
 pub struct CaseForms {
@@ -252,7 +261,7 @@ struct FilePage {
     promises: Vec<PromiseCard>,
     team: Vec<(Uuid, String, String)>,
     history: Vec<(String, String, String)>,
-    consents: Vec<(String, String, String, String, String)>,
+    consents: Vec<ConsentLine>,
     next_statuses: Vec<Choice>,
     reopen_targets: Vec<Choice>,
     staff: Vec<Choice>,
@@ -386,6 +395,10 @@ pub async fn render_file(
         .map_err(|e| u.err(e))?;
     let consents = app
         .case_consents(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
+    let files = app
+        .case_attachments(&u.user, &u.ctx, id)
         .await
         .map_err(|e| u.err(e))?;
     let staff = app
@@ -589,13 +602,17 @@ pub async fn render_file(
                     Some(a) => format!("{} ({a})", label(u, "consent-purpose", &k.purpose)),
                     None => label(u, "consent-purpose", &k.purpose),
                 };
-                (
-                    name_of(k.person_id),
+                ConsentLine {
+                    who: name_of(k.person_id),
                     purpose,
                     state,
-                    u.tr.datetime(&k.recorded_at),
-                    k.evidence_note.clone().unwrap_or_default(),
-                )
+                    when: u.tr.datetime(&k.recorded_at),
+                    note: k.evidence_note.clone().unwrap_or_default(),
+                    file: files
+                        .iter()
+                        .find(|f| f.consent_id == Some(k.id))
+                        .map(|f| (f.id, f.filename.clone())),
+                }
             })
             .collect(),
         next_statuses: current

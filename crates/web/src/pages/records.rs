@@ -9,11 +9,12 @@ use super::FormState;
 use crate::auth::{PageUser, WebForm};
 use crate::error::{Surface, WebError};
 use crate::state::AppState;
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use karuna_app::case::CaseAccess;
-use karuna_app::consent::ConsentChange;
+use karuna_app::consent::{ConsentChange, EvidenceFile};
 use karuna_app::promise::PromiseUpdate;
 use karuna_app::AppError;
 use karuna_domain::contact::ContactInput;
@@ -365,16 +366,56 @@ pub async fn person_add(
     .await
 }
 
-/// `POST /cases/{id}/consents`.
+/// `POST /cases/{id}/consents` (multipart: the fields and an optional evidence file). Access
+/// to the case is checked before the body is read; the CSRF token comes from the body.
 pub async fn consent(
     State(state): State<AppState>,
     u: PageUser,
     Path(id): Path<String>,
-    WebForm(pairs): WebForm<Vec<(String, String)>>,
+    body: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
     let id = case_id(&u, &id)?;
+    state
+        .app
+        .check_case(&u.user, &u.ctx, id, CaseAccess::Edit, "consent.record")
+        .await
+        .map_err(|e| u.err(e))?;
+    let bad = || {
+        WebError::adapter(
+            StatusCode::BAD_REQUEST,
+            "bad_form",
+            Surface::Page,
+            u.tr.clone(),
+        )
+    };
+    let mut multipart = body.map_err(|_| bad())?;
+    let mut pairs = Vec::new();
+    let mut file: Option<EvidenceFile> = None;
+    while let Some(field) = multipart.next_field().await.map_err(|_| bad())? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "evidence_file" {
+            let filename = field.file_name().unwrap_or("").to_string();
+            let bytes = field.bytes().await.map_err(|_| {
+                WebError::adapter(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    Surface::Page,
+                    u.tr.clone(),
+                )
+            })?;
+            if !bytes.is_empty() || !filename.is_empty() {
+                file = Some(EvidenceFile {
+                    filename,
+                    bytes: bytes.to_vec(),
+                });
+            }
+        } else {
+            let value = field.text().await.map_err(|_| bad())?;
+            pairs.push((name, value));
+        }
+    }
     let p = Pairs(pairs);
-    check(&state, &u, id, &p, CaseAccess::Edit, "consent.record").await?;
+    u.check_csrf(&p.get("csrf"))?;
     let c = ConsentChange {
         person_id: p.get("person_id"),
         purpose: p.get("purpose"),
@@ -383,7 +424,10 @@ pub async fn consent(
         lawful_basis: p.get("lawful_basis"),
         evidence_note: p.get("evidence_note"),
     };
-    let r = state.app.record_consent(&u.user, &u.ctx, id, &c).await;
+    let r = state
+        .app
+        .record_consent_with_file(&u.user, &u.ctx, id, &c, file.as_ref())
+        .await;
     finish(
         &state,
         &u,
@@ -394,4 +438,38 @@ pub async fn consent(
         |f| &mut f.consent,
     )
     .await
+}
+
+/// `GET /attachments/{id}`: an evidence file, as a download (never rendered inline).
+pub async fn download(
+    State(state): State<AppState>,
+    u: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = case_id(&u, &id)?;
+    let (info, bytes) = state
+        .app
+        .attachment(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
+    let encoded: String = info
+        .filename
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"evidence\"; filename*=UTF-8''{encoded}");
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, info.content_type),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
 }

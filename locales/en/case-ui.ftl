@@ -263,3 +263,4 @@ consent-file-hint = PDF, JPEG or PNG up to 5 MB, e.g. the signed consent form
 error-attachment-empty = The file is empty
 error-attachment-too-large = The file is larger than { $max_mb } MB
 error-attachment-type = Only PDF, JPEG or PNG files are accepted
+person-edit = Edit this person

@@ -263,3 +263,4 @@ consent-file-hint = PDF, JPEG หรือ PNG ขนาดไม่เกิน
 error-attachment-empty = ไฟล์ว่างเปล่า
 error-attachment-too-large = ไฟล์ใหญ่เกิน { $max_mb } MB
 error-attachment-type = รับเฉพาะไฟล์ PDF, JPEG หรือ PNG
+person-edit = แก้ไขข้อมูลบุคคล

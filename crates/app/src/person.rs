@@ -24,6 +24,9 @@ pub struct PersonView {
     pub prefix: Option<String>,
     /// Names in Latin script.
     pub latin_name: Option<String>,
+    /// The separate name parts, for editing: Thai first, middle, last; Latin first, middle,
+    /// last (all empty when masked).
+    pub name_parts: [Option<String>; 6],
     /// Nickname.
     pub nickname: Option<String>,
     /// Sex code.
@@ -130,6 +133,7 @@ pub(crate) async fn person_view(
             masked: true,
             prefix: None,
             latin_name: None,
+            name_parts: Default::default(),
             nickname: None,
             sex: p.sex,
             birth_date: None,
@@ -171,6 +175,14 @@ pub(crate) async fn person_view(
         masked: false,
         prefix: p.prefix,
         latin_name: (!latin.is_empty()).then(|| latin.join(" ")),
+        name_parts: [
+            p.first_name_th.clone(),
+            p.middle_name_th.clone(),
+            p.last_name_th.clone(),
+            p.first_name_latin.clone(),
+            p.middle_name_latin.clone(),
+            p.last_name_latin.clone(),
+        ],
         nickname: p.nickname,
         sex: p.sex,
         birth_date: p.birth_date,

@@ -216,6 +216,9 @@ const ROUTES: &[Entry] = &[
     ("/attachments/{id}", &[("GET", Page)], || {
         get(pages::records::download)
     }),
+    ("/persons/{id}", &[("POST", Page)], || {
+        post(pages::records::person_edit)
+    }),
 ];
 
 /// Every registered route (for the access-matrix test and the docs).

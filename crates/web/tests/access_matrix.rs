@@ -107,6 +107,7 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/api/v1/me/promises", Who::Everyone),
     ("PATCH", "/api/v1/persons/{id}", Who::Only(ON_CASE)),
     ("GET", "/attachments/{id}", Who::Only(ON_CASE)),
+    ("POST", "/persons/{id}", Who::Only(ON_CASE)),
 ];
 
 const ROLES: &[&str] = &[
@@ -157,7 +158,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
         &ids.promise
     } else if path.starts_with("/attachments/") {
         &ids.attachment
-    } else if path.starts_with("/api/v1/persons/") {
+    } else if path.starts_with("/api/v1/persons/") || path.starts_with("/persons/") {
         &ids.client
     } else if path.contains("cases/") {
         &ids.case

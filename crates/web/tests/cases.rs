@@ -637,3 +637,74 @@ async fn consent_with_an_evidence_file() {
     );
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_is_corrected_from_the_case_file() {
+    let server = TestServer::demo().await;
+    let (c, csrf) = server.login("demo-manager").await;
+    let resp = c
+        .post(server.url("/cases"))
+        .form(&intake_form(&csrf, "ศรีสุดา", ""))
+        .send()
+        .await
+        .unwrap();
+    let case = location(&resp).replace("?created=1", "");
+    let case_id = case.trim_start_matches("/cases/").to_string();
+    let persons = c
+        .get(server.url(&format!("{case}?tab=persons")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = persons.find("action=\"/persons/").unwrap() + "action=\"".len();
+    let action = persons[at..at + "/persons/".len() + 36].to_string();
+    let form = |first: &str, phone: &str, version: &str| {
+        vec![
+            ("csrf".to_string(), csrf.clone()),
+            ("case_id".to_string(), case_id.clone()),
+            ("version".to_string(), version.to_string()),
+            ("first_name_th".to_string(), first.to_string()),
+            ("last_name_th".to_string(), "ทดสอบระบบ".to_string()),
+            ("sex".to_string(), "female".to_string()),
+            ("birth_date".to_string(), "14/02/2540".to_string()),
+            ("phone0".to_string(), phone.to_string()),
+        ]
+    };
+    let bad = c
+        .post(server.url(&action))
+        .form(&form("ศรีสุดา", "12", "1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    assert!(
+        bad.text().await.unwrap().contains("-phone0-error\""),
+        "the phone error is beside the phone field"
+    );
+    let ok = c
+        .post(server.url(&action))
+        .form(&form("ศรีสุดารัตน์", "0812345678", "1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 303);
+    let persons = c
+        .get(server.url(&format!("{case}?tab=persons")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(persons.contains("ศรีสุดารัตน์"));
+    let stale = c
+        .post(server.url(&action))
+        .form(&form("ศรี", "0812345678", "1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 409);
+    server.stop().await;
+}

@@ -169,6 +169,8 @@ struct PersonCard {
     perpetrator: bool,
     masked: bool,
     facts: Vec<(String, String)>,
+    /// The edit form's values (not for masked persons).
+    edit: Option<(uuid::Uuid, i64, FormState)>,
 }
 
 struct ContactCard {
@@ -228,6 +230,8 @@ pub struct CaseForms {
     pub person: FormState,
     /// The consent form.
     pub consent: FormState,
+    /// A person whose edit failed, with the form.
+    pub person_edit: Option<(Uuid, FormState)>,
     /// A promise whose change failed, and the message.
     pub promise_error: Option<(Uuid, String)>,
     /// A confirmation to show.
@@ -274,6 +278,8 @@ struct FilePage {
     lawful_bases: Vec<Choice>,
     person_ids: Vec<Choice>,
     staff_on_case: Vec<Choice>,
+    prefixes: Vec<Choice>,
+    sexes: Vec<Choice>,
     forms: CaseForms,
     today: String,
 }
@@ -362,7 +368,58 @@ fn person_card(u: &PageUser, p: &karuna_app::person::PersonView, rel: &str) -> P
             facts.push((u.tr.get("person-address"), a.clone()));
         }
     }
+    let edit = (!p.masked).then(|| {
+        let [fth, mth, lth, fl, ml, ll] = p.name_parts.clone().map(Option::unwrap_or_default);
+        let values = FormState::with(&[
+            ("prefix", p.prefix.clone().unwrap_or_default()),
+            ("first_name_th", fth),
+            ("middle_name_th", mth),
+            ("last_name_th", lth),
+            ("first_name_latin", fl),
+            ("middle_name_latin", ml),
+            ("last_name_latin", ll),
+            ("nickname", p.nickname.clone().unwrap_or_default()),
+            ("sex", p.sex.clone()),
+            (
+                "birth_date",
+                p.birth_date
+                    .map(|d| u.tr.date_input(&d))
+                    .unwrap_or_default(),
+            ),
+            (
+                "birth_year",
+                if p.birth_estimated {
+                    p.birth_year
+                        .map(|y| u.tr.era.year_from_ce(y as i32).to_string())
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                },
+            ),
+            ("nationality", p.nationality.clone().unwrap_or_default()),
+            ("ethnicity", p.ethnicity.clone().unwrap_or_default()),
+            ("languages", p.languages.join(", ")),
+            (
+                "phone0",
+                p.phones
+                    .first()
+                    .cloned()
+                    .map(|x| karuna_thai::phone::format_phone_th(&x))
+                    .unwrap_or_default(),
+            ),
+            (
+                "phone1",
+                p.phones
+                    .get(1)
+                    .cloned()
+                    .map(|x| karuna_thai::phone::format_phone_th(&x))
+                    .unwrap_or_default(),
+            ),
+        ]);
+        (p.id, p.version, values)
+    });
     PersonCard {
+        edit,
         name: p.display_name.clone(),
         relationship: label(u, "relationship", rel),
         perpetrator: rel == "alleged_perpetrator",
@@ -451,7 +508,16 @@ pub async fn render_file(
         persons: view
             .persons
             .iter()
-            .map(|(p, rel)| person_card(u, p, rel))
+            .map(|(p, rel)| {
+                let mut card = person_card(u, p, rel);
+                if let (Some((pid, failed)), Some(edit)) = (&forms.person_edit, card.edit.as_mut())
+                {
+                    if *pid == edit.0 {
+                        edit.2 = failed.clone();
+                    }
+                }
+                card
+            })
             .collect(),
         contacts: contacts
             .into_iter()
@@ -668,6 +734,14 @@ pub async fn render_file(
                 label: p.display_name.clone(),
             })
             .collect(),
+        prefixes: karuna_thai::names::prefixes()
+            .iter()
+            .map(|x| Choice {
+                value: x.code.into(),
+                label: x.label(u.tr.lang).into(),
+            })
+            .collect(),
+        sexes: choices(u, "sex", &karuna_domain::person::SEXES),
         staff_on_case: std::iter::once((c.manager_id, view.manager_name.clone()))
             .chain(
                 view.team

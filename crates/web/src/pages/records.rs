@@ -473,3 +473,75 @@ pub async fn download(
     )
         .into_response())
 }
+
+/// `POST /persons/{id}`: corrects a person's details (from the case file; `case_id` says where
+/// to return). A stale version is 409.
+pub async fn person_edit(
+    State(state): State<AppState>,
+    u: PageUser,
+    Path(pid): Path<String>,
+    WebForm(pairs): WebForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let pid = case_id(&u, &pid)?;
+    state
+        .app
+        .check_person(&u.user, &u.ctx, pid)
+        .await
+        .map_err(|e| u.err(e))?;
+    let p = Pairs(pairs);
+    u.check_csrf(&p.get("csrf"))?;
+    let id = case_id(&u, &p.get("case_id"))?;
+    let input = PersonInput {
+        prefix: p.get("prefix"),
+        first_name_th: p.get("first_name_th"),
+        middle_name_th: p.get("middle_name_th"),
+        last_name_th: p.get("last_name_th"),
+        first_name_latin: p.get("first_name_latin"),
+        middle_name_latin: p.get("middle_name_latin"),
+        last_name_latin: p.get("last_name_latin"),
+        nickname: p.get("nickname"),
+        sex: p.get("sex"),
+        birth_date: p.get("birth_date"),
+        birth_year: p.get("birth_year"),
+        nationality: p.get("nationality"),
+        ethnicity: p.get("ethnicity"),
+        languages: p.get("languages"),
+        phones: vec![p.get("phone0"), p.get("phone1")],
+    };
+    let version = p.get("version").parse().unwrap_or(0);
+    match state
+        .app
+        .update_person(&u.user, &u.ctx, pid, version, &input)
+        .await
+    {
+        Ok(_) => Ok(done(id, "persons", "person")),
+        Err(AppError::Invalid(errors)) => {
+            let fields =
+                WebError::new(AppError::Invalid(errors), Surface::Page, u.tr.clone()).fields();
+            let renamed = fields
+                .into_iter()
+                .map(|(f, m)| {
+                    (
+                        f.replace("phones[0]", "phone0")
+                            .replace("phones[1]", "phone1"),
+                        m,
+                    )
+                })
+                .collect();
+            let forms = CaseForms {
+                person_edit: Some((pid, FormState::from_pairs(&p.0).errors(renamed))),
+                ..CaseForms::default()
+            };
+            render_file(
+                &state,
+                &u,
+                id,
+                "persons",
+                forms,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(u.err(e)),
+    }
+}

@@ -12,6 +12,7 @@ pub mod lang;
 pub mod names;
 pub mod national_id;
 pub mod phone;
+pub mod segment;
 
 pub use calendar::{
     bangkok_date, bangkok_datetime, be_year, ce_year, fiscal_year_be, fiscal_year_range,

@@ -42,6 +42,16 @@ enum Command {
     Audit(AuditCommand),
     /// Measure login and request latency and memory on a throw-away database; prints figures.
     Bench(bench::BenchArgs),
+    /// Thai text tools.
+    #[command(subcommand)]
+    Text(TextCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum TextCommand {
+    /// Reads UTF-8 lines on stdin and writes each line's words separated by `|` (spaces in
+    /// the input are dropped).
+    Segment,
 }
 
 #[derive(Args, Debug)]
@@ -201,6 +211,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Audit(AuditCommand::Verify(db)) => verify(db).await,
         Command::Bench(args) => bench::run(args).await.map_err(|e| Failure(e, 1)),
+        Command::Text(TextCommand::Segment) => segment_stdin(),
     }
 }
 
@@ -387,6 +398,46 @@ async fn token(args: TokenArgs) -> Result<(), Failure> {
     let _ = app.seal_audit().await;
     app.db.close().await;
     Ok(())
+}
+
+/// `karuna text segment`: one output line per input line; invalid UTF-8 stops with the line
+/// number (what was written before it stays written).
+fn segment_stdin() -> Result<(), Failure> {
+    use std::io::Write;
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut buf = Vec::new();
+    let mut line_no = 0usize;
+    let mut tokens = Vec::new();
+    loop {
+        buf.clear();
+        let n = input
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| Failure(format!("cannot read stdin: {e}"), 1))?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        let text = std::str::from_utf8(&buf)
+            .map_err(|_| Failure(format!("line {line_no}: not valid UTF-8"), 2))?;
+        let text = text.trim_end_matches(['\n', '\r']);
+        karuna_thai::segment::segment_into(text, &mut tokens);
+        let mut first = true;
+        for (start, end) in &tokens {
+            if !first {
+                out.write_all(b"|").map_err(|e| Failure(e.to_string(), 1))?;
+            }
+            first = false;
+            out.write_all(&text.as_bytes()[*start..*end])
+                .map_err(|e| Failure(e.to_string(), 1))?;
+        }
+        out.write_all(b"\n")
+            .map_err(|e| Failure(e.to_string(), 1))?;
+    }
+    out.flush()
+        .map_err(|e| Failure(format!("cannot write: {e}"), 1))
 }
 
 async fn verify(db: DbOptions) -> Result<(), Failure> {

@@ -356,3 +356,44 @@ async fn serve_starts_seeds_once_and_stops_cleanly() {
     );
     let _ = Path::new(&env.dir);
 }
+
+#[test]
+fn text_segment_writes_one_line_per_line() {
+    let mut child = Command::new(BIN)
+        .args(["text", "segment"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("นักสังคมสงเคราะห์เยี่ยมบ้าน\n\nผู้เสียหาย อายุ 17 ปี\r\n".as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<String> = stdout(&o).lines().map(str::to_string).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0], "นักสังคมสงเคราะห์|เยี่ยมบ้าน");
+    assert_eq!(lines[1], "");
+    assert!(lines[2].starts_with("ผู้เสียหาย|อายุ|17|ปี"), "{}", lines[2]);
+
+    let mut child = Command::new(BIN)
+        .args(["text", "segment"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"ok\n\xff\xfe\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("line 2: not valid UTF-8"));
+}

@@ -1,5 +1,5 @@
 //! The case: opening it (with need-to-know and sensitivity), lists in scope, lifecycle
-//! transitions, transfer, team and involved persons.
+//! transitions, transfer (the team and other persons are in `team`).
 
 use crate::person::{person_view, PersonView};
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
@@ -10,14 +10,13 @@ use karuna_domain::case::{
     check_reason, check_reopen, check_transition, default_guards, Status, TransitionFacts, Urgency,
     CASE_TYPES,
 };
-use karuna_domain::person::{validate_person, PersonInput, RELATIONSHIPS};
 use karuna_domain::FieldError;
 use karuna_store::account as accounts;
 use karuna_store::case::{
     self as store, CaseFilter, CaseRow, CaseSummary, MemberRow, NewTransition, Scope, TransitionRow,
 };
 use karuna_store::{audit, revision};
-use karuna_thai::calendar::{bangkok_date, Era};
+use karuna_thai::calendar::bangkok_date;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -493,174 +492,6 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(v)
-    }
-
-    /// Adds a colleague of the organisation to the case team.
-    pub async fn add_team_member(
-        &self,
-        user: &CurrentUser,
-        ctx: &Ctx,
-        id: Uuid,
-        account_id: Uuid,
-        role_in_case: &str,
-    ) -> Result<(), AppError> {
-        let (case, _) = self
-            .case_for(user, ctx, id, CaseAccess::Manage, "case.team")
-            .await?;
-        let member = accounts::account_by_id(&self.db, account_id).await?;
-        let ok = member.as_ref().is_some_and(|a| {
-            a.org_id == case.org_id
-                && a.active
-                && matches!(
-                    a.role.as_str(),
-                    "case_manager" | "team_member" | "supervisor"
-                )
-        });
-        if !ok {
-            return Err(FieldError::new("account_id", "case.member_invalid").into());
-        }
-        let role_in_case = role_in_case.trim();
-        if role_in_case.chars().count() > 100 {
-            return Err(FieldError::new("role_in_case", "too_long").into());
-        }
-        let role_in_case = if role_in_case.is_empty() {
-            member
-                .and_then(|m| m.profession)
-                .unwrap_or_else(|| "member".into())
-        } else {
-            role_in_case.to_string()
-        };
-        let mut tx = self.db.begin().await?;
-        store::add_member(&mut tx, id, account_id, &role_in_case, user.actor.id).await?;
-        store::touch(&mut tx, id).await?;
-        let mut e = on(
-            event(Some(user), ctx, "case.team.add", Outcome::Success),
-            "case",
-            Some(id),
-        );
-        e.reason = Some(account_id.to_string());
-        audit::append(&mut tx, &e).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Takes a colleague off the team.
-    pub async fn remove_team_member(
-        &self,
-        user: &CurrentUser,
-        ctx: &Ctx,
-        id: Uuid,
-        account_id: Uuid,
-    ) -> Result<(), AppError> {
-        self.case_for(user, ctx, id, CaseAccess::Manage, "case.team")
-            .await?;
-        let mut tx = self.db.begin().await?;
-        if !store::remove_member(&mut tx, id, account_id).await? {
-            return Err(AppError::NotFound);
-        }
-        store::touch(&mut tx, id).await?;
-        let mut e = on(
-            event(Some(user), ctx, "case.team.remove", Outcome::Success),
-            "case",
-            Some(id),
-        );
-        e.reason = Some(account_id.to_string());
-        audit::append(&mut tx, &e).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Adds another person (family member, alleged perpetrator …) to the case.
-    pub async fn add_case_person(
-        &self,
-        user: &CurrentUser,
-        ctx: &Ctx,
-        id: Uuid,
-        input: &PersonInput,
-        relationship: &str,
-    ) -> Result<Uuid, AppError> {
-        let (case, _) = self
-            .case_for(user, ctx, id, CaseAccess::Edit, "case.person.add")
-            .await?;
-        let era = Era::from_code(&user.era).unwrap_or_default();
-        let mut errors = Vec::new();
-        if relationship == "client" || !RELATIONSHIPS.contains(&relationship) {
-            errors.push(FieldError::new(
-                "relationship",
-                "person.relationship_unknown",
-            ));
-        }
-        let person = match validate_person(input, era, bangkok_date(Utc::now())) {
-            Ok(p) => Some(p),
-            Err(mut e) => {
-                errors.append(&mut e);
-                None
-            }
-        };
-        let (Some(person), true) = (person, errors.is_empty()) else {
-            return Err(AppError::Invalid(errors));
-        };
-        let mut tx = self.db.begin().await?;
-        let pid =
-            karuna_store::person::insert_person(&mut tx, case.org_id, &person, Some(user.actor.id))
-                .await?;
-        store::add_person(&mut tx, id, pid, relationship).await?;
-        store::touch(&mut tx, id).await?;
-        audit::append(
-            &mut tx,
-            &on(
-                event(Some(user), ctx, "person.create", Outcome::Success),
-                "person",
-                Some(pid),
-            ),
-        )
-        .await?;
-        let mut e = on(
-            event(Some(user), ctx, "case.person.add", Outcome::Success),
-            "case",
-            Some(id),
-        );
-        e.reason = Some(relationship.to_string());
-        audit::append(&mut tx, &e).await?;
-        tx.commit().await?;
-        Ok(pid)
-    }
-
-    /// Colleagues who can join or take over cases (for pickers).
-    pub async fn case_staff(
-        &self,
-        user: &CurrentUser,
-        ctx: &Ctx,
-    ) -> Result<Vec<(Uuid, String, String)>, AppError> {
-        self.authorize(
-            user,
-            ctx,
-            Action::ListCases,
-            "account.list",
-            ("account", None),
-        )
-        .await?;
-        let mut out = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let page =
-                accounts::list_accounts(&self.db, user.actor.org_id, after.as_deref(), 200).await?;
-            let last = page.last().map(|a| a.username.clone());
-            for a in page.into_iter().filter(|a| {
-                a.active
-                    && matches!(
-                        a.role.as_str(),
-                        "case_manager" | "team_member" | "supervisor"
-                    )
-            }) {
-                out.push((a.id, a.display_name, a.role));
-            }
-            match last {
-                Some(l) => after = Some(l),
-                None => break,
-            }
-        }
-        Ok(out)
     }
 }
 

@@ -13,6 +13,8 @@ pub mod intake;
 pub mod person;
 pub mod promise;
 pub mod session;
+pub mod team;
+pub mod token;
 
 pub use error::AppError;
 

@@ -84,7 +84,9 @@ const ROUTES: &[Entry] = &[
     ("/cases/new", &[("GET", Page)], || {
         get(pages::intake::new_form)
     }),
-    ("/cases/{id}", &[("GET", Page)], || get(pages::cases::show)),
+    ("/cases/{id}", &[("GET", Page)], || {
+        get(pages::case_file::show)
+    }),
     ("/cases/{id}/status", &[("POST", Page)], || {
         post(pages::records::status)
     }),
@@ -176,20 +178,20 @@ const ROUTES: &[Entry] = &[
         post(api::cases::transfer)
     }),
     ("/api/v1/cases/{id}/team", &[("POST", Api)], || {
-        post(api::cases::team_add)
+        post(api::case_people::team_add)
     }),
     (
         "/api/v1/cases/{id}/team/{account_id}",
         &[("DELETE", Api)],
-        || axum::routing::delete(api::cases::team_remove),
+        || axum::routing::delete(api::case_people::team_remove),
     ),
     ("/api/v1/cases/{id}/persons", &[("POST", Api)], || {
-        post(api::cases::person_add)
+        post(api::case_people::person_add)
     }),
     (
         "/api/v1/cases/{id}/consents",
         &[("GET", Api), ("POST", Api)],
-        || get(api::cases::consents).post(api::cases::consent_add),
+        || get(api::case_people::consents).post(api::case_people::consent_add),
     ),
     (
         "/api/v1/cases/{id}/contacts",
@@ -211,7 +213,7 @@ const ROUTES: &[Entry] = &[
         get(api::records::my_promises)
     }),
     ("/api/v1/persons/{id}", &[("PATCH", Api)], || {
-        axum::routing::patch(api::cases::person_update)
+        axum::routing::patch(api::case_people::person_update)
     }),
     ("/attachments/{id}", &[("GET", Page)], || {
         get(pages::records::download)

@@ -2,6 +2,7 @@
 
 pub mod areas;
 pub mod audit;
+pub mod case_people;
 pub mod cases;
 pub mod docs;
 pub mod health;

@@ -2,6 +2,7 @@
 //! re-render with the user's input and a message beside each field.
 
 pub mod audit;
+pub mod case_file;
 pub mod cases;
 pub mod home;
 pub mod intake;

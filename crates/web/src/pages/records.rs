@@ -3,7 +3,7 @@
 //! redirects back to its tab; a failed one re-renders the file with the
 //! user's input and a message beside each field.
 
-use super::cases::{render_file, CaseForms};
+use super::case_file::{render_file, CaseForms};
 use super::intake::Pairs;
 use super::FormState;
 use crate::auth::{PageUser, WebForm};

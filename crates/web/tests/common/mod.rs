@@ -211,3 +211,44 @@ pub fn csrf_of(html: &str) -> Option<String> {
     }
     None
 }
+
+/// A complete intake form for a new client (Bangkok address, an ID number if given).
+pub fn intake_form(csrf: &str, first: &str, id_number: &str) -> Vec<(String, String)> {
+    let mut f: Vec<(String, String)> = [
+        ("csrf", csrf),
+        ("client.prefix", "miss"),
+        ("client.first_name_th", first),
+        ("client.last_name_th", "ทดสอบระบบ"),
+        ("client.sex", "female"),
+        ("client.birth_date", "14/02/2540"),
+        ("client.phones[0]", "081-234-5678"),
+        ("documents[0].kind", "thai_national_id"),
+        ("documents[0].number", id_number),
+        ("address.house_no", "12/3"),
+        ("address.province_code", "10"),
+        ("address.district_code", "1001"),
+        ("address.subdistrict_code", "100101"),
+        ("address.postcode", ""),
+        ("consent.status", "granted"),
+        ("referral_source", "hotline_1300"),
+        ("presenting_problem", "ถูกทำร้ายร่างกาย ต้องการที่พักปลอดภัย"),
+        ("safety.in_danger_now", "no"),
+        ("safety.no_safe_place_tonight", "yes"),
+        ("case_types", "domestic_violence"),
+        ("case_types", "poverty_homelessness"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    f.push(("unit_id".into(), String::new()));
+    f
+}
+
+/// The Location header of a redirect.
+pub fn location(resp: &reqwest::Response) -> String {
+    resp.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}

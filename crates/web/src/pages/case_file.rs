@@ -1,0 +1,616 @@
+//! The case file (tabs: overview, persons, contacts, promises, team, history) and the state
+//! its forms re-render with.
+
+use super::cases::{choices, label};
+use super::users::Choice;
+use super::{render, Chrome, FormState};
+use crate::auth::PageUser;
+use crate::error::WebError;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use karuna_app::AppError;
+use karuna_domain::case::Status;
+use karuna_domain::contact::{CONTACT_KINDS, SOURCES};
+use karuna_domain::person::RELATIONSHIPS;
+use karuna_thai::national_id::PersonCategory;
+use serde::Deserialize;
+use uuid::Uuid;
+
+struct PersonCard {
+    name: String,
+    relationship: String,
+    perpetrator: bool,
+    masked: bool,
+    facts: Vec<(String, String)>,
+    /// The edit form's values (not for masked persons).
+    edit: Option<(uuid::Uuid, i64, FormState)>,
+}
+
+struct ContactCard {
+    id: Uuid,
+    kind: String,
+    when: String,
+    duration: Option<i64>,
+    place: Option<String>,
+    note: String,
+    sources: String,
+    follow_up: Option<String>,
+    follow_up_needed: bool,
+    corrected: bool,
+    version: i64,
+    by: String,
+    raw_kind: String,
+    date_in: String,
+    time_in: String,
+    source_codes: Vec<String>,
+    participants: String,
+    person_ids: Vec<String>,
+    account_ids: Vec<String>,
+}
+
+struct PromiseCard {
+    id: Uuid,
+    what: String,
+    due: String,
+    status_code: String,
+    status: String,
+    overdue: bool,
+    reason: Option<String>,
+    made_by: String,
+    version: i64,
+    history: Vec<String>,
+}
+
+struct ConsentLine {
+    who: String,
+    purpose: String,
+    state: String,
+    when: String,
+    note: String,
+    file: Option<(Uuid, String)>,
+}
+
+/// Forms of the case file re-shown after a failed submission.
+#[derive(Default)]
+pub struct CaseForms {
+    /// The contact form.
+    pub contact: FormState,
+    /// The promise form.
+    pub promise: FormState,
+    /// The status / transfer / team forms.
+    pub manage: FormState,
+    /// The add-person form.
+    pub person: FormState,
+    /// The consent form.
+    pub consent: FormState,
+    /// A person whose edit failed, with the form.
+    pub person_edit: Option<(Uuid, FormState)>,
+    /// A promise whose change failed, and the message.
+    pub promise_error: Option<(Uuid, String)>,
+    /// A confirmation to show.
+    pub flash: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "case_file.html")]
+struct FilePage {
+    c: Chrome,
+    id: Uuid,
+    number: String,
+    tab: String,
+    status: String,
+    urgency: String,
+    urgency_code: String,
+    types: String,
+    sensitive: bool,
+    perpetrator: bool,
+    identity_visible: bool,
+    can_manage: bool,
+    manager: String,
+    referral: String,
+    referral_note: Option<String>,
+    problem: String,
+    opened: String,
+    version: i64,
+    client_name: String,
+    persons: Vec<PersonCard>,
+    contacts: Vec<ContactCard>,
+    promises: Vec<PromiseCard>,
+    team: Vec<(Uuid, String, String)>,
+    history: Vec<(String, String, String)>,
+    consents: Vec<ConsentLine>,
+    next_statuses: Vec<Choice>,
+    reopen_targets: Vec<Choice>,
+    staff: Vec<Choice>,
+    managers: Vec<Choice>,
+    kinds: Vec<Choice>,
+    sources: Vec<Choice>,
+    relationships: Vec<Choice>,
+    purposes: Vec<Choice>,
+    consent_states: Vec<Choice>,
+    lawful_bases: Vec<Choice>,
+    person_ids: Vec<Choice>,
+    staff_on_case: Vec<Choice>,
+    prefixes: Vec<Choice>,
+    sexes: Vec<Choice>,
+    forms: CaseForms,
+    today: String,
+}
+
+/// Which tab, and the confirmation flags of post/redirect/get.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct FileQuery {
+    tab: String,
+    created: Option<String>,
+    saved: Option<String>,
+    understood: Option<String>,
+}
+
+/// `GET /cases/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    u: PageUser,
+    Path(id): Path<String>,
+    Query(q): Query<FileQuery>,
+) -> Result<Response, WebError> {
+    let id = Uuid::parse_str(&id).map_err(|_| u.err(AppError::NotFound))?;
+    let mut forms = CaseForms::default();
+    if q.created.is_some() {
+        let mut msg = u.tr.get("case-created");
+        if let Some(era @ ("be" | "ce")) = q.understood.as_deref() {
+            msg = format!(
+                "{msg} · {}",
+                u.tr.get(&format!("error-date-understood-{era}"))
+            );
+        }
+        forms.flash = Some(msg);
+    } else if let Some(what) = q.saved.as_deref() {
+        forms.flash = Some(u.tr.get(&format!(
+            "case-saved-{}",
+            if what.is_empty() { "any" } else { what }
+        )));
+    }
+    render_file(&state, &u, id, &q.tab, forms, StatusCode::OK).await
+}
+
+fn person_card(u: &PageUser, p: &karuna_app::person::PersonView, rel: &str) -> PersonCard {
+    let mut facts = Vec::new();
+    if !p.masked {
+        if let Some(l) = &p.latin_name {
+            facts.push((u.tr.get("person-latin-name"), l.clone()));
+        }
+        facts.push((u.tr.get("person-sex"), label(u, "sex", &p.sex)));
+        match (p.birth_date, p.birth_year) {
+            (Some(d), _) => facts.push((u.tr.get("person-birth-date"), u.tr.date(&d))),
+            (None, Some(y)) => facts.push((
+                u.tr.get("person-birth-year"),
+                format!("{} ({})", u.tr.year(y), u.tr.get("person-estimated")),
+            )),
+            _ => {}
+        }
+        if let Some(n) = &p.nationality {
+            facts.push((u.tr.get("person-nationality"), n.clone()));
+        }
+        if let Some(n) = &p.ethnicity {
+            facts.push((u.tr.get("person-ethnicity"), n.clone()));
+        }
+        if !p.languages.is_empty() {
+            facts.push((u.tr.get("person-languages"), p.languages.join(", ")));
+        }
+        for ph in &p.phones {
+            facts.push((
+                u.tr.get("person-phone"),
+                karuna_thai::phone::format_phone_th(ph),
+            ));
+        }
+        for d in &p.documents {
+            let mut v = d.number.clone();
+            if let Some(cat) = d.category.and_then(PersonCategory::from_digit) {
+                v.push_str(&format!(" — {}", cat.label(u.tr.lang)));
+            }
+            if let Some(c) = &d.country {
+                v.push_str(&format!(" ({c})"));
+            }
+            if let Some(r) = &d.override_reason {
+                v.push_str(&format!(" · {}: {r}", u.tr.get("document-overridden")));
+            }
+            facts.push((label(u, "document", &d.kind), v));
+        }
+        for a in &p.addresses {
+            facts.push((u.tr.get("person-address"), a.clone()));
+        }
+    }
+    let edit = (!p.masked).then(|| {
+        let [fth, mth, lth, fl, ml, ll] = p.name_parts.clone().map(Option::unwrap_or_default);
+        let values = FormState::with(&[
+            ("prefix", p.prefix.clone().unwrap_or_default()),
+            ("first_name_th", fth),
+            ("middle_name_th", mth),
+            ("last_name_th", lth),
+            ("first_name_latin", fl),
+            ("middle_name_latin", ml),
+            ("last_name_latin", ll),
+            ("nickname", p.nickname.clone().unwrap_or_default()),
+            ("sex", p.sex.clone()),
+            (
+                "birth_date",
+                p.birth_date
+                    .map(|d| u.tr.date_input(&d))
+                    .unwrap_or_default(),
+            ),
+            (
+                "birth_year",
+                if p.birth_estimated {
+                    p.birth_year
+                        .map(|y| u.tr.era.year_from_ce(y as i32).to_string())
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                },
+            ),
+            ("nationality", p.nationality.clone().unwrap_or_default()),
+            ("ethnicity", p.ethnicity.clone().unwrap_or_default()),
+            ("languages", p.languages.join(", ")),
+            (
+                "phone0",
+                p.phones
+                    .first()
+                    .cloned()
+                    .map(|x| karuna_thai::phone::format_phone_th(&x))
+                    .unwrap_or_default(),
+            ),
+            (
+                "phone1",
+                p.phones
+                    .get(1)
+                    .cloned()
+                    .map(|x| karuna_thai::phone::format_phone_th(&x))
+                    .unwrap_or_default(),
+            ),
+        ]);
+        (p.id, p.version, values)
+    });
+    PersonCard {
+        edit,
+        name: p.display_name.clone(),
+        relationship: label(u, "relationship", rel),
+        perpetrator: rel == "alleged_perpetrator",
+        masked: p.masked,
+        facts,
+    }
+}
+
+/// Renders the case file with the given forms.
+pub async fn render_file(
+    state: &AppState,
+    u: &PageUser,
+    id: Uuid,
+    tab: &str,
+    forms: CaseForms,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let app = &state.app;
+    let view = app
+        .open_case(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
+    let contacts = app
+        .case_contacts(&u.user, &u.ctx, id, 200)
+        .await
+        .map_err(|e| u.err(e))?;
+    let (promises, events) = app
+        .case_promises(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
+    let consents = app
+        .case_consents(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
+    let files = app
+        .case_attachments(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
+    let staff = app
+        .case_staff(&u.user, &u.ctx)
+        .await
+        .map_err(|e| u.err(e))?;
+    let today = karuna_thai::calendar::bangkok_date(chrono::Utc::now());
+    let c = &view.case;
+    let current = Status::from_code(&c.status).unwrap_or(Status::Intake);
+    let name_of = |pid: Uuid| {
+        view.persons
+            .iter()
+            .find(|(p, _)| p.id == pid)
+            .map(|(p, _)| p.display_name.clone())
+            .unwrap_or_default()
+    };
+    let tab = match tab {
+        "persons" | "contacts" | "promises" | "team" | "history" => tab.to_string(),
+        _ => "overview".to_string(),
+    };
+    let page = FilePage {
+        c: Chrome::for_user(u, "/cases"),
+        id,
+        number: c.number.clone(),
+        tab,
+        status: label(u, "status", &c.status),
+        urgency: label(u, "urgency", &c.urgency),
+        urgency_code: c.urgency.clone(),
+        types: c
+            .case_types
+            .iter()
+            .map(|t| label(u, "case-type", t))
+            .collect::<Vec<_>>()
+            .join(", "),
+        sensitive: c.sensitive,
+        perpetrator: view.alleged_perpetrator,
+        identity_visible: view.identity_visible,
+        can_manage: view.can_manage,
+        manager: view.manager_name.clone(),
+        referral: label(u, "referral", &c.referral_source),
+        referral_note: c.referral_note.clone(),
+        problem: c.presenting_problem.clone(),
+        opened: u.tr.datetime(&c.opened_at),
+        version: c.version,
+        client_name: view
+            .persons
+            .first()
+            .map(|(p, _)| p.display_name.clone())
+            .unwrap_or_default(),
+        persons: view
+            .persons
+            .iter()
+            .map(|(p, rel)| {
+                let mut card = person_card(u, p, rel);
+                if let (Some((pid, failed)), Some(edit)) = (&forms.person_edit, card.edit.as_mut())
+                {
+                    if *pid == edit.0 {
+                        edit.2 = failed.clone();
+                    }
+                }
+                card
+            })
+            .collect(),
+        contacts: contacts
+            .into_iter()
+            .map(|k| ContactCard {
+                raw_kind: k.kind.clone(),
+                date_in: u
+                    .tr
+                    .date_input(&karuna_thai::calendar::bangkok_date(k.occurred_at)),
+                time_in: karuna_thai::calendar::bangkok_datetime(k.occurred_at)
+                    .format("%H:%M")
+                    .to_string(),
+                source_codes: k.sources.clone(),
+                participants: k
+                    .participants
+                    .iter()
+                    .filter_map(|p| match (p.person_id, p.account_id) {
+                        (Some(pid), _) => Some(name_of(pid)),
+                        (None, Some(aid)) => staff
+                            .iter()
+                            .find(|(s, _, _)| *s == aid)
+                            .map(|(_, n, _)| n.clone()),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                person_ids: k
+                    .participants
+                    .iter()
+                    .filter_map(|p| p.person_id.map(|x| x.to_string()))
+                    .collect(),
+                account_ids: k
+                    .participants
+                    .iter()
+                    .filter_map(|p| p.account_id.map(|x| x.to_string()))
+                    .collect(),
+                id: k.id,
+                kind: label(u, "contact-kind", &k.kind),
+                when: u.tr.datetime(&k.occurred_at),
+                duration: k.duration_minutes,
+                place: k.place,
+                note: k.note,
+                sources: k
+                    .sources
+                    .iter()
+                    .map(|s| label(u, "source", s))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                follow_up: k.follow_up_note,
+                follow_up_needed: k.follow_up_needed,
+                corrected: k.version > 1,
+                version: k.version,
+                by: k.created_by_name.unwrap_or_default(),
+            })
+            .collect(),
+        promises: promises
+            .into_iter()
+            .map(|p| PromiseCard {
+                history: events
+                    .iter()
+                    .filter(|e| e.promise_id == p.id)
+                    .map(|e| {
+                        let mut line = format!(
+                            "{} · {} · {}",
+                            u.tr.datetime(&e.at),
+                            label(u, "promise-event", &e.kind),
+                            e.actor.clone().unwrap_or_default()
+                        );
+                        if let (Some(o), Some(n)) = (e.old_due, e.new_due) {
+                            line.push_str(&format!(" · {} → {}", u.tr.date(&o), u.tr.date(&n)));
+                        }
+                        if let Some(r) = &e.reason {
+                            line.push_str(&format!(" · {r}"));
+                        }
+                        line
+                    })
+                    .collect(),
+                id: p.id,
+                what: format!("{} → {}", p.what, name_of(p.to_person_id)),
+                due: u.tr.date(&p.due_date),
+                overdue: p.status == "open" && p.due_date < today,
+                status: label(u, "promise-status", &p.status),
+                status_code: p.status,
+                reason: p.status_reason,
+                made_by: p.made_by_name,
+                version: p.version,
+            })
+            .collect(),
+        team: view
+            .team
+            .iter()
+            .map(|m| {
+                (
+                    m.account_id,
+                    m.display_name.clone(),
+                    m.profession
+                        .as_deref()
+                        .map(|p| label(u, "profession", p))
+                        .unwrap_or_else(|| label(u, "role", &m.role)),
+                )
+            })
+            .collect(),
+        history: view
+            .history
+            .iter()
+            .map(|h| {
+                let what = match h.kind.as_str() {
+                    "transfer" => format!(
+                        "{}: {} → {}",
+                        u.tr.get("history-transfer"),
+                        h.from_manager.clone().unwrap_or_default(),
+                        h.to_manager.clone().unwrap_or_default()
+                    ),
+                    "open" => u.tr.get("history-open"),
+                    k => format!(
+                        "{}: {} → {}",
+                        u.tr.get(&format!("history-{k}")),
+                        h.from_status
+                            .as_deref()
+                            .map(|s| label(u, "status", s))
+                            .unwrap_or_default(),
+                        h.to_status
+                            .as_deref()
+                            .map(|s| label(u, "status", s))
+                            .unwrap_or_default()
+                    ),
+                };
+                (
+                    u.tr.datetime(&h.at),
+                    format!(
+                        "{what}{}",
+                        h.reason
+                            .as_deref()
+                            .map(|r| format!(" — {r}"))
+                            .unwrap_or_default()
+                    ),
+                    h.actor.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        consents: consents
+            .iter()
+            .map(|k| {
+                let state = match k.lawful_basis.as_deref() {
+                    Some(b) if k.status == "basis" => label(u, "consent-basis", b),
+                    _ => label(u, "consent-status", &k.status),
+                };
+                let purpose = match &k.agency {
+                    Some(a) => format!("{} ({a})", label(u, "consent-purpose", &k.purpose)),
+                    None => label(u, "consent-purpose", &k.purpose),
+                };
+                ConsentLine {
+                    who: name_of(k.person_id),
+                    purpose,
+                    state,
+                    when: u.tr.datetime(&k.recorded_at),
+                    note: k.evidence_note.clone().unwrap_or_default(),
+                    file: files
+                        .iter()
+                        .find(|f| f.consent_id == Some(k.id))
+                        .map(|f| (f.id, f.filename.clone())),
+                }
+            })
+            .collect(),
+        next_statuses: current
+            .next()
+            .iter()
+            .map(|s| Choice {
+                value: s.code().into(),
+                label: label(u, "status", s.code()),
+            })
+            .collect(),
+        reopen_targets: if current == Status::Closed {
+            [Status::Assessment, Status::Implementation]
+                .iter()
+                .map(|s| Choice {
+                    value: s.code().into(),
+                    label: label(u, "status", s.code()),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        staff: staff
+            .iter()
+            .filter(|(sid, _, _)| {
+                *sid != c.manager_id && !view.team.iter().any(|m| m.account_id == *sid)
+            })
+            .map(|(sid, name, role)| Choice {
+                value: sid.to_string(),
+                label: format!("{name} ({})", label(u, "role", role)),
+            })
+            .collect(),
+        managers: staff
+            .iter()
+            .filter(|(sid, _, role)| {
+                *sid != c.manager_id && (role == "case_manager" || role == "supervisor")
+            })
+            .map(|(sid, name, _)| Choice {
+                value: sid.to_string(),
+                label: name.clone(),
+            })
+            .collect(),
+        kinds: choices(u, "contact-kind", &CONTACT_KINDS),
+        sources: choices(u, "source", &SOURCES),
+        relationships: choices(u, "relationship", &RELATIONSHIPS[1..]),
+        purposes: choices(u, "consent-purpose", &karuna_app::intake::CONSENT_PURPOSES),
+        consent_states: choices(u, "consent-status", &karuna_app::intake::CONSENT_STATES),
+        lawful_bases: choices(u, "consent-basis", &karuna_app::intake::LAWFUL_BASES),
+        person_ids: view
+            .persons
+            .iter()
+            .map(|(p, _)| Choice {
+                value: p.id.to_string(),
+                label: p.display_name.clone(),
+            })
+            .collect(),
+        prefixes: karuna_thai::names::prefixes()
+            .iter()
+            .map(|x| Choice {
+                value: x.code.into(),
+                label: x.label(u.tr.lang).into(),
+            })
+            .collect(),
+        sexes: choices(u, "sex", &karuna_domain::person::SEXES),
+        staff_on_case: std::iter::once((c.manager_id, view.manager_name.clone()))
+            .chain(
+                view.team
+                    .iter()
+                    .map(|m| (m.account_id, m.display_name.clone())),
+            )
+            .map(|(id, name)| Choice {
+                value: id.to_string(),
+                label: name,
+            })
+            .collect(),
+        forms,
+        today: u.tr.date_input(&today),
+    };
+    Ok(render(status, &page))
+}

@@ -184,7 +184,7 @@ async fn a_person_is_corrected_from_the_case_file() {
             ("last_name_th".to_string(), "ทดสอบระบบ".to_string()),
             ("sex".to_string(), "female".to_string()),
             ("birth_date".to_string(), "14/02/2540".to_string()),
-            ("phone0".to_string(), phone.to_string()),
+            ("phones[0]".to_string(), phone.to_string()),
         ]
     };
     let bad = c

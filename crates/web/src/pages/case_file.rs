@@ -2,6 +2,7 @@
 //! its forms re-render with.
 
 use super::cases::{choices, label};
+use super::person_card::{person_card, PersonCard};
 use super::users::Choice;
 use super::{render, Chrome, FormState};
 use crate::auth::PageUser;
@@ -15,19 +16,8 @@ use karuna_app::AppError;
 use karuna_domain::case::Status;
 use karuna_domain::contact::{CONTACT_KINDS, SOURCES};
 use karuna_domain::person::RELATIONSHIPS;
-use karuna_thai::national_id::PersonCategory;
 use serde::Deserialize;
 use uuid::Uuid;
-
-struct PersonCard {
-    name: String,
-    relationship: String,
-    perpetrator: bool,
-    masked: bool,
-    facts: Vec<(String, String)>,
-    /// The edit form's values (not for masked persons).
-    edit: Option<(uuid::Uuid, i64, FormState)>,
-}
 
 struct ContactCard {
     id: Uuid,
@@ -175,113 +165,6 @@ pub async fn show(
         )));
     }
     render_file(&state, &u, id, &q.tab, forms, StatusCode::OK).await
-}
-
-fn person_card(u: &PageUser, p: &karuna_app::person::PersonView, rel: &str) -> PersonCard {
-    let mut facts = Vec::new();
-    if !p.masked {
-        if let Some(l) = &p.latin_name {
-            facts.push((u.tr.get("person-latin-name"), l.clone()));
-        }
-        facts.push((u.tr.get("person-sex"), label(u, "sex", &p.sex)));
-        match (p.birth_date, p.birth_year) {
-            (Some(d), _) => facts.push((u.tr.get("person-birth-date"), u.tr.date(&d))),
-            (None, Some(y)) => facts.push((
-                u.tr.get("person-birth-year"),
-                format!("{} ({})", u.tr.year(y), u.tr.get("person-estimated")),
-            )),
-            _ => {}
-        }
-        if let Some(n) = &p.nationality {
-            facts.push((u.tr.get("person-nationality"), n.clone()));
-        }
-        if let Some(n) = &p.ethnicity {
-            facts.push((u.tr.get("person-ethnicity"), n.clone()));
-        }
-        if !p.languages.is_empty() {
-            facts.push((u.tr.get("person-languages"), p.languages.join(", ")));
-        }
-        for ph in &p.phones {
-            facts.push((
-                u.tr.get("person-phone"),
-                karuna_thai::phone::format_phone_th(ph),
-            ));
-        }
-        for d in &p.documents {
-            let mut v = d.number.clone();
-            if let Some(cat) = d.category.and_then(PersonCategory::from_digit) {
-                v.push_str(&format!(" — {}", cat.label(u.tr.lang)));
-            }
-            if let Some(c) = &d.country {
-                v.push_str(&format!(" ({c})"));
-            }
-            if let Some(r) = &d.override_reason {
-                v.push_str(&format!(" · {}: {r}", u.tr.get("document-overridden")));
-            }
-            facts.push((label(u, "document", &d.kind), v));
-        }
-        for a in &p.addresses {
-            facts.push((u.tr.get("person-address"), a.clone()));
-        }
-    }
-    let edit = (!p.masked).then(|| {
-        let [fth, mth, lth, fl, ml, ll] = p.name_parts.clone().map(Option::unwrap_or_default);
-        let values = FormState::with(&[
-            ("prefix", p.prefix.clone().unwrap_or_default()),
-            ("first_name_th", fth),
-            ("middle_name_th", mth),
-            ("last_name_th", lth),
-            ("first_name_latin", fl),
-            ("middle_name_latin", ml),
-            ("last_name_latin", ll),
-            ("nickname", p.nickname.clone().unwrap_or_default()),
-            ("sex", p.sex.clone()),
-            (
-                "birth_date",
-                p.birth_date
-                    .map(|d| u.tr.date_input(&d))
-                    .unwrap_or_default(),
-            ),
-            (
-                "birth_year",
-                if p.birth_estimated {
-                    p.birth_year
-                        .map(|y| u.tr.era.year_from_ce(y as i32).to_string())
-                        .unwrap_or_default()
-                } else {
-                    String::new()
-                },
-            ),
-            ("nationality", p.nationality.clone().unwrap_or_default()),
-            ("ethnicity", p.ethnicity.clone().unwrap_or_default()),
-            ("languages", p.languages.join(", ")),
-            (
-                "phone0",
-                p.phones
-                    .first()
-                    .cloned()
-                    .map(|x| karuna_thai::phone::format_phone_th(&x))
-                    .unwrap_or_default(),
-            ),
-            (
-                "phone1",
-                p.phones
-                    .get(1)
-                    .cloned()
-                    .map(|x| karuna_thai::phone::format_phone_th(&x))
-                    .unwrap_or_default(),
-            ),
-        ]);
-        (p.id, p.version, values)
-    });
-    PersonCard {
-        edit,
-        name: p.display_name.clone(),
-        relationship: label(u, "relationship", rel),
-        perpetrator: rel == "alleged_perpetrator",
-        masked: p.masked,
-        facts,
-    }
 }
 
 /// Renders the case file with the given forms.

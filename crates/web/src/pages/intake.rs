@@ -50,28 +50,38 @@ impl Pairs {
     }
 }
 
+/// Reads a person's fields from a form; `prefix` is the group the names carry (`client` gives
+/// `client.first_name_th`), empty for forms with bare names. Phones are `phones[0]` and
+/// `phones[1]`.
+pub fn person_input(p: &Pairs, prefix: &str) -> PersonInput {
+    let get = |name: &str| {
+        if prefix.is_empty() {
+            p.get(name)
+        } else {
+            p.get(&format!("{prefix}.{name}"))
+        }
+    };
+    PersonInput {
+        prefix: get("prefix"),
+        first_name_th: get("first_name_th"),
+        middle_name_th: get("middle_name_th"),
+        last_name_th: get("last_name_th"),
+        first_name_latin: get("first_name_latin"),
+        middle_name_latin: get("middle_name_latin"),
+        last_name_latin: get("last_name_latin"),
+        nickname: get("nickname"),
+        sex: get("sex"),
+        birth_date: get("birth_date"),
+        birth_year: get("birth_year"),
+        nationality: get("nationality"),
+        ethnicity: get("ethnicity"),
+        languages: get("languages"),
+        phones: vec![get("phones[0]"), get("phones[1]")],
+    }
+}
+
 /// Reads the intake form into the use case's input.
 pub fn intake_input(p: &Pairs) -> IntakeInput {
-    let person = |prefix: &str| PersonInput {
-        prefix: p.get(&format!("{prefix}.prefix")),
-        first_name_th: p.get(&format!("{prefix}.first_name_th")),
-        middle_name_th: p.get(&format!("{prefix}.middle_name_th")),
-        last_name_th: p.get(&format!("{prefix}.last_name_th")),
-        first_name_latin: p.get(&format!("{prefix}.first_name_latin")),
-        middle_name_latin: p.get(&format!("{prefix}.middle_name_latin")),
-        last_name_latin: p.get(&format!("{prefix}.last_name_latin")),
-        nickname: p.get(&format!("{prefix}.nickname")),
-        sex: p.get(&format!("{prefix}.sex")),
-        birth_date: p.get(&format!("{prefix}.birth_date")),
-        birth_year: p.get(&format!("{prefix}.birth_year")),
-        nationality: p.get(&format!("{prefix}.nationality")),
-        ethnicity: p.get(&format!("{prefix}.ethnicity")),
-        languages: p.get(&format!("{prefix}.languages")),
-        phones: vec![
-            p.get(&format!("{prefix}.phones[0]")),
-            p.get(&format!("{prefix}.phones[1]")),
-        ],
-    };
     let documents = (0..2)
         .map(|i| DocumentInput {
             kind: p.get(&format!("documents[{i}].kind")),
@@ -82,7 +92,7 @@ pub fn intake_input(p: &Pairs) -> IntakeInput {
         .collect();
     IntakeInput {
         existing_client_id: p.get("existing_client_id"),
-        client: person("client"),
+        client: person_input(p, "client"),
         documents,
         address: AddressInput {
             house_no: p.get("address.house_no"),

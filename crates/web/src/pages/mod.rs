@@ -7,6 +7,7 @@ pub mod cases;
 pub mod home;
 pub mod intake;
 pub mod login;
+pub mod person_card;
 pub mod profile;
 pub mod records;
 pub mod users;

@@ -4,7 +4,7 @@
 //! user's input and a message beside each field.
 
 use super::case_file::{render_file, CaseForms};
-use super::intake::Pairs;
+use super::intake::{person_input, Pairs};
 use super::FormState;
 use crate::auth::{PageUser, WebForm};
 use crate::error::{Surface, WebError};
@@ -18,7 +18,6 @@ use karuna_app::consent::{ConsentChange, EvidenceFile};
 use karuna_app::promise::PromiseUpdate;
 use karuna_app::AppError;
 use karuna_domain::contact::ContactInput;
-use karuna_domain::person::PersonInput;
 use karuna_domain::promise::PromiseInput;
 use uuid::Uuid;
 
@@ -338,18 +337,7 @@ pub async fn person_add(
     let id = case_id(&u, &id)?;
     let p = Pairs(pairs);
     check(&state, &u, id, &p, CaseAccess::Edit, "case.person.add").await?;
-    let input = PersonInput {
-        prefix: p.get("prefix"),
-        first_name_th: p.get("first_name_th"),
-        last_name_th: p.get("last_name_th"),
-        first_name_latin: p.get("first_name_latin"),
-        last_name_latin: p.get("last_name_latin"),
-        nickname: p.get("nickname"),
-        sex: p.get("sex"),
-        birth_year: p.get("birth_year"),
-        phones: vec![p.get("phone")],
-        ..PersonInput::default()
-    };
+    let input = person_input(&p, "");
     let r = state
         .app
         .add_case_person(&u.user, &u.ctx, id, &input, &p.get("relationship"))
@@ -491,23 +479,7 @@ pub async fn person_edit(
     let p = Pairs(pairs);
     u.check_csrf(&p.get("csrf"))?;
     let id = case_id(&u, &p.get("case_id"))?;
-    let input = PersonInput {
-        prefix: p.get("prefix"),
-        first_name_th: p.get("first_name_th"),
-        middle_name_th: p.get("middle_name_th"),
-        last_name_th: p.get("last_name_th"),
-        first_name_latin: p.get("first_name_latin"),
-        middle_name_latin: p.get("middle_name_latin"),
-        last_name_latin: p.get("last_name_latin"),
-        nickname: p.get("nickname"),
-        sex: p.get("sex"),
-        birth_date: p.get("birth_date"),
-        birth_year: p.get("birth_year"),
-        nationality: p.get("nationality"),
-        ethnicity: p.get("ethnicity"),
-        languages: p.get("languages"),
-        phones: vec![p.get("phone0"), p.get("phone1")],
-    };
+    let input = person_input(&p, "");
     let version = p.get("version").parse().unwrap_or(0);
     match state
         .app
@@ -518,18 +490,8 @@ pub async fn person_edit(
         Err(AppError::Invalid(errors)) => {
             let fields =
                 WebError::new(AppError::Invalid(errors), Surface::Page, u.tr.clone()).fields();
-            let renamed = fields
-                .into_iter()
-                .map(|(f, m)| {
-                    (
-                        f.replace("phones[0]", "phone0")
-                            .replace("phones[1]", "phone1"),
-                        m,
-                    )
-                })
-                .collect();
             let forms = CaseForms {
-                person_edit: Some((pid, FormState::from_pairs(&p.0).errors(renamed))),
+                person_edit: Some((pid, FormState::from_pairs(&p.0).errors(fields))),
                 ..CaseForms::default()
             };
             render_file(

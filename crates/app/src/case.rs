@@ -8,8 +8,8 @@ use karuna_domain::access::{decide, Action, CaseFacts, Decision, Role};
 use karuna_domain::audit::Outcome;
 use karuna_domain::case::{
     check_reason, check_reopen, check_transition, default_guards, Status, TransitionFacts, Urgency,
-    CASE_TYPES,
 };
+use karuna_domain::case_type::check_case_types;
 use karuna_domain::FieldError;
 use karuna_store::account as accounts;
 use karuna_store::case::{
@@ -454,7 +454,8 @@ impl App {
         if Urgency::from_code(urgency).is_none() {
             errors.push(FieldError::new("urgency", "case.urgency_unknown"));
         }
-        check_case_types(case_types, &mut errors);
+        let types = self.case_types_of(user.actor.org_id).await?;
+        check_case_types(case_types, &types, &case.case_types, &mut errors);
         let problem = presenting_problem.trim();
         if problem.is_empty() {
             errors.push(FieldError::new("presenting_problem", "required"));
@@ -492,16 +493,6 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(v)
-    }
-}
-
-/// Checks case type codes (at least one, all known).
-pub(crate) fn check_case_types(types: &[String], errors: &mut Vec<FieldError>) {
-    if types.is_empty() {
-        errors.push(FieldError::new("case_types", "required"));
-    }
-    if types.iter().any(|t| !CASE_TYPES.contains(&t.as_str())) {
-        errors.push(FieldError::new("case_types", "case.type_unknown"));
     }
 }
 

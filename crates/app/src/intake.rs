@@ -2,12 +2,12 @@
 //! referral, the presenting problem, the safety screening and the case types, written as one
 //! new case in one transaction with its number.
 
-use crate::case::check_case_types;
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use chrono::{Datelike, Utc};
 use karuna_domain::access::Action;
 use karuna_domain::audit::Outcome;
 use karuna_domain::case::{case_number, screen, REFERRAL_SOURCES};
+use karuna_domain::case_type::check_case_types;
 use karuna_domain::person::{
     validate_document_input, validate_person, DocumentInput, PersonInput, ValidDocument,
     ValidPerson,
@@ -319,7 +319,8 @@ impl App {
             errors.push(FieldError::new("referral_note", "too_long"));
         }
         let urgency = screen(&input.safety).map_err(|e| errors.push(e)).ok();
-        check_case_types(&input.case_types, &mut errors);
+        let types = self.case_types_of(user.actor.org_id).await?;
+        check_case_types(&input.case_types, &types, &[], &mut errors);
         let unit_id = match input.unit_id.trim() {
             "" => user.actor.unit_id,
             u => Uuid::parse_str(u).ok(),

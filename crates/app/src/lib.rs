@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub mod case;
+pub mod case_type;
 pub mod consent;
 pub mod contact;
 pub mod demo;

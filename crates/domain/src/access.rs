@@ -147,6 +147,10 @@ pub enum Action<'a> {
     EditOwnProfile,
     /// Create, list, change or deactivate accounts; issue and revoke tokens.
     ManageAccounts,
+    /// Change the organisation's configuration (case types and their rules).
+    ManageConfiguration,
+    /// Read the organisation's configuration (labels and rules every screen needs).
+    ViewConfiguration,
     /// Browse and filter the audit log.
     ViewAuditLog,
     /// Read aggregate figures without personal data.
@@ -238,7 +242,10 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
     use Role::*;
     match action {
         Action::ViewOwnProfile | Action::EditOwnProfile => Decision::Allow,
-        Action::ManageAccounts => allow_if(actor.role == Admin, DenyReason::Role),
+        Action::ManageAccounts | Action::ManageConfiguration => {
+            allow_if(actor.role == Admin, DenyReason::Role)
+        }
+        Action::ViewConfiguration => Decision::Allow,
         Action::ViewAuditLog => allow_if(actor.role == Auditor, DenyReason::Role),
         Action::ViewAggregates => allow_if(
             matches!(actor.role, DataAnalyst | Supervisor),

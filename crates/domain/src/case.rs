@@ -226,8 +226,8 @@ pub fn screen(answers: &[(String, bool)]) -> Result<Urgency, FieldError> {
     Ok(urgency)
 }
 
-/// Case types offered at intake (configuration: an organisation may narrow or extend the list
-/// once organisation settings exist; the codes are stable).
+/// The built-in case types every organisation starts with; `case_type` lets an organisation
+/// deactivate, relabel or add to them. The codes are stable.
 pub const CASE_TYPES: [&str; 7] = [
     "trafficking",
     "child_protection",

@@ -6,6 +6,7 @@ pub mod access;
 pub mod account;
 pub mod audit;
 pub mod case;
+pub mod case_type;
 pub mod contact;
 pub mod error;
 pub mod person;

@@ -45,6 +45,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "attachment",
         include_str!("../migrations/0004_attachment.sql"),
     ),
+    (
+        8,
+        "case_type",
+        include_str!("../migrations/0008_case_type.sql"),
+    ),
 ];
 
 impl Db {

@@ -77,6 +77,19 @@ const ROUTES: &[Entry] = &[
         &[("GET", Page), ("POST", Page)],
         || get(pages::users::edit).post(pages::users::update),
     ),
+    (
+        "/admin/case-types",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::case_types::list).post(pages::case_types::create),
+    ),
+    ("/admin/case-types/new", &[("GET", Page)], || {
+        get(pages::case_types::new_form)
+    }),
+    (
+        "/admin/case-types/{code}",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::case_types::edit).post(pages::case_types::update),
+    ),
     ("/audit", &[("GET", Page)], || get(pages::audit::list)),
     ("/cases", &[("GET", Page), ("POST", Page)], || {
         get(pages::cases::list).post(pages::intake::create)
@@ -163,6 +176,14 @@ const ROUTES: &[Entry] = &[
     ("/api/v1/cases", &[("GET", Api), ("POST", Api)], || {
         get(api::cases::list).post(api::cases::create)
     }),
+    ("/api/v1/case-types", &[("GET", Api), ("POST", Api)], || {
+        get(api::case_types::list).post(api::case_types::create)
+    }),
+    (
+        "/api/v1/case-types/{code}",
+        &[("GET", Api), ("PUT", Api)],
+        || get(api::case_types::get_one).put(api::case_types::update),
+    ),
     ("/api/v1/intake/candidates", &[("POST", Api)], || {
         post(api::cases::candidates)
     }),

@@ -44,6 +44,15 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/admin/users/new", Who::Only(ADMIN)),
     ("GET", "/admin/users/{id}", Who::Only(ADMIN)),
     ("POST", "/admin/users/{id}", Who::Only(ADMIN)),
+    ("GET", "/admin/case-types", Who::Only(ADMIN)),
+    ("POST", "/admin/case-types", Who::Only(ADMIN)),
+    ("GET", "/admin/case-types/new", Who::Only(ADMIN)),
+    ("GET", "/admin/case-types/{code}", Who::Only(ADMIN)),
+    ("POST", "/admin/case-types/{code}", Who::Only(ADMIN)),
+    ("GET", "/api/v1/case-types", Who::Everyone),
+    ("POST", "/api/v1/case-types", Who::Only(ADMIN)),
+    ("GET", "/api/v1/case-types/{code}", Who::Everyone),
+    ("PUT", "/api/v1/case-types/{code}", Who::Only(ADMIN)),
     ("GET", "/audit", Who::Only(AUDITOR)),
     ("GET", "/api/docs", Who::Public),
     ("GET", "/api/openapi.json", Who::Public),
@@ -165,7 +174,9 @@ fn concrete(path: &str, ids: &Ids) -> String {
     } else {
         &ids.user
     };
-    let code = if path.contains("provinces/") {
+    let code = if path.contains("case-types/") {
+        "other"
+    } else if path.contains("provinces/") {
         "50"
     } else {
         "5001"

@@ -3,6 +3,7 @@
 pub mod areas;
 pub mod audit;
 pub mod case_people;
+pub mod case_types;
 pub mod cases;
 pub mod docs;
 pub mod health;

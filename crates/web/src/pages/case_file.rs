@@ -1,7 +1,7 @@
 //! The case file (tabs: overview, persons, contacts, promises, team, history) and the state
 //! its forms re-render with.
 
-use super::cases::{choices, label};
+use super::cases::{case_type_label, choices, label};
 use super::person_card::{person_card, PersonCard};
 use super::users::Choice;
 use super::{render, Chrome, FormState};
@@ -201,6 +201,10 @@ pub async fn render_file(
         .case_staff(&u.user, &u.ctx)
         .await
         .map_err(|e| u.err(e))?;
+    let case_types = app
+        .case_types(&u.user, &u.ctx)
+        .await
+        .map_err(|e| u.err(e))?;
     let today = karuna_thai::calendar::bangkok_date(chrono::Utc::now());
     let c = &view.case;
     let current = Status::from_code(&c.status).unwrap_or(Status::Intake);
@@ -226,7 +230,7 @@ pub async fn render_file(
         types: c
             .case_types
             .iter()
-            .map(|t| label(u, "case-type", t))
+            .map(|t| case_type_label(u, &case_types, t))
             .collect::<Vec<_>>()
             .join(", "),
         sensitive: c.sensitive,

@@ -10,12 +10,41 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use karuna_domain::case::{Status, CASE_TYPES};
+use karuna_domain::case::Status;
+use karuna_domain::case_type::CaseType;
 use uuid::Uuid;
 
 /// A label for a code: `<prefix>-<code with dashes>`.
 pub fn label(u: &PageUser, prefix: &str, code: &str) -> String {
     u.tr.get(&format!("{prefix}-{}", code.replace('_', "-")))
+}
+
+/// A case type's label: the organisation's own wording when it set one, else the catalogue's.
+pub(crate) fn case_type_label(u: &PageUser, types: &[CaseType], code: &str) -> String {
+    match types.iter().find(|t| t.code == code) {
+        Some(t) => match t.configured_label(u.tr.lang_code()) {
+            Some(l) => l.to_string(),
+            None if t.built_in => label(u, "case-type", code),
+            None => code.to_string(),
+        },
+        None => code.to_string(),
+    }
+}
+
+/// The case types offered as choices: the active ones (or all, for filters over older cases).
+pub(crate) fn case_type_choices(
+    u: &PageUser,
+    types: &[CaseType],
+    only_active: bool,
+) -> Vec<Choice> {
+    types
+        .iter()
+        .filter(|t| t.active || !only_active)
+        .map(|t| Choice {
+            value: t.code.clone(),
+            label: case_type_label(u, types, &t.code),
+        })
+        .collect()
 }
 
 pub(crate) fn choices(u: &PageUser, prefix: &str, codes: &[&str]) -> Vec<Choice> {
@@ -71,6 +100,11 @@ pub async fn list(
         .map_err(|e| u.err(e))?;
     let more = items.len() as i64 > PAGE;
     items.truncate(PAGE as usize);
+    let case_types = state
+        .app
+        .case_types(&u.user, &u.ctx)
+        .await
+        .map_err(|e| u.err(e))?;
     let filter = FormState::with(&[
         ("mine", if q.mine { "true".into() } else { String::new() }),
         ("status", q.status.clone().unwrap_or_default()),
@@ -122,7 +156,7 @@ pub async fn list(
             types: i
                 .case_types
                 .iter()
-                .map(|t| label(&u, "case-type", t))
+                .map(|t| case_type_label(&u, &case_types, t))
                 .collect::<Vec<_>>()
                 .join(", "),
             manager: i.manager,
@@ -143,7 +177,7 @@ pub async fn list(
                 label: label(&u, "status", s.code()),
             })
             .collect(),
-        types: choices(&u, "case-type", &CASE_TYPES),
+        types: case_type_choices(&u, &case_types, false),
         urgencies: ["emergency", "urgent", "routine"]
             .iter()
             .map(|x| Choice {

@@ -2,6 +2,7 @@
 //! anyone new is created, (2) consent, (3) referral and presenting problem, (4) the safety
 //! screening, (5) case types. Works without JavaScript; htmx fills the address pickers.
 
+use super::cases::case_type_choices;
 use super::users::Choice;
 use super::{render, Chrome, FormState};
 use crate::auth::{PageUser, WebForm};
@@ -15,7 +16,7 @@ use karuna_app::intake::{AddressInput, ConsentInput, IntakeInput, CONSENT_STATES
 use karuna_app::person::Candidate;
 use karuna_app::AppError;
 use karuna_domain::access::Action;
-use karuna_domain::case::{CASE_TYPES, REFERRAL_SOURCES, SAFETY_QUESTIONS};
+use karuna_domain::case::{REFERRAL_SOURCES, SAFETY_QUESTIONS};
 use karuna_domain::person::{DocumentInput, PersonInput, SEXES};
 use karuna_thai::address;
 use karuna_thai::national_id::IdDocumentKind;
@@ -234,6 +235,11 @@ async fn page(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let units = state.app.units(&u.user).await.map_err(|e| u.err(e))?;
+    let case_types = state
+        .app
+        .case_types(&u.user, &u.ctx)
+        .await
+        .map_err(|e| u.err(e))?;
     let lang = u.tr.lang;
     let date_hint =
         u.tr.get(if u.tr.era == karuna_thai::calendar::Era::Buddhist {
@@ -343,7 +349,7 @@ async fn page(
                 label: u.tr.get(&format!("safety-q-{}", q.code.replace('_', "-"))),
             })
             .collect(),
-        case_types: choices(u, "case-type", &CASE_TYPES),
+        case_types: case_type_choices(u, &case_types, true),
         units: units
             .into_iter()
             .map(|x| Choice {

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod case_file;
+pub mod case_types;
 pub mod cases;
 pub mod home;
 pub mod intake;
@@ -84,7 +85,10 @@ impl Chrome {
 fn nav(t: &Tr, user: &CurrentUser, path: &str) -> Vec<NavItem> {
     let mut items = vec![("/", "nav-home")];
     match user.role() {
-        Role::Admin => items.push(("/admin/users", "nav-users")),
+        Role::Admin => {
+            items.push(("/admin/users", "nav-users"));
+            items.push(("/admin/case-types", "nav-case-types"));
+        }
         Role::Auditor => items.push(("/audit", "nav-audit")),
         Role::CaseManager | Role::Supervisor | Role::TeamMember => {
             items.push(("/cases", "nav-cases"))

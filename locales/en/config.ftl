@@ -1,0 +1,27 @@
+# Configuration screens (administrators).
+nav-case-types = Case types
+case-types-title = Case types
+case-types-intro = The case types your organisation uses at intake, with their review interval and which steps need a supervisor's approval. A deactivated type is no longer offered at intake; existing cases keep it.
+case-types-new = Add a case type
+case-types-edit-title = Change a case type
+case-types-col-label = Name
+case-types-col-code = Code
+case-types-col-review-days = Review every (days)
+case-types-col-approvals = Approval needed
+case-types-built-in = Built-in
+case-types-inactive = Deactivated
+case-types-active = Offered at intake
+case-types-plan-approval = Plans need a supervisor's approval
+case-types-closure-approval = Closing a case needs a supervisor's approval
+case-types-plan-approval-short = plan
+case-types-closure-approval-short = closure
+case-types-no-approval = none
+case-types-code-help = Lower-case letters, digits and _ (2–40), for example migrant_worker; used by imports and the API; cannot be changed later.
+case-types-label-th = Thai name
+case-types-label-en = English name
+case-types-label-help = Leave empty to keep the built-in name.
+case-types-saved = Case type saved
+case-types-back = Back to the case types
+error-case-type-code-format = Use lower-case letters, digits or _, starting with a letter, 2–40 characters
+error-case-type-code-taken = A case type with this code already exists
+error-out-of-range = Must be between { $min } and { $max }

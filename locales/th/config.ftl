@@ -1,0 +1,27 @@
+# Configuration screens (administrators).
+nav-case-types = ประเภทรายกรณี
+case-types-title = ประเภทรายกรณี
+case-types-intro = ประเภทรายกรณีที่หน่วยงานใช้ในการรับเรื่อง พร้อมรอบการทบทวนแผน และการอนุมัติโดยหัวหน้างาน ประเภทที่ปิดการใช้งานจะไม่แสดงในการรับเรื่องใหม่ แต่รายกรณีเดิมยังคงใช้ได้
+case-types-new = เพิ่มประเภทรายกรณี
+case-types-edit-title = แก้ไขประเภทรายกรณี
+case-types-col-label = ชื่อประเภท
+case-types-col-code = รหัส
+case-types-col-review-days = ทบทวนทุก (วัน)
+case-types-col-approvals = ต้องได้รับอนุมัติ
+case-types-built-in = มาตรฐาน
+case-types-inactive = ปิดการใช้งาน
+case-types-active = เปิดใช้งานในการรับเรื่อง
+case-types-plan-approval = แผนการช่วยเหลือต้องได้รับอนุมัติจากหัวหน้างาน
+case-types-closure-approval = การปิดรายกรณีต้องได้รับอนุมัติจากหัวหน้างาน
+case-types-plan-approval-short = แผน
+case-types-closure-approval-short = การปิดรายกรณี
+case-types-no-approval = ไม่ต้อง
+case-types-code-help = ตัวอักษรภาษาอังกฤษตัวเล็ก ตัวเลข และ _ (2–40 ตัว) เช่น migrant_worker ใช้ในการนำเข้าข้อมูลและ API เปลี่ยนภายหลังไม่ได้
+case-types-label-th = ชื่อภาษาไทย
+case-types-label-en = ชื่อภาษาอังกฤษ
+case-types-label-help = เว้นว่างไว้เพื่อใช้ชื่อมาตรฐานของระบบ
+case-types-saved = บันทึกประเภทรายกรณีแล้ว
+case-types-back = กลับไปยังรายการประเภทรายกรณี
+error-case-type-code-format = รหัสต้องเป็นตัวอักษรภาษาอังกฤษตัวเล็ก ตัวเลข หรือ _ ขึ้นต้นด้วยตัวอักษร ยาว 2–40 ตัว
+error-case-type-code-taken = มีประเภทรายกรณีที่ใช้รหัสนี้แล้ว
+error-out-of-range = ต้องอยู่ระหว่าง { $min } ถึง { $max }

@@ -12,6 +12,7 @@ pub mod demo_cases;
 pub mod error;
 pub mod intake;
 pub mod person;
+pub mod plan;
 pub mod promise;
 pub mod session;
 pub mod team;

@@ -10,6 +10,8 @@ pub mod case_type;
 pub mod contact;
 pub mod error;
 pub mod person;
+pub mod plan;
+pub mod progress;
 pub mod promise;
 
 pub use error::{FieldError, Validation};

@@ -50,6 +50,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "case_type",
         include_str!("../migrations/0008_case_type.sql"),
     ),
+    (9, "plan", include_str!("../migrations/0009_plan.sql")),
 ];
 
 impl Db {

@@ -13,6 +13,7 @@ pub mod contact;
 pub mod db;
 pub mod error;
 pub mod person;
+pub mod plan;
 pub mod promise;
 pub mod revision;
 pub mod row;

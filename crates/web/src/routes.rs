@@ -184,6 +184,19 @@ const ROUTES: &[Entry] = &[
         &[("GET", Api), ("PUT", Api)],
         || get(api::case_types::get_one).put(api::case_types::update),
     ),
+    (
+        "/api/v1/cases/{id}/plan",
+        &[("GET", Api), ("POST", Api)],
+        || get(api::plans::get_plan).post(api::plans::save_plan),
+    ),
+    (
+        "/api/v1/cases/{id}/plan/{number}/decision",
+        &[("POST", Api)],
+        || post(api::plans::decide_plan),
+    ),
+    ("/api/v1/cases/{id}/progress", &[("POST", Api)], || {
+        post(api::plans::add_progress)
+    }),
     ("/api/v1/intake/candidates", &[("POST", Api)], || {
         post(api::cases::candidates)
     }),

@@ -105,6 +105,14 @@ const MATRIX: &[(&str, &str, Who)] = &[
         Who::Only(STEER),
     ),
     ("POST", "/api/v1/cases/{id}/persons", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/cases/{id}/plan", Who::Only(ON_CASE)),
+    ("POST", "/api/v1/cases/{id}/plan", Who::Only(ON_CASE)),
+    (
+        "POST",
+        "/api/v1/cases/{id}/plan/{number}/decision",
+        Who::Only(STEER),
+    ),
+    ("POST", "/api/v1/cases/{id}/progress", Who::Only(ON_CASE)),
     ("GET", "/api/v1/cases/{id}/consents", Who::Only(ON_CASE)),
     ("POST", "/api/v1/cases/{id}/consents", Who::Only(ON_CASE)),
     ("GET", "/api/v1/cases/{id}/contacts", Who::Only(ON_CASE)),
@@ -185,6 +193,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
         .replace("{id}", id)
         .replace("{code}", code)
         .replace("{account_id}", &ids.not_on_team)
+        .replace("{number}", "1")
 }
 
 /// A case managed by demo-manager in the office unit, with demo-psychologist on its team, a

@@ -50,13 +50,15 @@ impl Modify for Security {
         api::records::contacts, api::records::contact_add, api::records::contact_correct,
         api::records::promises, api::records::promise_add, api::records::promise_change, api::records::my_promises,
         api::case_types::list, api::case_types::create, api::case_types::get_one, api::case_types::update,
+        api::plans::get_plan, api::plans::save_plan, api::plans::decide_plan, api::plans::add_progress,
     ),
     modifiers(&Security),
     tags((name = "account", description = "The caller's own account"), (name = "users", description = "Account administration"),
         (name = "audit", description = "The audit trail"), (name = "operations", description = "Probes"),
         (name = "cases", description = "Intake and the case file"), (name = "contacts", description = "The contact log"),
         (name = "promises", description = "Promises to clients"), (name = "areas", description = "Thai administrative areas"),
-        (name = "configuration", description = "The organisation's case types and their rules")),
+        (name = "configuration", description = "The organisation's case types and their rules"),
+        (name = "plans", description = "The individual plan, its approval and progress (GAS)")),
 )]
 pub struct ApiDoc;
 

@@ -8,6 +8,7 @@ pub mod cases;
 pub mod docs;
 pub mod health;
 pub mod me;
+pub mod plans;
 pub mod records;
 pub mod users;
 

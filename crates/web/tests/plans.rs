@@ -1,0 +1,247 @@
+//! The individual plan over the API: a first version, validation by path, approval where the
+//! case type asks for it, progress with GAS and the T-score, revisions kept as versions.
+
+mod common;
+
+use common::TestServer;
+use serde_json::{json, Value};
+
+async fn token(server: &TestServer, username: &str) -> String {
+    let ctx = karuna_app::Ctx::default();
+    server
+        .app
+        .issue_token(None, &ctx, username, "test")
+        .await
+        .unwrap()
+        .1
+}
+
+fn goal(statement: &str, weight: i64) -> Value {
+    json!({
+        "dimension": "economic", "statement": statement, "indicator": "รายได้ต่อเดือน (บาท)",
+        "baseline": "0", "target": "9000", "target_date": "31/03/2570", "priority": "high",
+        "weight": weight, "client_agreement": "อยากมีงานทำใกล้บ้าน",
+        "interventions": [{"method": "job_placement", "provider": "สำนักงานจัดหางานจังหวัด",
+            "start": "01/12/2569", "frequency": "ทุกสัปดาห์"}]
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plan_is_approved_measured_and_revised() {
+    let server = TestServer::demo().await;
+    let manager = token(&server, "demo-manager").await;
+    let supervisor = token(&server, "demo-supervisor").await;
+    let admin = token(&server, "demo-admin").await;
+    let c = server.client();
+
+    // The organisation asks for plan approval on child-protection cases.
+    let resp = c
+        .put(server.url("/api/v1/case-types/child_protection"))
+        .bearer_auth(&admin)
+        .json(&json!({"version": 0, "review_days": 30, "plan_approval": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let intake = json!({
+        "client": {"first_name_th": "ด.ญ.ทดสอบ", "last_name_th": "แผนงาน", "birth_year": "2558"},
+        "documents": [{"kind": "none"}],
+        "consent": {"lawful_basis": "vital_interest"},
+        "referral_source": "school", "presenting_problem": "ขาดเรียนบ่อย", "safety": {},
+        "case_types": ["child_protection"],
+    });
+    let resp = c
+        .post(server.url("/api/v1/cases"))
+        .bearer_auth(&manager)
+        .json(&intake)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    let id = resp.json::<Value>().await.unwrap()["case_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let plan_url = server.url(&format!("/api/v1/cases/{id}/plan"));
+
+    // A goal without an indicator or a target date: 422 naming the paths, nothing saved.
+    let mut bad = goal("มีรายได้", 1);
+    bad["indicator"] = json!("");
+    bad["target_date"] = json!("");
+    let resp = c
+        .post(&plan_url)
+        .bearer_auth(&manager)
+        .json(&json!({"based_on": 0, "goals": [goal("ไปโรงเรียนสม่ำเสมอ", 2), bad]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+    let p: Value = resp.json().await.unwrap();
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["goals[1].target_date", "goals[1].indicator"]);
+    let plan: Value = c
+        .get(&plan_url)
+        .bearer_auth(&manager)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plan["latest"], 0);
+
+    // The first version waits for the supervisor.
+    let body = json!({"based_on": 0, "goals": [goal("ไปโรงเรียนสม่ำเสมอ", 2), goal("มีรายได้", 1)]});
+    let resp = c
+        .post(&plan_url)
+        .bearer_auth(&manager)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    // The same base again: a newer version exists.
+    let resp = c
+        .post(&plan_url)
+        .bearer_auth(&manager)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 409);
+    let plan: Value = c
+        .get(&plan_url)
+        .bearer_auth(&manager)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plan["approval_required"], true);
+    assert_eq!(plan["versions"][0]["status"], "awaiting_approval");
+    assert!(plan["current"].is_null());
+    let goals: Vec<String> = plan["versions"][0]["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["id"].as_str().unwrap().to_string())
+        .collect();
+
+    // Progress needs a plan in force.
+    let progress_url = server.url(&format!("/api/v1/cases/{id}/progress"));
+    let entry = |goal: &str, gas: i64| json!({"goal_id": goal, "gas": gas, "source": "interview", "note": "ติดตามที่บ้าน"});
+    let resp = c
+        .post(&progress_url)
+        .bearer_auth(&manager)
+        .json(&entry(&goals[0], 1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+
+    // The author cannot approve; the unit's supervisor does.
+    let decision = server.url(&format!("/api/v1/cases/{id}/plan/1/decision"));
+    let resp = c
+        .post(&decision)
+        .bearer_auth(&manager)
+        .json(&json!({"approve": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+    let resp = c
+        .post(&decision)
+        .bearer_auth(&supervisor)
+        .json(&json!({"approve": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    assert!(server.audit_count("plan.approve", "success").await >= 1);
+
+    // Two progress entries; the T-score uses the latest score per goal with the weights:
+    // weights 2 and 1 at +2 and −1 give 50 + 10·3/√(0.7·5 + 0.3·9) = 62.0.
+    for (g, gas) in [(&goals[0], 2), (&goals[1], -1)] {
+        let resp = c
+            .post(&progress_url)
+            .bearer_auth(&manager)
+            .json(&entry(g, gas))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 201);
+    }
+    let resp = c
+        .post(&progress_url)
+        .bearer_auth(&manager)
+        .json(&json!({"goal_id": goals[0], "gas": 5, "source": "rumour"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+    let plan: Value = c
+        .get(&plan_url)
+        .bearer_auth(&manager)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plan["current"], 1);
+    assert_eq!(plan["gas_t_score"], 62.0);
+    assert_eq!(plan["progress"].as_array().unwrap().len(), 2);
+
+    // A revision needs its reason, keeps goal ids, and the first version stays readable.
+    let mut kept = goal("ไปโรงเรียนสม่ำเสมอ", 2);
+    kept["id"] = json!(goals[0]);
+    let resp = c
+        .post(&plan_url)
+        .bearer_auth(&manager)
+        .json(&json!({"based_on": 1, "goals": [kept.clone()]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+    let resp = c
+        .post(&plan_url)
+        .bearer_auth(&manager)
+        .json(&json!({"based_on": 1, "reason": "ย้ายโรงเรียน", "goals": [kept]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    let plan: Value = c
+        .get(&plan_url)
+        .bearer_auth(&manager)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plan["latest"], 2);
+    assert_eq!(
+        plan["current"], 1,
+        "version 2 waits for approval; version 1 stays in force"
+    );
+    assert_eq!(plan["versions"][1]["goals"].as_array().unwrap().len(), 2);
+    assert_eq!(plan["versions"][0]["reason"], "ย้ายโรงเรียน");
+
+    // Someone not on the case sees nothing.
+    let outsider = token(&server, "demo-psychologist").await;
+    let resp = c
+        .get(&plan_url)
+        .bearer_auth(&outsider)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 403);
+    server.stop().await;
+}

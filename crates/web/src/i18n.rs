@@ -289,6 +289,17 @@ mod tests {
             &karuna_thai::national_id::IdDocumentKind::ALL.map(|k| k.code()),
         ));
         families.extend(family("contact-kind", &contact::CONTACT_KINDS));
+        use karuna_domain::{plan, progress};
+        families.extend(family("dimension", &plan::DIMENSIONS));
+        families.extend(family("priority", &plan::PRIORITIES));
+        families.extend(family("method", &plan::METHODS));
+        families.extend(family("intervention-status", &plan::INTERVENTION_STATES));
+        families.extend(family("evidence", &progress::EVIDENCE_SOURCES));
+        families.extend(family(
+            "plan-status",
+            &["awaiting_approval", "active", "returned", "superseded"],
+        ));
+        families.extend((0..5).map(|i| format!("gas-level-{i}")));
         families.extend(family("source", &contact::SOURCES));
         families.extend(family(
             "consent-status",

@@ -100,6 +100,20 @@ const ROUTES: &[Entry] = &[
     ("/cases/{id}", &[("GET", Page)], || {
         get(pages::case_file::show)
     }),
+    ("/cases/{id}/plan", &[("GET", Page), ("POST", Page)], || {
+        get(pages::plan::show).post(pages::plan::save)
+    }),
+    ("/cases/{id}/plan/edit", &[("GET", Page)], || {
+        get(pages::plan::edit)
+    }),
+    (
+        "/cases/{id}/plan/{number}/decision",
+        &[("POST", Page)],
+        || post(pages::plan::decide),
+    ),
+    ("/cases/{id}/progress", &[("POST", Page)], || {
+        post(pages::plan::progress)
+    }),
     ("/cases/{id}/status", &[("POST", Page)], || {
         post(pages::records::status)
     }),

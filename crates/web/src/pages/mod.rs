@@ -9,6 +9,7 @@ pub mod home;
 pub mod intake;
 pub mod login;
 pub mod person_card;
+pub mod plan;
 pub mod profile;
 pub mod records;
 pub mod users;

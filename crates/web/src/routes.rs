@@ -101,10 +101,10 @@ const ROUTES: &[Entry] = &[
         get(pages::case_file::show)
     }),
     ("/cases/{id}/plan", &[("GET", Page), ("POST", Page)], || {
-        get(pages::plan::show).post(pages::plan::save)
+        get(pages::plan::show).post(pages::plan_form::save)
     }),
     ("/cases/{id}/plan/edit", &[("GET", Page)], || {
-        get(pages::plan::edit)
+        get(pages::plan_form::edit)
     }),
     (
         "/cases/{id}/plan/{number}/decision",

@@ -10,6 +10,7 @@ pub mod intake;
 pub mod login;
 pub mod person_card;
 pub mod plan;
+pub mod plan_form;
 pub mod profile;
 pub mod records;
 pub mod users;

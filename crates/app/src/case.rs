@@ -305,24 +305,34 @@ impl App {
             .await?;
         let from =
             Status::from_code(&case.status).ok_or(AppError::Internal("stored status".into()))?;
-        let reason = match (to, reason.trim()) {
-            (Status::Closed, r) => Some(check_reason("reason", r)?),
-            (_, "") => None,
-            (_, r) => Some(check_reason("reason", r)?),
+        let mut reason = match reason.trim() {
+            "" => None,
+            r => Some(check_reason("reason", r)?),
         };
         let mut tx = self.db.begin().await?;
         let (has_contact, open_promises) = store::guard_facts(&mut tx, id).await?;
+        let plan_in_force = karuna_store::plan::in_force_tx(&mut tx, id).await?;
+        let closure = karuna_store::closure::usable_tx(&mut tx, id).await?;
         check_transition(
             from,
             to,
             &TransitionFacts {
                 has_contact,
                 open_promises,
+                plan_in_force,
+                closure_ready: closure.is_some(),
             },
             &default_guards(),
         )?;
         let closed_at = (to == Status::Closed).then(Utc::now);
         let v = store::set_status(&mut tx, id, version, to.code(), closed_at).await?;
+        if let (Status::Closed, Some(c)) = (to, &closure) {
+            // The closure is used: its follow-ups are scheduled from today.
+            crate::closure::close_with(&mut tx, case.org_id, id, c).await?;
+            if reason.is_none() {
+                reason = Some(c.reason.clone());
+            }
+        }
         let t = NewTransition {
             kind: "status",
             from_status: Some(from.code()),
@@ -363,6 +373,7 @@ impl App {
         let reason = check_reason("reason", reason)?;
         let mut tx = self.db.begin().await?;
         let v = store::set_status(&mut tx, id, version, to.code(), None).await?;
+        karuna_store::closure::supersede_all(&mut tx, id).await?;
         let t = NewTransition {
             kind: "reopen",
             from_status: Some(from.code()),

@@ -8,6 +8,7 @@ use crate::demo::{
     doc, dopa_number, estimated, names, pick, place, row, scenarios, table, text, thai_person,
     typed, Place, Scenario, AKHA_SURNAMES, FOREIGN, NOTES, PLAN, PROMISES, PROVINCES,
 };
+use crate::demo_plans::Step;
 use crate::intake::{ConsentInput, IntakeInput};
 use crate::promise::PromiseUpdate;
 use crate::{App, AppError, Ctx, CurrentUser};
@@ -453,6 +454,10 @@ impl App {
                 .await?;
         }
         for to in plan.path() {
+            let step = Step::new(case, to, stage, i, s.has('r'), &s.types, plan.today);
+            self.before_demo_step(manager, &ctx, &step)
+                .await
+                .map_err(tag(i, "process"))?;
             let reason = match (to, stage) {
                 ("closed", b'X') if s.has('r') => text("close_refused").to_string(),
                 ("closed", b'X' | b'Q') => text(&format!("close_{}", stage as char)).into(),
@@ -463,6 +468,9 @@ impl App {
                 .change_status(manager, &ctx, case, version, to, &reason)
                 .await
                 .map_err(tag(i, "status"))?;
+            self.after_demo_step(manager, &ctx, &step)
+                .await
+                .map_err(tag(i, "review"))?;
         }
         let reopen_to = match stage {
             b'O' => "implementation",

@@ -479,17 +479,31 @@ async fn lifecycle_contacts_and_promises() {
         vec!["made", "renegotiated", "kept"]
     );
 
-    // Close with a reason, reopen with a reason; the history names every step.
+    // Closing needs the closure summary first; then close, reopen with a reason; the
+    // history names every step.
     let v = app
         .open_case(&manager, &ctx, id)
         .await
         .unwrap()
         .case
         .version;
-    assert!(app
-        .change_status(&manager, &ctx, id, v, "closed", "")
+    assert_eq!(
+        codes(
+            &app.change_status(&manager, &ctx, id, v, "closed", "")
+                .await
+                .unwrap_err()
+        ),
+        vec!["to:case.guard.closure_required"]
+    );
+    let closure = karuna_domain::closure::ClosureInput {
+        reason: "moved_away".into(),
+        summary: "ย้ายไปอยู่กับญาติต่างจังหวัด ส่งต่อข้อมูลให้ พมจ. ปลายทางแล้ว".into(),
+        follow_up_months: Some(vec![1]),
+        ..Default::default()
+    };
+    app.record_closure(&manager, &ctx, id, &closure)
         .await
-        .is_err());
+        .unwrap();
     let v = app
         .change_status(&manager, &ctx, id, v, "closed", "ย้ายไปจังหวัดอื่น")
         .await
@@ -508,4 +522,8 @@ async fn lifecycle_contacts_and_promises() {
     let kinds: Vec<_> = view.history.iter().map(|h| h.kind.as_str()).collect();
     assert_eq!(kinds, vec!["open", "status", "status", "reopen"]);
     assert_eq!(view.case.status, "assessment");
+    // Closing scheduled the follow-up a month later; the closure was used.
+    let c = app.closure_view(&manager, &ctx, id).await.unwrap();
+    assert_eq!(c.follow_ups.len(), 1);
+    assert_eq!(c.closures[0].status, "done");
 }

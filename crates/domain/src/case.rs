@@ -73,6 +73,10 @@ pub struct TransitionFacts {
     pub has_contact: bool,
     /// Promises still open on the case.
     pub open_promises: i64,
+    /// A plan version is in force (approved where approval is required).
+    pub plan_in_force: bool,
+    /// A closure summary is recorded (and approved where approval is required).
+    pub closure_ready: bool,
 }
 
 /// A rule that may block a transition, naming why.
@@ -95,9 +99,49 @@ impl Guard for ContactBeforeAssessment {
     }
 }
 
-/// The guards in force (the next issue adds assessment and plan guards here).
+/// Implementation needs a plan in force: approved, where the case's type asks for approval.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanBeforeImplementation;
+
+impl Guard for PlanBeforeImplementation {
+    fn check(
+        &self,
+        _from: Status,
+        to: Status,
+        facts: &TransitionFacts,
+    ) -> Result<(), &'static str> {
+        if to == Status::Implementation && !facts.plan_in_force {
+            return Err("case.guard.plan_required");
+        }
+        Ok(())
+    }
+}
+
+/// Closing needs a closure summary (approved, where the case's type asks for approval).
+#[derive(Debug, Clone, Copy)]
+pub struct ClosureSummaryBeforeClosing;
+
+impl Guard for ClosureSummaryBeforeClosing {
+    fn check(
+        &self,
+        _from: Status,
+        to: Status,
+        facts: &TransitionFacts,
+    ) -> Result<(), &'static str> {
+        if to == Status::Closed && !facts.closure_ready {
+            return Err("case.guard.closure_required");
+        }
+        Ok(())
+    }
+}
+
+/// The guards in force.
 pub fn default_guards() -> Vec<Box<dyn Guard>> {
-    vec![Box::new(ContactBeforeAssessment)]
+    vec![
+        Box::new(ContactBeforeAssessment),
+        Box::new(PlanBeforeImplementation),
+        Box::new(ClosureSummaryBeforeClosing),
+    ]
 }
 
 /// Checks an ordinary transition: allowed by the state machine and by every guard.
@@ -265,6 +309,8 @@ mod tests {
         let met = TransitionFacts {
             has_contact: true,
             open_promises: 0,
+            plan_in_force: true,
+            closure_ready: true,
         };
         let path = [
             Status::Intake,
@@ -298,14 +344,29 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.code, "case.guard.contact_required");
-        // Closing straight from intake (e.g. referred elsewhere) needs no contact guard.
-        assert!(check_transition(
-            Status::Intake,
+        // Closing straight from intake (e.g. referred elsewhere) needs no contact, but it
+        // needs its closure summary.
+        let summarised = TransitionFacts {
+            closure_ready: true,
+            ..Default::default()
+        };
+        assert!(check_transition(Status::Intake, Status::Closed, &summarised, &guards).is_ok());
+        let e = check_transition(
+            Status::Review,
             Status::Closed,
             &TransitionFacts::default(),
-            &guards
+            &guards,
         )
-        .is_ok());
+        .unwrap_err();
+        assert_eq!(e.code, "case.guard.closure_required");
+        let e = check_transition(
+            Status::Planning,
+            Status::Implementation,
+            &TransitionFacts::default(),
+            &guards,
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "case.guard.plan_required");
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod account;
 pub mod audit;
 pub mod case;
 pub mod case_type;
+pub mod closure;
 pub mod contact;
 pub mod error;
 pub mod person;

@@ -51,6 +51,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0008_case_type.sql"),
     ),
     (9, "plan", include_str!("../migrations/0009_plan.sql")),
+    (
+        10,
+        "review_closure",
+        include_str!("../migrations/0010_review_closure.sql"),
+    ),
 ];
 
 impl Db {

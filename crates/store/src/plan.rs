@@ -246,3 +246,14 @@ pub async fn progress(db: &Db, case_id: Uuid) -> Result<Vec<ProgressRow>> {
         })
         .collect()
 }
+
+/// True when a plan version is in force, read inside a transaction (the lifecycle guard).
+pub async fn in_force_tx(tx: &mut Tx, case_id: Uuid) -> Result<bool> {
+    let n: Option<i64> = sqlx::query_scalar(
+        "SELECT number FROM plan_version WHERE case_id = $1 AND status = 'active' LIMIT 1",
+    )
+    .bind(case_id.to_string())
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(n.is_some())
+}

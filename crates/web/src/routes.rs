@@ -211,6 +211,24 @@ const ROUTES: &[Entry] = &[
     ("/api/v1/cases/{id}/progress", &[("POST", Api)], || {
         post(api::plans::add_progress)
     }),
+    (
+        "/api/v1/cases/{id}/closure",
+        &[("GET", Api), ("POST", Api)],
+        || get(api::closure::get_closure).post(api::closure::add_closure),
+    ),
+    (
+        "/api/v1/cases/{id}/closure/decision",
+        &[("POST", Api)],
+        || post(api::closure::decide_closure),
+    ),
+    ("/api/v1/cases/{id}/reviews", &[("POST", Api)], || {
+        post(api::closure::add_review)
+    }),
+    (
+        "/api/v1/cases/{id}/follow-ups/{follow_up}",
+        &[("POST", Api)],
+        || post(api::closure::complete_follow_up),
+    ),
     ("/api/v1/intake/candidates", &[("POST", Api)], || {
         post(api::cases::candidates)
     }),

@@ -122,6 +122,19 @@ const MATRIX: &[(&str, &str, Who)] = &[
         Who::Only(STEER),
     ),
     ("POST", "/api/v1/cases/{id}/progress", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/cases/{id}/closure", Who::Only(ON_CASE)),
+    ("POST", "/api/v1/cases/{id}/closure", Who::Only(STEER)),
+    (
+        "POST",
+        "/api/v1/cases/{id}/closure/decision",
+        Who::Only(STEER),
+    ),
+    ("POST", "/api/v1/cases/{id}/reviews", Who::Only(ON_CASE)),
+    (
+        "POST",
+        "/api/v1/cases/{id}/follow-ups/{follow_up}",
+        Who::Only(ON_CASE),
+    ),
     ("GET", "/api/v1/cases/{id}/consents", Who::Only(ON_CASE)),
     ("POST", "/api/v1/cases/{id}/consents", Who::Only(ON_CASE)),
     ("GET", "/api/v1/cases/{id}/contacts", Who::Only(ON_CASE)),
@@ -203,6 +216,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
         .replace("{code}", code)
         .replace("{account_id}", &ids.not_on_team)
         .replace("{number}", "1")
+        .replace("{follow_up}", &ids.case)
 }
 
 /// A case managed by demo-manager in the office unit, with demo-psychologist on its team, a

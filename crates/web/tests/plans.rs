@@ -393,3 +393,238 @@ async fn the_plan_pages_write_and_measure() {
     assert!(html.contains("name=\"reason\""));
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_walks_through_plan_review_closure_and_follow_up() {
+    let server = TestServer::demo().await;
+    let manager = token(&server, "demo-manager").await;
+    let supervisor = token(&server, "demo-supervisor").await;
+    let admin = token(&server, "demo-admin").await;
+    let c = server.client();
+    // Closures of older-person cases need approval here.
+    let resp = c
+        .put(server.url("/api/v1/case-types/older_person"))
+        .bearer_auth(&admin)
+        .json(&json!({"version": 0, "review_days": 14, "closure_approval": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let intake = json!({
+        "client": {"first_name_th": "บุญมี", "last_name_th": "ทดลอง", "birth_year": "2480"},
+        "documents": [{"kind": "none"}],
+        "consent": {"lawful_basis": "vital_interest"},
+        "referral_source": "community", "presenting_problem": "อยู่ลำพัง ขาดผู้ดูแล", "safety": {},
+        "case_types": ["older_person"],
+    });
+    let id = c
+        .post(server.url("/api/v1/cases"))
+        .bearer_auth(&manager)
+        .json(&intake)
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["case_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let url = |p: &str| server.url(&format!("/api/v1/cases/{id}{p}"));
+    let version = |c: reqwest::Client, t: String, u: String| async move {
+        c.get(u)
+            .bearer_auth(t)
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()["version"]
+            .as_i64()
+            .unwrap()
+    };
+    let mv = |to: &str, v: i64| json!({"to": to, "version": v, "reason": ""});
+
+    // A contact, then assessment and planning.
+    let contact = json!({"kind": "home_visit", "date": "01/11/2569", "note": "เยี่ยมบ้าน พบอยู่ลำพัง"});
+    let resp = c
+        .post(url("/contacts"))
+        .bearer_auth(&manager)
+        .json(&contact)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    for to in ["assessment", "planning"] {
+        let v = version(c.clone(), manager.clone(), url("")).await;
+        let resp = c
+            .post(url("/transitions"))
+            .bearer_auth(&manager)
+            .json(&mv(to, v))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "{to}");
+    }
+    // Implementation needs a plan in force.
+    let v = version(c.clone(), manager.clone(), url("")).await;
+    let resp = c
+        .post(url("/transitions"))
+        .bearer_auth(&manager)
+        .json(&mv("implementation", v))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+    let p: Value = resp.json().await.unwrap();
+    assert_eq!(p["errors"][0]["code"], "case.guard.plan_required");
+    let resp = c
+        .post(url("/plan"))
+        .bearer_auth(&manager)
+        .json(&json!({"based_on": 0, "goals": [goal("ได้รับการดูแลสุขภาพ", 1)]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    let resp = c
+        .post(url("/transitions"))
+        .bearer_auth(&manager)
+        .json(&mv("implementation", v))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+
+    // Two progress entries and a review; the next review falls due 14 days later.
+    let plan: Value = c
+        .get(url("/plan"))
+        .bearer_auth(&manager)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let goal_id = plan["versions"][0]["goals"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for gas in [-1, 1] {
+        let e = json!({"goal_id": goal_id, "gas": gas, "source": "observation"});
+        let resp = c
+            .post(url("/progress"))
+            .bearer_auth(&manager)
+            .json(&e)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 201);
+    }
+    let resp = c
+        .post(url("/reviews"))
+        .bearer_auth(&manager)
+        .json(&json!({"outcome": "close", "note": "บรรลุเป้าหมาย ญาติรับไปดูแล"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    let rc: Value = c
+        .get(url("/closure"))
+        .bearer_auth(&manager)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rc["review_days"], 14);
+    assert_eq!(rc["reviews"][0]["gas_t_score"], 60.0);
+    assert!(rc["next_review"].is_string());
+
+    // Closing: not without a summary; the summary must account for every goal; it waits for
+    // the supervisor; then the case closes and a follow-up is scheduled.
+    let v = version(c.clone(), manager.clone(), url("")).await;
+    let resp = c
+        .post(url("/transitions"))
+        .bearer_auth(&manager)
+        .json(&mv("closed", v))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+    let resp = c
+        .post(url("/closure"))
+        .bearer_auth(&manager)
+        .json(&json!({"reason": "goals_achieved", "summary": "ญาติรับไปดูแล"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+    let p: Value = resp.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "goals[0].outcome");
+    let closure = json!({"reason": "goals_achieved", "summary": "ญาติรับไปดูแล ได้รับเบี้ยยังชีพ",
+        "goals": [{"goal_id": goal_id, "outcome": "achieved"}], "follow_up_months": [1, 3]});
+    let resp = c
+        .post(url("/closure"))
+        .bearer_auth(&manager)
+        .json(&closure)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    let resp = c
+        .post(url("/transitions"))
+        .bearer_auth(&manager)
+        .json(&mv("closed", v))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422, "the closure still waits for approval");
+    let resp = c
+        .post(url("/closure/decision"))
+        .bearer_auth(&supervisor)
+        .json(&json!({"approve": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    let resp = c
+        .post(url("/transitions"))
+        .bearer_auth(&manager)
+        .json(&mv("closed", v))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let rc: Value = c
+        .get(url("/closure"))
+        .bearer_auth(&manager)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rc["closures"][0]["status"], "done");
+    assert_eq!(rc["closures"][0]["final_gas_t_score"], 60.0);
+    assert_eq!(rc["follow_ups"].as_array().unwrap().len(), 2);
+    assert!(rc["next_review"].is_null());
+    let fid = rc["follow_ups"][0]["id"].as_str().unwrap().to_string();
+    let resp = c
+        .post(url(&format!("/follow-ups/{fid}")))
+        .bearer_auth(&manager)
+        .json(&json!({"note": "โทรติดตาม ยายสบายดี"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    let resp = c
+        .post(url(&format!("/follow-ups/{fid}")))
+        .bearer_auth(&manager)
+        .json(&json!({"note": "อีกครั้ง"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404);
+    server.stop().await;
+}

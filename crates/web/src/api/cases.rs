@@ -422,7 +422,7 @@ pub struct TransitionRequest {
     pub version: i64,
     /// Target status code.
     pub to: String,
-    /// Why (required to close or reopen).
+    /// Why (required to reopen; closing takes the closure summary's reason when empty).
     #[serde(default)]
     pub reason: String,
     /// Reopen a closed case (to assessment or implementation).

@@ -51,6 +51,8 @@ impl Modify for Security {
         api::records::promises, api::records::promise_add, api::records::promise_change, api::records::my_promises,
         api::case_types::list, api::case_types::create, api::case_types::get_one, api::case_types::update,
         api::plans::get_plan, api::plans::save_plan, api::plans::decide_plan, api::plans::add_progress,
+        api::closure::get_closure, api::closure::add_review, api::closure::add_closure, api::closure::decide_closure,
+        api::closure::complete_follow_up,
     ),
     modifiers(&Security),
     tags((name = "account", description = "The caller's own account"), (name = "users", description = "Account administration"),

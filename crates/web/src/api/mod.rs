@@ -5,6 +5,7 @@ pub mod audit;
 pub mod case_people;
 pub mod case_types;
 pub mod cases;
+pub mod closure;
 pub mod docs;
 pub mod health;
 pub mod me;

@@ -300,6 +300,21 @@ mod tests {
             &["awaiting_approval", "active", "returned", "superseded"],
         ));
         families.extend((0..5).map(|i| format!("gas-level-{i}")));
+        use karuna_domain::closure;
+        families.extend(family("review-outcome", &closure::REVIEW_OUTCOMES));
+        families.extend(family("closure-reason", &closure::CLOSURE_REASONS));
+        families.extend(family("goal-outcome", &closure::GOAL_OUTCOMES));
+        families.extend(family(
+            "closure-status",
+            &[
+                "awaiting_approval",
+                "approved",
+                "ready",
+                "returned",
+                "done",
+                "superseded",
+            ],
+        ));
         families.extend(family("source", &contact::SOURCES));
         families.extend(family(
             "consent-status",

@@ -114,6 +114,22 @@ const ROUTES: &[Entry] = &[
     ("/cases/{id}/progress", &[("POST", Page)], || {
         post(pages::plan::progress)
     }),
+    (
+        "/cases/{id}/closure",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::closure::show).post(pages::closure::closure),
+    ),
+    ("/cases/{id}/closure/decision", &[("POST", Page)], || {
+        post(pages::closure::decide)
+    }),
+    ("/cases/{id}/reviews", &[("POST", Page)], || {
+        post(pages::closure::review)
+    }),
+    (
+        "/cases/{id}/follow-ups/{follow_up}",
+        &[("POST", Page)],
+        || post(pages::closure::follow_up),
+    ),
     ("/cases/{id}/status", &[("POST", Page)], || {
         post(pages::records::status)
     }),

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod case_file;
 pub mod case_types;
 pub mod cases;
+pub mod closure;
 pub mod home;
 pub mod intake;
 pub mod login;

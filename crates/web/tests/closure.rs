@@ -1,0 +1,227 @@
+//! Reviews, closure and follow-up through the pages.
+
+mod common;
+
+use common::TestServer;
+use serde_json::{json, Value};
+
+/// A case of demo-manager's in implementation with a one-goal plan in force; returns its id.
+async fn case_in_implementation(server: &TestServer) -> String {
+    let ctx = karuna_app::Ctx::default();
+    let token = server
+        .app
+        .issue_token(None, &ctx, "demo-manager", "test")
+        .await
+        .unwrap()
+        .1;
+    let c = server.client();
+    let intake = json!({
+        "client": {"first_name_th": "ทองดี", "last_name_th": "มีสุข", "birth_year": "2510"},
+        "documents": [{"kind": "none"}],
+        "consent": {"lawful_basis": "vital_interest"},
+        "referral_source": "self", "presenting_problem": "ตกงาน ไม่มีที่อยู่", "safety": {},
+        "case_types": ["poverty_homelessness"],
+    });
+    let id = c
+        .post(server.url("/api/v1/cases"))
+        .bearer_auth(&token)
+        .json(&intake)
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["case_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let url = |p: &str| server.url(&format!("/api/v1/cases/{id}{p}"));
+    let contact =
+        json!({"kind": "office_visit", "date": "01/11/2569", "note": "มาขอความช่วยเหลือที่สำนักงาน"});
+    assert_eq!(
+        c.post(url("/contacts"))
+            .bearer_auth(&token)
+            .json(&contact)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        201
+    );
+    let plan = json!({"based_on": 0, "goals": [{"dimension": "economic", "statement": "มีงานทำ",
+        "indicator": "มีสัญญาจ้าง", "target": "มีงานประจำ", "target_date": "31/05/2570",
+        "interventions": [{"method": "job_placement", "provider": "จัดหางานจังหวัด", "start": "01/12/2569"}]}]});
+    for to in ["assessment", "planning", "implementation"] {
+        if to == "implementation" {
+            assert_eq!(
+                c.post(url("/plan"))
+                    .bearer_auth(&token)
+                    .json(&plan)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status(),
+                201
+            );
+        }
+        let v = c
+            .get(url(""))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()["version"]
+            .as_i64()
+            .unwrap();
+        let resp = c
+            .post(url("/transitions"))
+            .bearer_auth(&token)
+            .json(&json!({"to": to, "version": v}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "{to}");
+    }
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn review_close_and_follow_up_through_the_pages() {
+    let server = TestServer::demo().await;
+    let id = case_in_implementation(&server).await;
+    let (web, csrf) = server.login("demo-manager").await;
+    let page = |p: &str| server.url(&format!("/cases/{id}{p}"));
+    let html = web
+        .get(page("/closure"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"next-review\""));
+    assert!(html.contains("id=\"review-form\""));
+
+    // A review without an outcome: 422, the note kept, the field named.
+    let resp = web
+        .post(page("/reviews"))
+        .form(&[("csrf", csrf.as_str()), ("note", "พบนายจ้างแล้ว")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("id=\"outcome-error\""));
+    assert!(html.contains("พบนายจ้างแล้ว"));
+    let resp = web
+        .post(page("/reviews"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("outcome", "close"),
+            ("note", "ได้งานแล้ว พร้อมปิดรายกรณี"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+
+    // The closure summary: every goal needs its outcome.
+    let html = web
+        .get(page("/closure"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("ได้งานแล้ว พร้อมปิดรายกรณี"));
+    let goal = html
+        .split("name=\"goals[0].goal_id\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    let base = [
+        ("csrf", csrf.as_str()),
+        ("reason", "goals_achieved"),
+        ("summary", "ได้งานประจำ เช่าห้องพักเอง"),
+        ("goals[0].goal_id", goal.as_str()),
+        ("follow_up_months", "1"),
+        ("follow_up_months", "6"),
+    ];
+    let resp = web.post(page("/closure")).form(&base).send().await.unwrap();
+    assert_eq!(resp.status(), 422);
+    let mut ok = base.to_vec();
+    ok.push(("goals[0].outcome", "achieved"));
+    let resp = web.post(page("/closure")).form(&ok).send().await.unwrap();
+    assert_eq!(resp.status(), 303);
+
+    // No approval needed for this type: the page offers to close the case, and closing works.
+    let html = web
+        .get(page("/closure"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"close-case\""));
+    let version = html
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    let resp = web
+        .post(page("/status"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", version.as_str()),
+            ("to", "closed"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    let html = web
+        .get(page("/closure"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("id=\"close-case\""));
+    let fid = html
+        .split("/follow-ups/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    let resp = web
+        .post(page(&format!("/follow-ups/{fid}")))
+        .form(&[("csrf", csrf.as_str()), ("note", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+    let resp = web
+        .post(page(&format!("/follow-ups/{fid}")))
+        .form(&[("csrf", csrf.as_str()), ("note", "ยังทำงานอยู่ที่เดิม")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    let html = web
+        .get(page("/closure"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("ยังทำงานอยู่ที่เดิม"));
+    server.stop().await;
+}

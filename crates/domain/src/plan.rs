@@ -366,6 +366,24 @@ pub fn validate_plan(
     ))
 }
 
+/// Days after its start an intervention may stay `planned` before it counts as stalled.
+pub const STALLED_AFTER_DAYS: i64 = 14;
+
+/// Why an intervention needs attention on `today`: `past_end` (still open after its end
+/// date) or `not_started` (still planned two weeks after its start); `None` when on track.
+pub fn stalled(x: &Intervention, today: NaiveDate) -> Option<&'static str> {
+    let open = matches!(x.status.as_str(), "planned" | "in_progress");
+    if open && x.end.is_some_and(|e| e < today) {
+        Some("past_end")
+    } else if x.status == "planned"
+        && x.start + chrono::Days::new(STALLED_AFTER_DAYS as u64) < today
+    {
+        Some("not_started")
+    } else {
+        None
+    }
+}
+
 /// Kiresuk & Sherman's GAS T-score over (weight, score −2…+2) pairs:
 /// `T = 50 + 10·Σwᵢxᵢ / √((1−ρ)·Σwᵢ² + ρ·(Σwᵢ)²)` with ρ = 0.3. `None` without any goal scored.
 pub fn gas_t_score(scored: &[(i64, i64)]) -> Option<f64> {
@@ -462,6 +480,27 @@ mod tests {
             ..Default::default()
         };
         assert!(validate_plan(&input, Era::Buddhist, &[member], false).is_ok());
+    }
+
+    #[test]
+    fn stalled_interventions_are_named() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let mut x = Intervention {
+            id: Uuid::nil(),
+            method: "training".into(),
+            responsible_id: None,
+            provider: Some("ศูนย์ฝึกอาชีพ".into()),
+            start: d(10, 1),
+            end: Some(d(11, 1)),
+            frequency: None,
+            status: "in_progress".into(),
+        };
+        assert_eq!(stalled(&x, d(11, 2)), Some("past_end"));
+        assert_eq!(stalled(&x, d(10, 20)), None);
+        x.status = "planned".into();
+        assert_eq!(stalled(&x, d(10, 20)), Some("not_started"));
+        x.status = "completed".into();
+        assert_eq!(stalled(&x, d(12, 1)), None);
     }
 
     #[test]

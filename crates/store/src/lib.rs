@@ -13,6 +13,7 @@ pub mod consent;
 pub mod contact;
 pub mod db;
 pub mod error;
+pub mod monitoring;
 pub mod person;
 pub mod plan;
 pub mod promise;

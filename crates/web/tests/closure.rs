@@ -225,3 +225,76 @@ async fn review_close_and_follow_up_through_the_pages() {
     assert!(html.contains("ยังทำงานอยู่ที่เดิม"));
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overdue_reviews_and_stalled_interventions_reach_the_home_pages() {
+    let server = TestServer::demo().await;
+    let id = case_in_implementation(&server).await;
+    // Time passes: the plan came into force 60 days ago and its intervention, planned to
+    // start 40 days ago, never started.
+    let ago = |d: i64| chrono::Utc::now() - chrono::Duration::days(d);
+    let start = karuna_thai::calendar::bangkok_date(ago(40))
+        .format("%Y-%m-%d")
+        .to_string();
+    let db = &server.app.db;
+    let content: String = sqlx::query_scalar("SELECT content FROM plan_version WHERE case_id = $1")
+        .bind(&id)
+        .fetch_one(db.read())
+        .await
+        .unwrap();
+    let mut plan: Value = serde_json::from_str(&content).unwrap();
+    plan["goals"][0]["interventions"][0]["start"] = json!(start);
+    let mut tx = db.begin().await.unwrap();
+    sqlx::query("UPDATE plan_version SET content = $1, created_at = $2 WHERE case_id = $3")
+        .bind(plan.to_string())
+        .bind(karuna_store::time::to_db(ago(60)))
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let number: String = sqlx::query_scalar("SELECT number FROM case_file WHERE id = $1")
+        .bind(&id)
+        .fetch_one(db.read())
+        .await
+        .unwrap();
+    for who in ["demo-manager", "demo-supervisor"] {
+        let (web, _) = server.login(who).await;
+        let html = web
+            .get(server.url("/"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let section = |h: &str| {
+            html.split(&format!("id=\"{h}\""))
+                .nth(1)
+                .and_then(|s| s.split("</section>").next())
+                .unwrap_or("")
+                .to_string()
+        };
+        assert!(
+            section("reviews-heading").contains(&number),
+            "{who}: overdue review"
+        );
+        assert!(
+            section("stalled-heading").contains(&number),
+            "{who}: stalled intervention"
+        );
+    }
+    // The psychologist is not on this case: nothing of it on her home page.
+    let (web, _) = server.login("demo-psychologist").await;
+    let html = web
+        .get(server.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains(&number));
+    server.stop().await;
+}

@@ -1,5 +1,6 @@
 //! The home page: who I am, my role, and where my work is: my promises due today and overdue,
-//! and for supervisors the promise-keeping of their unit.
+//! overdue reviews, stalled interventions and follow-ups falling due (a supervisor sees the
+//! unit's), and for supervisors the promise-keeping of their unit.
 
 use super::{render, Chrome};
 use crate::auth::PageUser;
@@ -28,6 +29,22 @@ struct Keeping {
     rate: String,
 }
 
+/// One line of an attention list.
+struct AttentionLine {
+    case_id: Uuid,
+    number: String,
+    what: String,
+    manager: String,
+}
+
+/// One attention list: its heading id, catalogue key, the case file page it links to.
+struct AttentionList {
+    heading: &'static str,
+    key: &'static str,
+    page: &'static str,
+    lines: Vec<AttentionLine>,
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
@@ -40,6 +57,8 @@ struct HomePage {
     can_create: bool,
     promises: Vec<DuePromise>,
     keeping: Vec<Keeping>,
+    unit_wide: bool,
+    attention: Vec<AttentionList>,
 }
 
 /// `GET /`.
@@ -114,6 +133,51 @@ pub async fn show(State(state): State<AppState>, u: PageUser) -> Result<Response
             rate,
         });
     }
+    let attention = if works_cases {
+        state
+            .app
+            .attention(&u.user, &u.ctx)
+            .await
+            .map_err(|e| u.err(e))?
+    } else {
+        Default::default()
+    };
+    let line = |case_id, number: &str, what: String, manager: &str| AttentionLine {
+        case_id,
+        number: number.to_string(),
+        what,
+        manager: manager.to_string(),
+    };
+    let reviews: Vec<AttentionLine> = attention
+        .overdue_reviews
+        .iter()
+        .map(|r| {
+            let what = u.tr.get1("home-review-due", "date", &u.tr.date(&r.due));
+            line(r.case_id, &r.number, what, &r.manager)
+        })
+        .collect();
+    let stalled: Vec<AttentionLine> = attention
+        .stalled
+        .iter()
+        .map(|x| {
+            let what = format!(
+                "{} · {} · {}",
+                super::cases::label(&u, "method", &x.method),
+                x.goal,
+                u.tr.get(&format!("home-stalled-{}", x.why.replace('_', "-")))
+            );
+            line(x.case_id, &x.number, what, &x.manager)
+        })
+        .collect();
+    let follow_ups: Vec<AttentionLine> = attention
+        .follow_ups
+        .iter()
+        .map(|f| {
+            let what =
+                u.tr.get1("home-follow-up-due", "date", &u.tr.date(&f.due_on));
+            line(f.case_id, &f.number, what, "")
+        })
+        .collect();
     let page = HomePage {
         c: Chrome::for_user(&u, "/"),
         role_key: format!("role-{code}"),
@@ -124,6 +188,27 @@ pub async fn show(State(state): State<AppState>, u: PageUser) -> Result<Response
         can_create: matches!(role, Role::CaseManager | Role::Supervisor),
         promises,
         keeping,
+        unit_wide: attention.unit_wide,
+        attention: vec![
+            AttentionList {
+                heading: "reviews-heading",
+                key: "home-reviews-overdue",
+                page: "closure",
+                lines: reviews,
+            },
+            AttentionList {
+                heading: "stalled-heading",
+                key: "home-stalled",
+                page: "plan",
+                lines: stalled,
+            },
+            AttentionList {
+                heading: "follow-ups-heading",
+                key: "home-follow-ups",
+                page: "closure",
+                lines: follow_ups,
+            },
+        ],
     };
     Ok(render(StatusCode::OK, &page))
 }

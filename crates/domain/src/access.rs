@@ -149,6 +149,8 @@ pub enum Action<'a> {
     ManageAccounts,
     /// Browse and filter the audit log.
     ViewAuditLog,
+    /// Import, preview, export and publish assessment templates (configuration; admins).
+    ManageTemplates,
     /// Read aggregate figures without personal data.
     ViewAggregates,
     /// Open a case and read its content.
@@ -238,7 +240,9 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
     use Role::*;
     match action {
         Action::ViewOwnProfile | Action::EditOwnProfile => Decision::Allow,
-        Action::ManageAccounts => allow_if(actor.role == Admin, DenyReason::Role),
+        Action::ManageAccounts | Action::ManageTemplates => {
+            allow_if(actor.role == Admin, DenyReason::Role)
+        }
         Action::ViewAuditLog => allow_if(actor.role == Auditor, DenyReason::Role),
         Action::ViewAggregates => allow_if(
             matches!(actor.role, DataAnalyst | Supervisor),
@@ -320,6 +324,10 @@ mod tests {
             assert_eq!(
                 decide(&a, Action::ViewAuditLog).is_allowed(),
                 role == Role::Auditor
+            );
+            assert_eq!(
+                decide(&a, Action::ManageTemplates).is_allowed(),
+                role == Role::Admin
             );
         }
     }

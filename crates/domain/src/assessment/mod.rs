@@ -14,7 +14,7 @@ pub use answers::{
     check_notes, is_shown, score, validate_answers, Answers, DomainNotes, DomainScore, Mode, Scores,
 };
 pub use model::{Choice, Condition, Kind, Level, Question, Section, Template, Text};
-pub use validate::{parse_template, validate_template};
+pub use validate::{export_template, parse_template, validate_template};
 
 /// Where the information in a domain's assessment came from (the same codes as the contact log).
 pub const SOURCES: [&str; 6] = crate::contact::SOURCES;

@@ -216,3 +216,12 @@ pub fn validate_template(t: &Template) -> Result<(), Vec<FieldError>> {
     levels(&mut v, "levels", &t.levels);
     v.finish()
 }
+
+/// Writes a template as YAML (`yaml`) or pretty JSON, the forms `parse_template` reads back.
+pub fn export_template(t: &Template, yaml: bool) -> Result<String, String> {
+    if yaml {
+        serde_norway::to_string(t).map_err(|e| e.to_string())
+    } else {
+        serde_json::to_string_pretty(t).map_err(|e| e.to_string())
+    }
+}

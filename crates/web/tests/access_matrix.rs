@@ -106,6 +106,34 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/api/v1/promises/{id}", Who::Only(ON_CASE)),
     ("GET", "/api/v1/me/promises", Who::Everyone),
     ("PATCH", "/api/v1/persons/{id}", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/assessment-templates", Who::Only(ADMIN)),
+    ("POST", "/api/v1/assessment-templates", Who::Only(ADMIN)),
+    (
+        "POST",
+        "/api/v1/assessment-templates/preview",
+        Who::Only(ADMIN),
+    ),
+    ("GET", "/api/v1/assessment-templates/{id}", Who::Only(ADMIN)),
+    (
+        "POST",
+        "/api/v1/assessment-templates/{id}/publish",
+        Who::Only(ADMIN),
+    ),
+    ("GET", "/api/v1/published-templates", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/cases/{id}/assessments", Who::Only(ON_CASE)),
+    ("POST", "/api/v1/cases/{id}/assessments", Who::Only(ON_CASE)),
+    (
+        "GET",
+        "/api/v1/cases/{id}/assessments/compare",
+        Who::Only(ON_CASE),
+    ),
+    ("GET", "/api/v1/assessments/{id}", Who::Only(ON_CASE)),
+    ("PUT", "/api/v1/assessments/{id}", Who::Only(ON_CASE)),
+    (
+        "POST",
+        "/api/v1/assessments/{id}/complete",
+        Who::Only(ON_CASE),
+    ),
     ("GET", "/attachments/{id}", Who::Only(ON_CASE)),
     ("POST", "/persons/{id}", Who::Only(ON_CASE)),
 ];
@@ -148,6 +176,8 @@ struct Ids {
     case: String,
     contact: String,
     promise: String,
+    assessment: String,
+    template: String,
     not_on_team: String,
 }
 
@@ -156,6 +186,10 @@ fn concrete(path: &str, ids: &Ids) -> String {
         &ids.contact
     } else if path.starts_with("/promises/") || path.starts_with("/api/v1/promises/") {
         &ids.promise
+    } else if path.starts_with("/assessments/") || path.starts_with("/api/v1/assessments/") {
+        &ids.assessment
+    } else if path.contains("assessment-templates/") {
+        &ids.template
     } else if path.starts_with("/attachments/") {
         &ids.attachment
     } else if path.starts_with("/api/v1/persons/") || path.starts_with("/persons/") {
@@ -245,7 +279,21 @@ async fn seed_case(server: &TestServer) -> Ids {
         .unwrap()[0]
         .id
         .to_string();
+    let assessment = app
+        .start_assessment(&manager, &ctx, case, "holistic")
+        .await
+        .unwrap()
+        .to_string();
+    let template =
+        karuna_store::assessment::latest_published(&app.db, manager.actor.org_id, "safety")
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+            .to_string();
     Ids {
+        assessment,
+        template,
         attachment,
         user: psychologist.to_string(),
         client: created.client_id.to_string(),

@@ -78,6 +78,37 @@ const ROUTES: &[Entry] = &[
         || get(pages::users::edit).post(pages::users::update),
     ),
     ("/audit", &[("GET", Page)], || get(pages::audit::list)),
+    (
+        "/admin/assessment-templates",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::assessment_admin::list).post(pages::assessment_admin::import),
+    ),
+    ("/admin/assessment-templates/{id}", &[("GET", Page)], || {
+        get(pages::assessment_admin::show)
+    }),
+    (
+        "/admin/assessment-templates/{id}/publish",
+        &[("POST", Page)],
+        || post(pages::assessment_admin::publish),
+    ),
+    (
+        "/admin/assessment-templates/{id}/export",
+        &[("GET", Page)],
+        || get(pages::assessment_admin::export),
+    ),
+    (
+        "/cases/{id}/assessments",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::assessments::list).post(pages::assessments::start),
+    ),
+    ("/cases/{id}/assessments/compare", &[("GET", Page)], || {
+        get(pages::assessment_compare::compare)
+    }),
+    (
+        "/assessments/{id}",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::assessments::show).post(pages::assessments::save),
+    ),
     ("/cases", &[("GET", Page), ("POST", Page)], || {
         get(pages::cases::list).post(pages::intake::create)
     }),

@@ -10,9 +10,11 @@ use karuna_domain::assessment::{
     Mode, Scores, Template, Text,
 };
 use karuna_domain::audit::Outcome;
+use karuna_domain::case::Urgency;
 use karuna_domain::FieldError;
 use karuna_store::assessment::{self as store, AssessmentRow, TemplateRow};
 use karuna_store::audit;
+use karuna_store::case::CaseRow;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -79,7 +81,61 @@ fn merge(
     }
 }
 
+/// The urgency a completed assessment calls for when it is above the case's (a level that names
+/// an urgency, like the safety assessment's); never lower: lowering is the manager's judgement.
+fn raises_urgency(case: &CaseRow, scores: &Scores) -> Option<Urgency> {
+    let wanted = Urgency::from_code(scores.urgency.as_deref()?)?;
+    let current = Urgency::from_code(&case.urgency).unwrap_or(Urgency::Routine);
+    (wanted > current).then_some(wanted)
+}
+
 impl App {
+    /// Raises the case's urgency in the completing transaction, keeping the earlier details as a
+    /// revision that names the assessment, and audits it.
+    async fn raise_urgency(
+        &self,
+        tx: &mut karuna_store::Tx,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        case: &CaseRow,
+        urgency: Urgency,
+        assessment_id: Uuid,
+    ) -> Result<(), AppError> {
+        let snapshot = serde_json::json!({
+            "urgency": case.urgency, "sensitive": case.sensitive, "case_types": case.case_types,
+            "presenting_problem": case.presenting_problem,
+        });
+        karuna_store::case::set_details(
+            tx,
+            case.id,
+            case.version,
+            urgency.code(),
+            case.sensitive,
+            &case.case_types,
+            &case.presenting_problem,
+        )
+        .await?;
+        let why = format!("assessment {assessment_id}");
+        karuna_store::revision::record(
+            tx,
+            "case",
+            case.id,
+            case.version,
+            &snapshot,
+            Some(user.actor.id),
+            Some(&why),
+        )
+        .await?;
+        let mut e = on(
+            event(Some(user), ctx, "case.urgency_raised", Outcome::Success),
+            "case",
+            Some(case.id),
+        );
+        e.reason = Some(format!("{} → {} ({why})", case.urgency, urgency.code()));
+        audit::append(tx, &e).await?;
+        Ok(())
+    }
+
     async fn templates_allowed(
         &self,
         user: &CurrentUser,
@@ -351,7 +407,8 @@ impl App {
         } else {
             "assessment.save"
         };
-        self.case_for(user, ctx, case_id, CaseAccess::Edit, action)
+        let (case, _) = self
+            .case_for(user, ctx, case_id, CaseAccess::Edit, action)
             .await?;
         let view = self.load_assessment(id).await?;
         if view.assessment.status != "draft" {
@@ -387,6 +444,10 @@ impl App {
         );
         e.reason = scores.as_ref().and_then(|s| s.level.clone());
         audit::append(&mut tx, &e).await?;
+        if let Some(raised) = scores.as_ref().and_then(|s| raises_urgency(&case, s)) {
+            self.raise_urgency(&mut tx, user, ctx, &case, raised, id)
+                .await?;
+        }
         tx.commit().await?;
         Ok(v)
     }

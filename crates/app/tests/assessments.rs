@@ -148,6 +148,11 @@ async fn walk_start_save_complete_compare() {
     );
     let scores = view.assessment.scores.clone().unwrap();
     assert_eq!(scores.urgency.as_deref(), Some("urgent"));
+    // The safety level raised the case's urgency (it was routine), with a revision.
+    assert_eq!(
+        app.open_case(&m, &ctx, c).await.unwrap().case.urgency,
+        "urgent"
+    );
     // A completed assessment does not change.
     let again = app
         .save_assessment(&m, &ctx, first, &input(v, answers.clone()), false)

@@ -162,15 +162,19 @@ pub fn validate_answers(
             Err(e) => v.push(e),
         }
     }
-    if mode == Mode::Complete && v.is_ok() {
+    if mode == Mode::Complete {
+        // Every problem at once: required questions are judged on the answers that fit, and a
+        // question whose answer was refused above is not reported twice.
         let shown: Vec<&Question> = t
             .questions()
             .map(|(_, q)| q)
             .filter(|q| is_shown(t, &out, q))
             .collect();
         for q in &shown {
+            let refused =
+                answers.get(&q.id).is_some_and(|a| !is_blank(a)) && !out.contains_key(&q.id);
             v.check(
-                q.required && !out.contains_key(&q.id),
+                q.required && !out.contains_key(&q.id) && !refused,
                 &format!("answers.{}", q.id),
                 "required",
             );

@@ -241,6 +241,25 @@ fn required_only_when_shown() {
     assert!(validate_answers(&t, &Answers::new(), Mode::Draft).is_ok());
     let e = validate_answers(&t, &Answers::new(), Mode::Complete).unwrap_err();
     assert_eq!(fields(&e), [("answers.hurt".into(), "required".into())]);
+    // A wrong type and a missing required answer are reported together, once each.
+    let e = validate_answers(
+        &t,
+        &answers(json!({"hurt": true, "mood": "x"})),
+        Mode::Complete,
+    )
+    .unwrap_err();
+    assert_eq!(
+        fields(&e),
+        [
+            ("answers.mood".into(), "assessment.answer.wrong_type".into()),
+            ("answers.where".into(), "required".into())
+        ]
+    );
+    let e = validate_answers(&t, &answers(json!({"hurt": "maybe"})), Mode::Complete).unwrap_err();
+    assert_eq!(
+        fields(&e),
+        [("answers.hurt".into(), "assessment.answer.wrong_type".into())]
+    );
 }
 
 #[test]

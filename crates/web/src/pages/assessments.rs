@@ -316,6 +316,7 @@ struct FormPage {
     id: Uuid,
     case_id: Uuid,
     title: String,
+    description: String,
     template_version: i64,
     version: i64,
     completed: bool,
@@ -355,6 +356,11 @@ fn form_page(
         id: a.id,
         case_id: a.case_id,
         title: t.title.get(lang).to_string(),
+        description: t
+            .description
+            .as_ref()
+            .map(|d| d.get(lang).to_string())
+            .unwrap_or_default(),
         template_version: a.template_version,
         version,
         completed: a.status == "completed",

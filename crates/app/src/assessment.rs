@@ -54,6 +54,15 @@ pub struct ComparedAssessment {
     pub scores: Scores,
 }
 
+/// A domain in a comparison.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ComparedDomain {
+    /// The domain's code.
+    pub code: String,
+    /// Its title.
+    pub title: Text,
+}
+
 /// Completed assessments of one template key on a case, oldest first, side by side.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Comparison {
@@ -61,8 +70,8 @@ pub struct Comparison {
     pub template_key: String,
     /// Title (of the latest version used).
     pub title: Text,
-    /// Scored domains: code and title, in template order.
-    pub domains: Vec<(String, Text)>,
+    /// Scored domains in template order.
+    pub domains: Vec<ComparedDomain>,
     /// The assessments.
     pub assessments: Vec<ComparedAssessment>,
 }
@@ -474,23 +483,26 @@ impl App {
                 .map(|t| t.template),
         }
         .ok_or(AppError::NotFound)?;
-        let mut domains: Vec<(String, Text)> = template
+        let mut domains: Vec<ComparedDomain> = template
             .sections
             .iter()
             .filter(|s| s.questions.iter().any(|q| q.is_scored()))
-            .map(|s| (s.code.clone(), s.title.clone()))
+            .map(|s| ComparedDomain {
+                code: s.code.clone(),
+                title: s.title.clone(),
+            })
             .collect();
         // Domains scored only by an earlier version still appear.
         for a in &done {
             for d in a.scores.iter().flat_map(|s| &s.domains) {
-                if !domains.iter().any(|(c, _)| c == &d.code) {
-                    domains.push((
-                        d.code.clone(),
-                        Text {
+                if !domains.iter().any(|x| x.code == d.code) {
+                    domains.push(ComparedDomain {
+                        code: d.code.clone(),
+                        title: Text {
                             th: d.code.clone(),
                             en: d.code.clone(),
                         },
-                    ));
+                    });
                 }
             }
         }

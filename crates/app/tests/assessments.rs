@@ -172,7 +172,7 @@ async fn walk_start_save_complete_compare() {
         .await
         .unwrap();
     assert_eq!(cmp.assessments.len(), 2);
-    assert!(cmp.domains.iter().any(|(code, _)| code == "perpetrator"));
+    assert!(cmp.domains.iter().any(|d| d.code == "perpetrator"));
     assert_eq!(cmp.assessments[0].scores.total, 4);
     assert_eq!(cmp.assessments[1].scores.total, 0);
     assert_eq!(app.case_assessments(&m, &ctx, c).await.unwrap().len(), 2);

@@ -179,6 +179,11 @@ async fn api_walk_start_save_complete_compare() {
         200,
     )
     .await;
+    assert!(cmp["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["code"] == "safety" && d["title"]["th"] == "ความปลอดภัย"));
     let rows = cmp["assessments"].as_array().unwrap();
     assert_eq!(rows.len(), 2);
     let safety = |i: usize| {

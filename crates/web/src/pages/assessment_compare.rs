@@ -9,6 +9,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use karuna_app::assessment::ComparedDomain;
 use karuna_app::AppError;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -69,7 +70,7 @@ pub async fn compare(
     let (mut rows, mut bars, mut labels) = (Vec::new(), Vec::new(), Vec::new());
     let per = cmp.assessments.len() as i64;
     let mut y = 0;
-    for (code, title) in &cmp.domains {
+    for ComparedDomain { code, title } in &cmp.domains {
         labels.push((y + 12, title.get(lang).to_string()));
         let mut cells = Vec::new();
         for (i, a) in cmp.assessments.iter().enumerate() {

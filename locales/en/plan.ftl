@@ -170,3 +170,4 @@ home-review-due = review due { $date }
 home-follow-up-due = follow-up due { $date }
 home-stalled-past-end = past its end date and still open
 home-stalled-not-started = not started two weeks after its start date
+error-case-guard-assessment-required = Complete an assessment of the case before planning

@@ -170,3 +170,4 @@ home-review-due = ครบกำหนดทบทวน { $date }
 home-follow-up-due = ครบกำหนดติดตาม { $date }
 home-stalled-past-end = เลยวันสิ้นสุดแล้วแต่ยังไม่เสร็จ
 home-stalled-not-started = ยังไม่เริ่มเกินสองสัปดาห์
+error-case-guard-assessment-required = ต้องประเมินรายกรณีให้เสร็จสมบูรณ์อย่างน้อยหนึ่งฉบับก่อนวางแผน

@@ -312,6 +312,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         let (has_contact, open_promises) = store::guard_facts(&mut tx, id).await?;
         let plan_in_force = karuna_store::plan::in_force_tx(&mut tx, id).await?;
+        let assessment_completed = karuna_store::plan::assessment_completed_tx(&mut tx, id).await?;
         let closure = karuna_store::closure::usable_tx(&mut tx, id).await?;
         check_transition(
             from,
@@ -319,6 +320,7 @@ impl App {
             &TransitionFacts {
                 has_contact,
                 open_promises,
+                assessment_completed,
                 plan_in_force,
                 closure_ready: closure.is_some(),
             },

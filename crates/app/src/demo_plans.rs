@@ -1,12 +1,15 @@
 //! The demo's plans, progress entries, reviews and closures, so that every demo case in
 //! implementation or later shows the whole process (and passes the lifecycle's guards).
 
+use crate::assessment::AssessmentInput;
 use crate::demo::typed;
 use crate::{App, AppError, Ctx, CurrentUser};
 use chrono::{Duration, NaiveDate};
+use karuna_domain::assessment::{is_shown, Answers, DomainNotes, Kind};
 use karuna_domain::closure::{ClosureInput, GoalOutcomeInput, ReviewInput};
 use karuna_domain::plan::{GoalInput, InterventionInput, PlanInput};
 use karuna_domain::progress::ProgressInput;
+use serde_json::json;
 use uuid::Uuid;
 
 /// A goal template per case type: dimension, statement, indicator, baseline, target, method,
@@ -177,6 +180,7 @@ impl App {
     ) -> Result<(), AppError> {
         let early = matches!(s.stage, b'X' | b'Q');
         match s.to {
+            "planning" => self.seed_demo_assessment(manager, ctx, s.case, s.i).await?,
             "implementation" => {
                 self.seed_demo_plan(manager, ctx, s.case, s.types, s.today)
                     .await?
@@ -196,6 +200,69 @@ impl App {
             };
             self.seed_demo_closure(manager, ctx, s.case, why).await?;
         }
+        Ok(())
+    }
+
+    /// A completed holistic assessment: every question shown gets a plausible answer (the
+    /// options cycle with the case's index), each domain a short analysis.
+    pub(crate) async fn seed_demo_assessment(
+        &self,
+        manager: &CurrentUser,
+        ctx: &Ctx,
+        case: Uuid,
+        i: usize,
+    ) -> Result<(), AppError> {
+        let id = self
+            .start_assessment(manager, ctx, case, "holistic")
+            .await?;
+        let view = self.assessment(manager, ctx, id).await?;
+        let t = &view.template.template;
+        let mut answers = Answers::new();
+        for (k, (_, q)) in t.questions().enumerate() {
+            if !is_shown(t, &answers, q) {
+                continue;
+            }
+            let n = i + k;
+            let v = match q.kind {
+                Kind::SingleChoice => q
+                    .options
+                    .get(n % q.options.len().max(1))
+                    .map(|o| json!(o.code)),
+                Kind::MultipleChoice => q.options.first().map(|o| json!([o.code])),
+                Kind::Scale | Kind::Number => {
+                    let (lo, hi) = (q.min.unwrap_or(0), q.max.unwrap_or(5));
+                    Some(json!(lo + (n as i64 % (hi - lo + 1).max(1))))
+                }
+                Kind::YesNo => Some(json!(n.is_multiple_of(3))),
+                Kind::Date => Some(json!(chrono::Utc::now().date_naive().to_string())),
+                Kind::Text => Some(json!("ข้อมูลจากการสัมภาษณ์ผู้รับบริการและการเยี่ยมบ้าน")),
+            };
+            if let Some(v) = v {
+                answers.insert(q.id.clone(), v);
+            }
+        }
+        let notes = t
+            .sections
+            .iter()
+            .take(3)
+            .map(|sec| {
+                let n = DomainNotes {
+                    sources: vec!["client_interview".into(), "home_visit".into()],
+                    strengths: "ครอบครัวให้การสนับสนุน".into(),
+                    needs: "ต้องการความช่วยเหลือต่อเนื่อง".into(),
+                    causes: "ขาดรายได้และเครือข่ายช่วยเหลือ".into(),
+                    impacts: "กระทบสุขภาพและความเป็นอยู่".into(),
+                    options: "ส่งต่อบริการในพื้นที่และติดตามเยี่ยมบ้าน".into(),
+                };
+                (sec.code.clone(), n)
+            })
+            .collect();
+        let input = AssessmentInput {
+            version: view.assessment.version,
+            answers,
+            notes,
+        };
+        self.save_assessment(manager, ctx, id, &input, true).await?;
         Ok(())
     }
 

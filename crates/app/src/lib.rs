@@ -2,6 +2,7 @@
 //! `karuna_domain::access`), validates, runs one transaction and records its audit event in it.
 
 pub mod account;
+pub mod assessment;
 pub mod audit;
 pub mod case;
 pub mod case_type;

@@ -153,6 +153,8 @@ pub enum Action<'a> {
     ViewConfiguration,
     /// Browse and filter the audit log.
     ViewAuditLog,
+    /// Import, preview, export and publish assessment templates (configuration; admins).
+    ManageTemplates,
     /// Read aggregate figures without personal data.
     ViewAggregates,
     /// Open a case and read its content.
@@ -242,7 +244,7 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
     use Role::*;
     match action {
         Action::ViewOwnProfile | Action::EditOwnProfile => Decision::Allow,
-        Action::ManageAccounts | Action::ManageConfiguration => {
+        Action::ManageAccounts | Action::ManageConfiguration | Action::ManageTemplates => {
             allow_if(actor.role == Admin, DenyReason::Role)
         }
         Action::ViewConfiguration => Decision::Allow,
@@ -327,6 +329,10 @@ mod tests {
             assert_eq!(
                 decide(&a, Action::ViewAuditLog).is_allowed(),
                 role == Role::Auditor
+            );
+            assert_eq!(
+                decide(&a, Action::ManageTemplates).is_allowed(),
+                role == Role::Admin
             );
         }
     }

@@ -73,6 +73,8 @@ pub struct TransitionFacts {
     pub has_contact: bool,
     /// Promises still open on the case.
     pub open_promises: i64,
+    /// An assessment of the case is completed.
+    pub assessment_completed: bool,
     /// A plan version is in force (approved where approval is required).
     pub plan_in_force: bool,
     /// A closure summary is recorded (and approved where approval is required).
@@ -94,6 +96,24 @@ impl Guard for ContactBeforeAssessment {
     fn check(&self, from: Status, to: Status, facts: &TransitionFacts) -> Result<(), &'static str> {
         if from == Status::Intake && to == Status::Assessment && !facts.has_contact {
             return Err("case.guard.contact_required");
+        }
+        Ok(())
+    }
+}
+
+/// Planning needs a completed assessment: the plan answers what the assessment found.
+#[derive(Debug, Clone, Copy)]
+pub struct AssessmentBeforePlanning;
+
+impl Guard for AssessmentBeforePlanning {
+    fn check(
+        &self,
+        _from: Status,
+        to: Status,
+        facts: &TransitionFacts,
+    ) -> Result<(), &'static str> {
+        if to == Status::Planning && !facts.assessment_completed {
+            return Err("case.guard.assessment_required");
         }
         Ok(())
     }
@@ -139,6 +159,7 @@ impl Guard for ClosureSummaryBeforeClosing {
 pub fn default_guards() -> Vec<Box<dyn Guard>> {
     vec![
         Box::new(ContactBeforeAssessment),
+        Box::new(AssessmentBeforePlanning),
         Box::new(PlanBeforeImplementation),
         Box::new(ClosureSummaryBeforeClosing),
     ]
@@ -309,6 +330,7 @@ mod tests {
         let met = TransitionFacts {
             has_contact: true,
             open_promises: 0,
+            assessment_completed: true,
             plan_in_force: true,
             closure_ready: true,
         };
@@ -367,6 +389,14 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.code, "case.guard.plan_required");
+        let e = check_transition(
+            Status::Assessment,
+            Status::Planning,
+            &TransitionFacts::default(),
+            &guards,
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "case.guard.assessment_required");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod account;
+pub mod assessment;
 pub mod audit;
 pub mod case;
 pub mod case_type;

@@ -45,6 +45,13 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "attachment",
         include_str!("../migrations/0004_attachment.sql"),
     ),
+    // 0005 and 0006 belong to other branches; each migration is looked up by its own number,
+    // so a gap (or a lower number merged later) is applied in its turn.
+    (
+        7,
+        "assessment",
+        include_str!("../migrations/0007_assessment.sql"),
+    ),
     (
         8,
         "case_type",
@@ -130,8 +137,17 @@ impl Db {
         sqlx::query("SELECT 1").execute(&self.reader).await.is_ok()
     }
 
-    /// Applies every migration not yet applied; returns how many ran.
+    /// Applies every migration not yet applied, then seeds the shipped assessment templates of
+    /// every organisation that lacks them; returns how many migrations ran.
     pub async fn migrate(&self) -> Result<usize> {
+        let ran = self.apply(MIGRATIONS).await?;
+        crate::assessment::seed_shipped_all(self).await?;
+        Ok(ran)
+    }
+
+    /// Applies the listed migrations not yet applied, each looked up by its own number (so
+    /// gaps and numbers merged out of order are fine).
+    async fn apply(&self, migrations: &[(i64, &str, &str)]) -> Result<usize> {
         self.writer
             .execute(
                 "CREATE TABLE IF NOT EXISTS schema_migration (version BIGINT PRIMARY KEY, \
@@ -139,7 +155,7 @@ impl Db {
             )
             .await?;
         let mut ran = 0;
-        for (version, name, sql) in MIGRATIONS {
+        for (version, name, sql) in migrations {
             let mut tx = self.begin().await?;
             let done: Option<i64> =
                 sqlx::query_scalar("SELECT version FROM schema_migration WHERE version = $1")
@@ -217,6 +233,11 @@ mod tests {
     use super::*;
 
     #[test]
+    fn migration_numbers_are_unique_and_ascending() {
+        assert!(MIGRATIONS.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
     fn splits_migration_into_statements() {
         let s =
             split_statements("-- c\nCREATE TABLE a (x TEXT); -- t\n\nCREATE INDEX i\n ON a(x);\n");
@@ -232,6 +253,10 @@ mod tests {
             .unwrap();
         assert_eq!(db.migrate().await.unwrap(), MIGRATIONS.len());
         assert_eq!(db.migrate().await.unwrap(), 0);
+        // A migration numbered inside the gap (merged from another branch later) still runs.
+        let late = [(5, "late", "CREATE TABLE gap_probe (x TEXT);")];
+        assert_eq!(db.apply(&late).await.unwrap(), 1);
+        assert_eq!(db.apply(&late).await.unwrap(), 0);
         db.close().await;
         let _ = std::fs::remove_dir_all(dir);
     }

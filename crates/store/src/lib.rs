@@ -4,6 +4,7 @@
 //! may call it. Modules are named by feature.
 
 pub mod account;
+pub mod assessment;
 pub mod audit;
 pub mod case;
 pub mod case_list;

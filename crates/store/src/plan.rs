@@ -257,3 +257,15 @@ pub async fn in_force_tx(tx: &mut Tx, case_id: Uuid) -> Result<bool> {
     .await?;
     Ok(n.is_some())
 }
+
+/// True when an assessment of the case is completed, read inside a transaction (the guard on
+/// planning).
+pub async fn assessment_completed_tx(tx: &mut Tx, case_id: Uuid) -> Result<bool> {
+    let n: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM assessment WHERE case_id = $1 AND status = 'completed' LIMIT 1",
+    )
+    .bind(case_id.to_string())
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(n.is_some())
+}

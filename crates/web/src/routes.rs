@@ -91,6 +91,37 @@ const ROUTES: &[Entry] = &[
         || get(pages::case_types::edit).post(pages::case_types::update),
     ),
     ("/audit", &[("GET", Page)], || get(pages::audit::list)),
+    (
+        "/admin/assessment-templates",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::assessment_admin::list).post(pages::assessment_admin::import),
+    ),
+    ("/admin/assessment-templates/{id}", &[("GET", Page)], || {
+        get(pages::assessment_admin::show)
+    }),
+    (
+        "/admin/assessment-templates/{id}/publish",
+        &[("POST", Page)],
+        || post(pages::assessment_admin::publish),
+    ),
+    (
+        "/admin/assessment-templates/{id}/export",
+        &[("GET", Page)],
+        || get(pages::assessment_admin::export),
+    ),
+    (
+        "/cases/{id}/assessments",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::assessments::list).post(pages::assessments::start),
+    ),
+    ("/cases/{id}/assessments/compare", &[("GET", Page)], || {
+        get(pages::assessment_compare::compare)
+    }),
+    (
+        "/assessments/{id}",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::assessments::show).post(pages::assessments::save),
+    ),
     ("/cases", &[("GET", Page), ("POST", Page)], || {
         get(pages::cases::list).post(pages::intake::create)
     }),
@@ -297,6 +328,47 @@ const ROUTES: &[Entry] = &[
     ("/api/v1/persons/{id}", &[("PATCH", Api)], || {
         axum::routing::patch(api::case_people::person_update)
     }),
+    (
+        "/api/v1/assessment-templates",
+        &[("GET", Api), ("POST", Api)],
+        || get(api::assessments::templates).post(api::assessments::import),
+    ),
+    (
+        "/api/v1/assessment-templates/preview",
+        &[("POST", Api)],
+        || post(api::assessments::preview),
+    ),
+    ("/api/v1/assessment-templates/{id}", &[("GET", Api)], || {
+        get(api::assessments::template)
+    }),
+    (
+        "/api/v1/assessment-templates/{id}/publish",
+        &[("POST", Api)],
+        || post(api::assessments::publish),
+    ),
+    ("/api/v1/published-templates", &[("GET", Api)], || {
+        get(api::assessments::published)
+    }),
+    (
+        "/api/v1/cases/{id}/assessments",
+        &[("GET", Api), ("POST", Api)],
+        || get(api::assessments::list).post(api::assessments::start),
+    ),
+    (
+        "/api/v1/cases/{id}/assessments/compare",
+        &[("GET", Api)],
+        || get(api::assessments::compare),
+    ),
+    (
+        "/api/v1/assessments/{id}",
+        &[("GET", Api), ("PUT", Api)],
+        || get(api::assessments::get_one).put(api::assessments::update),
+    ),
+    (
+        "/api/v1/assessments/{id}/complete",
+        &[("POST", Api)],
+        || post(api::assessments::complete),
+    ),
     ("/attachments/{id}", &[("GET", Page)], || {
         get(pages::records::download)
     }),

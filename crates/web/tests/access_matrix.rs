@@ -54,6 +54,24 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/api/v1/case-types/{code}", Who::Everyone),
     ("PUT", "/api/v1/case-types/{code}", Who::Only(ADMIN)),
     ("GET", "/audit", Who::Only(AUDITOR)),
+    ("GET", "/admin/assessment-templates", Who::Only(ADMIN)),
+    ("POST", "/admin/assessment-templates", Who::Only(ADMIN)),
+    ("GET", "/admin/assessment-templates/{id}", Who::Only(ADMIN)),
+    (
+        "POST",
+        "/admin/assessment-templates/{id}/publish",
+        Who::Only(ADMIN),
+    ),
+    (
+        "GET",
+        "/admin/assessment-templates/{id}/export",
+        Who::Only(ADMIN),
+    ),
+    ("GET", "/cases/{id}/assessments", Who::Only(ON_CASE)),
+    ("POST", "/cases/{id}/assessments", Who::Only(ON_CASE)),
+    ("GET", "/cases/{id}/assessments/compare", Who::Only(ON_CASE)),
+    ("GET", "/assessments/{id}", Who::Only(ON_CASE)),
+    ("POST", "/assessments/{id}", Who::Only(ON_CASE)),
     ("GET", "/api/docs", Who::Public),
     ("GET", "/api/openapi.json", Who::Public),
     ("GET", "/api/v1/me", Who::Everyone),
@@ -154,6 +172,34 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/api/v1/promises/{id}", Who::Only(ON_CASE)),
     ("GET", "/api/v1/me/promises", Who::Everyone),
     ("PATCH", "/api/v1/persons/{id}", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/assessment-templates", Who::Only(ADMIN)),
+    ("POST", "/api/v1/assessment-templates", Who::Only(ADMIN)),
+    (
+        "POST",
+        "/api/v1/assessment-templates/preview",
+        Who::Only(ADMIN),
+    ),
+    ("GET", "/api/v1/assessment-templates/{id}", Who::Only(ADMIN)),
+    (
+        "POST",
+        "/api/v1/assessment-templates/{id}/publish",
+        Who::Only(ADMIN),
+    ),
+    ("GET", "/api/v1/published-templates", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/cases/{id}/assessments", Who::Only(ON_CASE)),
+    ("POST", "/api/v1/cases/{id}/assessments", Who::Only(ON_CASE)),
+    (
+        "GET",
+        "/api/v1/cases/{id}/assessments/compare",
+        Who::Only(ON_CASE),
+    ),
+    ("GET", "/api/v1/assessments/{id}", Who::Only(ON_CASE)),
+    ("PUT", "/api/v1/assessments/{id}", Who::Only(ON_CASE)),
+    (
+        "POST",
+        "/api/v1/assessments/{id}/complete",
+        Who::Only(ON_CASE),
+    ),
     ("GET", "/attachments/{id}", Who::Only(ON_CASE)),
     ("POST", "/persons/{id}", Who::Only(ON_CASE)),
 ];
@@ -196,6 +242,8 @@ struct Ids {
     case: String,
     contact: String,
     promise: String,
+    assessment: String,
+    template: String,
     not_on_team: String,
 }
 
@@ -204,6 +252,10 @@ fn concrete(path: &str, ids: &Ids) -> String {
         &ids.contact
     } else if path.starts_with("/promises/") || path.starts_with("/api/v1/promises/") {
         &ids.promise
+    } else if path.starts_with("/assessments/") || path.starts_with("/api/v1/assessments/") {
+        &ids.assessment
+    } else if path.contains("assessment-templates/") {
+        &ids.template
     } else if path.starts_with("/attachments/") {
         &ids.attachment
     } else if path.starts_with("/api/v1/persons/") || path.starts_with("/persons/") {
@@ -297,7 +349,21 @@ async fn seed_case(server: &TestServer) -> Ids {
         .unwrap()[0]
         .id
         .to_string();
+    let assessment = app
+        .start_assessment(&manager, &ctx, case, "holistic")
+        .await
+        .unwrap()
+        .to_string();
+    let template =
+        karuna_store::assessment::latest_published(&app.db, manager.actor.org_id, "safety")
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+            .to_string();
     Ids {
+        assessment,
+        template,
         attachment,
         user: psychologist.to_string(),
         client: created.client_id.to_string(),

@@ -52,6 +52,9 @@ async fn case_in_implementation(server: &TestServer) -> String {
         "indicator": "มีสัญญาจ้าง", "target": "มีงานประจำ", "target_date": "31/05/2570",
         "interventions": [{"method": "job_placement", "provider": "จัดหางานจังหวัด", "start": "01/12/2569"}]}]});
     for to in ["assessment", "planning", "implementation"] {
+        if to == "planning" {
+            common::complete_holistic(server, &token, &id).await;
+        }
         if to == "implementation" {
             assert_eq!(
                 c.post(url("/plan"))

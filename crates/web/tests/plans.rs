@@ -456,6 +456,9 @@ async fn a_case_walks_through_plan_review_closure_and_follow_up() {
         .unwrap();
     assert_eq!(resp.status(), 201);
     for to in ["assessment", "planning"] {
+        if to == "planning" {
+            common::complete_holistic(&server, &manager, &id).await;
+        }
         let v = version(c.clone(), manager.clone(), url("")).await;
         let resp = c
             .post(url("/transitions"))

@@ -53,6 +53,9 @@ impl Modify for Security {
         api::plans::get_plan, api::plans::save_plan, api::plans::decide_plan, api::plans::add_progress,
         api::closure::get_closure, api::closure::add_review, api::closure::add_closure, api::closure::decide_closure,
         api::closure::complete_follow_up,
+        api::assessments::templates, api::assessments::import, api::assessments::preview, api::assessments::template,
+        api::assessments::publish, api::assessments::published, api::assessments::list, api::assessments::start,
+        api::assessments::compare, api::assessments::get_one, api::assessments::update, api::assessments::complete,
     ),
     modifiers(&Security),
     tags((name = "account", description = "The caller's own account"), (name = "users", description = "Account administration"),
@@ -60,7 +63,8 @@ impl Modify for Security {
         (name = "cases", description = "Intake and the case file"), (name = "contacts", description = "The contact log"),
         (name = "promises", description = "Promises to clients"), (name = "areas", description = "Thai administrative areas"),
         (name = "configuration", description = "The organisation's case types and their rules"),
-        (name = "plans", description = "The individual plan, its approval and progress (GAS)")),
+        (name = "plans", description = "The individual plan, its approval and progress (GAS)"),
+        (name = "assessments", description = "Assessment templates (admins) and the assessments of a case")),
 )]
 pub struct ApiDoc;
 

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: the same use cases as the pages, RFC 9457 errors, OpenAPI.
 
 pub mod areas;
+pub mod assessments;
 pub mod audit;
 pub mod case_people;
 pub mod case_types;

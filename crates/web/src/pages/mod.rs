@@ -1,6 +1,9 @@
 //! Server-rendered HTML pages: post/redirect/get, every string from the catalogues, forms that
 //! re-render with the user's input and a message beside each field.
 
+pub mod assessment_admin;
+pub mod assessment_compare;
+pub mod assessments;
 pub mod audit;
 pub mod case_file;
 pub mod case_types;
@@ -91,6 +94,7 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str) -> Vec<NavItem> {
         Role::Admin => {
             items.push(("/admin/users", "nav-users"));
             items.push(("/admin/case-types", "nav-case-types"));
+            items.push(("/admin/assessment-templates", "nav-templates"));
         }
         Role::Auditor => items.push(("/audit", "nav-audit")),
         Role::CaseManager | Role::Supervisor | Role::TeamMember => {

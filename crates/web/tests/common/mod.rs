@@ -252,3 +252,32 @@ pub fn location(resp: &reqwest::Response) -> String {
         .unwrap_or("")
         .to_string()
 }
+
+/// Completes a holistic assessment of `case` through the API (planning needs one).
+#[allow(dead_code)]
+pub async fn complete_holistic(server: &TestServer, token: &str, case: &str) {
+    let c = server.client();
+    let created: serde_json::Value = c
+        .post(server.url(&format!("/api/v1/cases/{case}/assessments")))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"template_key": "holistic"}))
+        .send()
+        .await
+        .expect("start")
+        .json()
+        .await
+        .expect("json");
+    let id = created["id"].as_str().expect("id").to_string();
+    let full = serde_json::json!({"version": 1, "answers": {
+        "ph_condition": "fair", "mh_mood": 2, "fam_relationship": "some_conflict", "soc_network": "some",
+        "eco_work": "irregular", "hou_type": "rented", "leg_status": "thai_with_card", "saf_feels_unsafe": 1},
+        "notes": {"housing": {"sources": ["home_visit"], "needs": "ที่พักถาวร"}}});
+    let resp = c
+        .post(server.url(&format!("/api/v1/assessments/{id}/complete")))
+        .bearer_auth(token)
+        .json(&full)
+        .send()
+        .await
+        .expect("complete");
+    assert_eq!(resp.status(), 200, "completing the assessment");
+}

@@ -20,6 +20,7 @@ pub mod plan;
 pub mod promise;
 pub mod session;
 pub mod team;
+pub mod timeline;
 pub mod token;
 
 pub use error::AppError;

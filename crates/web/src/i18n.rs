@@ -300,6 +300,26 @@ mod tests {
             &["awaiting_approval", "active", "returned", "superseded"],
         ));
         families.extend((0..5).map(|i| format!("gas-level-{i}")));
+        families.extend(family(
+            "timeline-kind",
+            &[
+                "contact",
+                "assessment",
+                "plan",
+                "progress",
+                "review",
+                "closure",
+                "follow_up",
+                "transition",
+                "promise",
+            ],
+        ));
+        families.extend(family("timeline-assessment", &["started", "completed"]));
+        families.extend(family("timeline-follow-up", &["due", "done"]));
+        families.extend(family(
+            "timeline-promise",
+            &["made", "kept", "missed", "renegotiated"],
+        ));
         use karuna_domain::closure;
         families.extend(family("review-outcome", &closure::REVIEW_OUTCOMES));
         families.extend(family("closure-reason", &closure::CLOSURE_REASONS));

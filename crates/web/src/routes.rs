@@ -161,6 +161,9 @@ const ROUTES: &[Entry] = &[
         &[("POST", Page)],
         || post(pages::closure::follow_up),
     ),
+    ("/cases/{id}/timeline", &[("GET", Page)], || {
+        get(pages::timeline::show)
+    }),
     ("/cases/{id}/status", &[("POST", Page)], || {
         post(pages::records::status)
     }),
@@ -268,6 +271,9 @@ const ROUTES: &[Entry] = &[
         &[("POST", Api)],
         || post(api::closure::decide_closure),
     ),
+    ("/api/v1/cases/{id}/timeline", &[("GET", Api)], || {
+        get(api::plans::timeline)
+    }),
     ("/api/v1/cases/{id}/reviews", &[("POST", Api)], || {
         post(api::closure::add_review)
     }),

@@ -97,6 +97,8 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ),
     ("POST", "/cases/{id}/progress", Who::Only(ON_CASE)),
     ("GET", "/cases/{id}/closure", Who::Only(ON_CASE)),
+    ("GET", "/cases/{id}/timeline", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/cases/{id}/timeline", Who::Only(ON_CASE)),
     ("POST", "/cases/{id}/closure", Who::Only(STEER)),
     ("POST", "/cases/{id}/closure/decision", Who::Only(STEER)),
     ("POST", "/cases/{id}/reviews", Who::Only(ON_CASE)),

@@ -301,3 +301,62 @@ async fn overdue_reviews_and_stalled_interventions_reach_the_home_pages() {
     assert!(!html.contains(&number));
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_timeline_shows_every_kind_of_record_in_order() {
+    let server = TestServer::demo().await;
+    let id = case_in_implementation(&server).await;
+    let ctx = karuna_app::Ctx::default();
+    let token = server
+        .app
+        .issue_token(None, &ctx, "demo-manager", "test")
+        .await
+        .unwrap()
+        .1;
+    let c = server.client();
+    let entries: Value = c
+        .get(server.url(&format!("/api/v1/cases/{id}/timeline")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    for k in ["contact", "assessment", "plan", "transition"] {
+        assert!(kinds.contains(&k), "{k} in {kinds:?}");
+    }
+    let times: Vec<&str> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["at"].as_str())
+        .collect();
+    let mut sorted = times.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(times, sorted, "newest first");
+    let (web, _) = server.login("demo-manager").await;
+    let resp = web
+        .get(server.url(&format!("/cases/{id}/timeline")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("มาขอความช่วยเหลือที่สำนักงาน"));
+    assert!(html.contains("class=\"timeline-plan\""));
+    let (other, _) = server.login("demo-psychologist").await;
+    let resp = other
+        .get(server.url(&format!("/cases/{id}/timeline")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 403);
+    server.stop().await;
+}

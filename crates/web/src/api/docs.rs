@@ -52,7 +52,7 @@ impl Modify for Security {
         api::case_types::list, api::case_types::create, api::case_types::get_one, api::case_types::update,
         api::plans::get_plan, api::plans::save_plan, api::plans::decide_plan, api::plans::add_progress,
         api::closure::get_closure, api::closure::add_review, api::closure::add_closure, api::closure::decide_closure,
-        api::closure::complete_follow_up,
+        api::closure::complete_follow_up, api::plans::timeline,
         api::assessments::templates, api::assessments::import, api::assessments::preview, api::assessments::template,
         api::assessments::publish, api::assessments::published, api::assessments::list, api::assessments::start,
         api::assessments::compare, api::assessments::get_one, api::assessments::update, api::assessments::complete,

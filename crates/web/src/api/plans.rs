@@ -215,3 +215,20 @@ pub async fn add_progress(
         .map_err(|e| u.err(e))?;
     Ok((StatusCode::CREATED, Json(Created { id: pid })))
 }
+
+/// `GET /api/v1/cases/{id}/timeline`: everything recorded on the case, newest first.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/timeline", tag = "plans", params(("id" = String, Path, description = "case id")),
+    security(("bearer" = []), ("session" = [])), responses((status = 200, body = Vec<karuna_app::timeline::TimelineEntry>)))]
+pub async fn timeline(
+    State(state): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<karuna_app::timeline::TimelineEntry>>, WebError> {
+    let id = parse_id(&u, &id)?;
+    let entries = state
+        .app
+        .timeline(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok(Json(entries))
+}

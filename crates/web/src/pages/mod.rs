@@ -17,6 +17,7 @@ pub mod plan;
 pub mod plan_form;
 pub mod profile;
 pub mod records;
+pub mod timeline;
 pub mod users;
 
 use crate::auth::PageUser;

@@ -1,0 +1,100 @@
+//! The case's timeline page: one chronological view of everything recorded on the case.
+
+use super::cases::label;
+use super::plan::case_id;
+use super::{render, Chrome};
+use crate::auth::PageUser;
+use crate::error::WebError;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use uuid::Uuid;
+
+struct Line {
+    when: String,
+    kind: String,
+    kind_code: String,
+    what: String,
+    text: String,
+    value: String,
+    by: String,
+    page: String,
+}
+
+#[derive(Template)]
+#[template(path = "timeline.html")]
+struct TimelinePage {
+    c: Chrome,
+    id: Uuid,
+    number: String,
+    lines: Vec<Line>,
+}
+
+/// The label of an entry's own code, from the family its kind uses.
+fn what(u: &PageUser, kind: &str, code: &str) -> String {
+    let family = match kind {
+        "contact" => "contact-kind",
+        "assessment" => "timeline-assessment",
+        "plan" => "plan-status",
+        "progress" => "evidence",
+        "review" => "review-outcome",
+        "closure" => "closure-reason",
+        "follow_up" => "timeline-follow-up",
+        "transition" => "status",
+        "promise" => "timeline-promise",
+        _ => return code.to_string(),
+    };
+    if kind == "transition"
+        && !karuna_domain::case::Status::ALL
+            .iter()
+            .any(|s| s.code() == code)
+    {
+        return u.tr.get("timeline-transition-other");
+    }
+    label(u, family, code)
+}
+
+/// `GET /cases/{id}/timeline`.
+pub async fn show(
+    State(state): State<AppState>,
+    u: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = case_id(&u, &id)?;
+    let case = state
+        .app
+        .open_case(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
+    let entries = state
+        .app
+        .timeline(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
+    let lines = entries
+        .into_iter()
+        .map(|e| Line {
+            when: u.tr.datetime(&e.at),
+            kind: u
+                .tr
+                .get(&format!("timeline-kind-{}", e.kind.replace('_', "-"))),
+            what: what(&u, &e.kind, &e.code),
+            kind_code: e.kind,
+            text: e.text,
+            value: e.value.unwrap_or_default(),
+            by: e.by.unwrap_or_default(),
+            page: e.page,
+        })
+        .collect();
+    Ok(render(
+        StatusCode::OK,
+        &TimelinePage {
+            c: Chrome::for_user(&u, "/cases"),
+            id,
+            number: case.case.number,
+            lines,
+        },
+    ))
+}

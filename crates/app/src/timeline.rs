@@ -218,7 +218,7 @@ impl App {
                 format!("{base}?tab=promises"),
             );
         }
-        out.sort_by(|a, b| b.at.cmp(&a.at));
+        out.sort_by_key(|e| std::cmp::Reverse(e.at));
         audit::append_alone(
             &self.db,
             &on(

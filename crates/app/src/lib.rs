@@ -10,6 +10,7 @@ pub mod demo;
 pub mod demo_cases;
 pub mod error;
 pub mod intake;
+pub mod matching;
 pub mod person;
 pub mod promise;
 pub mod session;

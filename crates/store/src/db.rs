@@ -45,6 +45,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "attachment",
         include_str!("../migrations/0004_attachment.sql"),
     ),
+    (
+        6,
+        "person_match_key",
+        include_str!("../migrations/0006_person_match_key.sql"),
+    ),
 ];
 
 impl Db {
@@ -140,6 +145,10 @@ impl Db {
             }
             for statement in split_statements(sql) {
                 tx.execute(statement.as_str()).await?;
+            }
+            if *version == 6 {
+                // Keys are computed in Rust (crates/thai), so existing persons get theirs here.
+                crate::matching::backfill(&mut tx).await?;
             }
             sqlx::query(
                 "INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)",

@@ -11,6 +11,7 @@ pub mod consent;
 pub mod contact;
 pub mod db;
 pub mod error;
+pub mod matching;
 pub mod person;
 pub mod promise;
 pub mod revision;

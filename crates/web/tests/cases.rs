@@ -74,6 +74,7 @@ async fn intake_through_the_form_with_the_duplicate_check() {
     let html = resp.text().await.unwrap();
     assert!(html.contains("id=\"candidates\""));
     assert!(html.contains("เลขเอกสารตรงกัน"));
+    assert!(html.contains("ความคล้าย"));
     let person_id = {
         let at = html.find("name=\"existing_client_id\" value=\"").unwrap()
             + "name=\"existing_client_id\" value=\"".len();

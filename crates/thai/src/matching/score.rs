@@ -68,6 +68,36 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason there is (for message catalogues and their completeness test).
+    pub fn all() -> Vec<Reason> {
+        let hows = [
+            NameHow::Exact,
+            NameHow::Normalised,
+            NameHow::Phonetic,
+            NameHow::Romanised,
+            NameHow::Typo,
+        ];
+        let mut v: Vec<Reason> = Vec::new();
+        for h in hows {
+            v.extend([
+                Reason::FirstName(h),
+                Reason::LastName(h),
+                Reason::Nickname(h),
+            ]);
+        }
+        v.extend([
+            Reason::Swapped,
+            Reason::SameDocument,
+            Reason::DifferentDocument,
+            Reason::SamePhone,
+            Reason::SameBirthDate,
+            Reason::SameBirthYear,
+            Reason::BirthYearClose,
+            Reason::BirthYearFar,
+        ]);
+        v
+    }
+
     /// A stable code (`first_name.phonetic`, `same_document`, …) for catalogues and the API.
     pub fn code(self) -> String {
         match self {

@@ -136,33 +136,35 @@ pub async fn candidate_ids(
         .collect()
 }
 
-/// Persons by id with what matching compares, in one query per table.
+/// Persons by id with what matching compares, in one query per table. The lookups go by
+/// primary key and person only (an `org_id` condition there lets SQLite pick an index led by
+/// `org_id` and scan the organisation); persons of another organisation are dropped after.
 pub async fn load(db: &Db, org_id: Uuid, ids: &[Uuid]) -> Result<Vec<(PersonRow, MatchPerson)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = placeholders(2, ids.len());
-    let sql = format!("SELECT {PERSON_COLS} FROM person WHERE org_id = $1 AND id IN ({list})");
-    let mut q = sqlx::query(&sql).bind(org_id.to_string());
-    for id in ids {
-        q = q.bind(id.to_string());
+    let list = placeholders(1, ids.len());
+    fn bound<'q>(
+        sql: &'q str,
+        ids: &[Uuid],
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        let mut q = sqlx::query(sql);
+        for id in ids {
+            q = q.bind(id.to_string());
+        }
+        q
     }
-    let persons = q
+    let sql = format!("SELECT {PERSON_COLS} FROM person WHERE id IN ({list})");
+    let persons = bound(&sql, ids)
         .fetch_all(db.read())
         .await?
         .iter()
         .map(person_from)
+        .filter(|p| p.as_ref().map_or(true, |p| p.org_id == org_id))
         .collect::<Result<Vec<_>>>()?;
     let mut phones: HashMap<String, Vec<String>> = HashMap::new();
-    let sql = format!(
-        "SELECT ph.person_id, ph.e164 FROM person_phone ph JOIN person p ON p.id = ph.person_id \
-         WHERE p.org_id = $1 AND ph.person_id IN ({list})"
-    );
-    let mut q = sqlx::query(&sql).bind(org_id.to_string());
-    for id in ids {
-        q = q.bind(id.to_string());
-    }
-    for r in q.fetch_all(db.read()).await? {
+    let sql = format!("SELECT person_id, e164 FROM person_phone WHERE person_id IN ({list})");
+    for r in bound(&sql, ids).fetch_all(db.read()).await? {
         phones
             .entry(r.try_get("person_id")?)
             .or_default()
@@ -170,13 +172,9 @@ pub async fn load(db: &Db, org_id: Uuid, ids: &[Uuid]) -> Result<Vec<(PersonRow,
     }
     let mut docs: HashMap<String, Vec<(String, String)>> = HashMap::new();
     let sql = format!(
-        "SELECT person_id, kind, number FROM identity_document WHERE org_id = $1 AND person_id IN ({list})"
+        "SELECT person_id, kind, number FROM identity_document WHERE person_id IN ({list})"
     );
-    let mut q = sqlx::query(&sql).bind(org_id.to_string());
-    for id in ids {
-        q = q.bind(id.to_string());
-    }
-    for r in q.fetch_all(db.read()).await? {
+    for r in bound(&sql, ids).fetch_all(db.read()).await? {
         docs.entry(r.try_get("person_id")?)
             .or_default()
             .push((r.try_get("kind")?, r.try_get("number")?));
@@ -222,4 +220,119 @@ pub async fn hidden_clients(
         .iter()
         .map(|r| crate::row::uuid(r, "client_id"))
         .collect()
+}
+
+/// Inserts many persons with their phones, documents and match keys in multi-row statements:
+/// the bulk path for generated data (`karuna bench duplicates`). Only what matching reads is
+/// written (names, birth year, phones, documents); sex is `unknown`.
+pub async fn insert_persons_bulk(
+    tx: &mut Tx,
+    org_id: Uuid,
+    persons: &[MatchPerson],
+) -> Result<Vec<Uuid>> {
+    let now = crate::time::now_db();
+    let ids: Vec<Uuid> = persons.iter().map(|_| Uuid::now_v7()).collect();
+    let org = org_id.to_string();
+    for (chunk_ids, chunk) in ids.chunks(50).zip(persons.chunks(50)) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let b = 7 * i;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, 'unknown', ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    7 * chunk.len() + 1,
+                    7 * chunk.len() + 1
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO person (id, org_id, first_name_th, last_name_th, first_name_latin, last_name_latin, \
+             birth_year, sex, created_at, updated_at) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, p) in chunk_ids.iter().zip(chunk) {
+            q = q
+                .bind(id.to_string())
+                .bind(org.clone())
+                .bind(p.first_th.clone())
+                .bind(p.last_th.clone())
+                .bind(p.first_latin.clone())
+                .bind(p.last_latin.clone())
+                .bind(p.birth_year.map(i64::from));
+        }
+        q.bind(now.clone()).execute(&mut **tx).await?;
+    }
+    let phones: Vec<(String, &String)> = ids
+        .iter()
+        .zip(persons)
+        .flat_map(|(id, p)| p.phones.iter().map(move |ph| (id.to_string(), ph)))
+        .collect();
+    for chunk in phones.chunks(200) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, ${}, ${}, 0)", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+            .collect();
+        let sql = format!(
+            "INSERT INTO person_phone (id, person_id, e164, position) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (pid, ph) in chunk {
+            q = q
+                .bind(Uuid::now_v7().to_string())
+                .bind(pid.clone())
+                .bind((*ph).clone());
+        }
+        q.execute(&mut **tx).await?;
+    }
+    let docs: Vec<(String, &(String, String))> = ids
+        .iter()
+        .zip(persons)
+        .flat_map(|(id, p)| p.documents.iter().map(move |d| (id.to_string(), d)))
+        .collect();
+    for chunk in docs.chunks(150) {
+        let n = chunk.len();
+        let values: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${})",
+                    4 * i + 1,
+                    4 * n + 1,
+                    4 * i + 2,
+                    4 * i + 3,
+                    4 * i + 4,
+                    4 * n + 2
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO identity_document (id, org_id, person_id, kind, number, created_at) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (pid, (kind, number)) in chunk {
+            q = q
+                .bind(Uuid::now_v7().to_string())
+                .bind(pid.clone())
+                .bind(kind.clone())
+                .bind(number.clone());
+        }
+        q.bind(org.clone())
+            .bind(now.clone())
+            .execute(&mut **tx)
+            .await?;
+    }
+    let keyed: Vec<(Uuid, Uuid, Vec<String>)> = ids
+        .iter()
+        .zip(persons)
+        .map(|(id, p)| (*id, org_id, match_keys(p, false)))
+        .collect();
+    insert_keys(tx, &keyed).await?;
+    Ok(ids)
 }

@@ -14,6 +14,7 @@ pub mod demo_cases;
 mod demo_plans;
 pub mod error;
 pub mod intake;
+pub mod matching;
 pub mod monitoring;
 pub mod person;
 pub mod plan;

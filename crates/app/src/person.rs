@@ -3,8 +3,8 @@
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use karuna_domain::access::Action;
 use karuna_domain::audit::Outcome;
-use karuna_domain::person::{display_name, DocumentInput, PersonInput};
-use karuna_store::person::{self as store, AddressRow, DocumentRow, MatchReason};
+use karuna_domain::person::{display_name, PersonInput};
+use karuna_store::person::{self as store, AddressRow, DocumentRow};
 use karuna_store::{audit, Db};
 use karuna_thai::address;
 use karuna_thai::national_id::validate_national_id;
@@ -211,20 +211,7 @@ pub(crate) async fn person_view(
     }))
 }
 
-/// A person already on record who may be the one being registered, and why.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Candidate {
-    /// The person.
-    pub person_id: Uuid,
-    /// Their name.
-    pub display_name: String,
-    /// Birth year (CE).
-    pub birth_year: Option<i64>,
-    /// Why they match: `same_document_number`, `same_name_and_birth_year`, `same_phone`.
-    pub reasons: Vec<String>,
-    /// Score 0–100 (exact matches only so far: the search issue adds fuzzy ones).
-    pub score: u8,
-}
+pub use crate::matching::Candidate;
 
 impl App {
     /// Refuses (audited) unless the user may edit a case the person is on.
@@ -310,115 +297,5 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(v)
-    }
-
-    /// Before a new person is created at intake: persons already on record with the same ID
-    /// number, the same name and birth year, or the same phone. This is the seam for the fuzzy
-    /// Thai name matcher of the search issue: it adds its candidates here, with its reasons.
-    pub async fn find_candidates(
-        &self,
-        user: &CurrentUser,
-        ctx: &Ctx,
-        person: &PersonInput,
-        documents: &[DocumentInput],
-    ) -> Result<Vec<Candidate>, AppError> {
-        self.authorize(
-            user,
-            ctx,
-            Action::CreateCase,
-            "person.match",
-            ("person", None),
-        )
-        .await?;
-        let numbers: Vec<String> = documents
-            .iter()
-            .map(|d| {
-                d.number
-                    .chars()
-                    .filter(|c| c.is_ascii_alphanumeric())
-                    .collect::<String>()
-                    .to_uppercase()
-            })
-            .collect();
-        let era = karuna_thai::calendar::Era::from_code(&user.era).unwrap_or_default();
-        let year = if !person.birth_date.trim().is_empty() {
-            karuna_thai::calendar::parse_date(&person.birth_date, era)
-                .ok()
-                .map(|d| i64::from(chrono::Datelike::year(&d.date)))
-        } else {
-            karuna_thai::calendar::parse_year(&person.birth_year, era)
-                .ok()
-                .map(|(y, _)| i64::from(y))
-        };
-        let first = if person.first_name_th.trim().is_empty() {
-            person.first_name_latin.trim()
-        } else {
-            person.first_name_th.trim()
-        };
-        let last = if person.last_name_th.trim().is_empty() {
-            person.last_name_latin.trim()
-        } else {
-            person.last_name_th.trim()
-        };
-        let name = year
-            .filter(|_| !first.is_empty() && !last.is_empty())
-            .map(|y| (first, last, y));
-        let phones: Vec<String> = person
-            .phones
-            .iter()
-            .filter_map(|p| karuna_thai::phone::normalize_phone(p).ok())
-            .collect();
-        let found =
-            store::exact_candidates(&self.db, user.actor.org_id, &numbers, name, &phones).await?;
-        let mut out: Vec<Candidate> = Vec::new();
-        for (id, reason) in found {
-            let code = match reason {
-                MatchReason::SameDocumentNumber => "same_document_number",
-                MatchReason::SameNameAndBirthYear => "same_name_and_birth_year",
-                MatchReason::SamePhone => "same_phone",
-            };
-            if let Some(c) = out.iter_mut().find(|c| c.person_id == id) {
-                if !c.reasons.iter().any(|r| r == code) {
-                    c.reasons.push(code.to_string());
-                }
-                continue;
-            }
-            let Some(p) = person_view(&self.db, user.actor.org_id, id, None).await? else {
-                continue;
-            };
-            out.push(Candidate {
-                person_id: id,
-                display_name: p.display_name,
-                birth_year: p.birth_year,
-                reasons: vec![code.to_string()],
-                score: 0,
-            });
-        }
-        for c in &mut out {
-            c.score = c
-                .reasons
-                .iter()
-                .map(|r| {
-                    if r == "same_document_number" {
-                        90u8
-                    } else {
-                        60
-                    }
-                })
-                .max()
-                .unwrap_or(0);
-            if c.reasons.len() > 1 {
-                c.score = c.score.saturating_add(10).min(100);
-            }
-        }
-        out.sort_by_key(|c| std::cmp::Reverse(c.score));
-        let mut e = on(
-            event(Some(user), ctx, "person.match", Outcome::Success),
-            "person",
-            None,
-        );
-        e.reason = Some(format!("{} candidates", out.len()));
-        audit::append_alone(&self.db, &e).await?;
-        Ok(out)
     }
 }

@@ -144,14 +144,20 @@ async fn intake_validates_the_id_and_audits_an_override() {
     // Both earlier clients share the phone; the one with the same ID number and name ranks first.
     assert_eq!(found.len(), 2);
     assert_eq!(found[0].person_id, ok.client_id);
-    for reason in [
-        "same_document_number",
-        "same_name_and_birth_year",
-        "same_phone",
-    ] {
-        assert!(found[0].reasons.contains(&reason.to_string()), "{reason}");
-    }
-    assert_eq!(found[1].reasons, vec!["same_phone".to_string()]);
+    assert_eq!(
+        found[0].reasons,
+        [
+            "same_document",
+            "first_name.exact",
+            "last_name.exact",
+            "same_birth_date",
+            "same_phone"
+        ]
+    );
+    assert_eq!(found[0].score, 100);
+    // The other shares the phone and the surname but has another ID number.
+    assert!(found[1].reasons.contains(&"same_phone".to_string()));
+    assert!(found[1].reasons.contains(&"different_document".to_string()));
     assert!(found[0].score > found[1].score);
 }
 

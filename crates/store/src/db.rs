@@ -45,8 +45,13 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "attachment",
         include_str!("../migrations/0004_attachment.sql"),
     ),
-    // 0005 and 0006 belong to other branches; each migration is looked up by its own number,
-    // so a gap (or a lower number merged later) is applied in its turn.
+    (
+        6,
+        "person_match_key",
+        include_str!("../migrations/0006_person_match_key.sql"),
+    ),
+    // 0005 belongs to another branch; each migration is looked up by its own number, so a
+    // gap (or a lower number merged later) is applied in its turn.
     (
         7,
         "assessment",
@@ -167,6 +172,10 @@ impl Db {
             }
             for statement in split_statements(sql) {
                 tx.execute(statement.as_str()).await?;
+            }
+            if *version == 6 {
+                // Keys are computed in Rust (crates/thai), so existing persons get theirs here.
+                crate::matching::backfill(&mut tx).await?;
             }
             sqlx::query(
                 "INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)",

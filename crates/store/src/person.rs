@@ -93,11 +93,11 @@ pub struct AddressRow {
     pub postcode: String,
 }
 
-const PERSON_COLS: &str = "id, org_id, prefix, first_name_th, middle_name_th, last_name_th, first_name_latin, \
+pub(crate) const PERSON_COLS: &str = "id, org_id, prefix, first_name_th, middle_name_th, last_name_th, first_name_latin, \
     middle_name_latin, last_name_latin, nickname, sex, birth_date, birth_year, birth_estimated, nationality, \
     ethnicity, languages, version, created_at";
 
-fn person_from(r: &AnyRow) -> Result<PersonRow> {
+pub(crate) fn person_from(r: &AnyRow) -> Result<PersonRow> {
     Ok(PersonRow {
         id: uuid(r, "id")?,
         org_id: uuid(r, "org_id")?,
@@ -169,6 +169,7 @@ pub async fn insert_person(
         .execute(&mut **tx)
         .await?;
     }
+    crate::matching::refresh_keys(tx, id).await?;
     Ok(id)
 }
 
@@ -197,6 +198,7 @@ pub async fn insert_document(
     .bind(by.map(|b| b.to_string()))
     .execute(&mut **tx)
     .await?;
+    crate::matching::refresh_keys(tx, person_id).await?;
     Ok(id)
 }
 
@@ -295,79 +297,6 @@ pub async fn addresses(db: &Db, person_id: Uuid) -> Result<Vec<AddressRow>> {
         .collect()
 }
 
-/// Why a stored person may be the one being registered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MatchReason {
-    /// The same identity-document number.
-    SameDocumentNumber,
-    /// The same first and last name and the same birth year.
-    SameNameAndBirthYear,
-    /// The same phone number.
-    SamePhone,
-}
-
-/// Exact-match candidates for "is this person already on record?": same document number, same
-/// name and birth year, or same phone. The fuzzy matcher of the search issue plugs in beside
-/// this function in `app::intake::find_candidates`.
-pub async fn exact_candidates(
-    db: &Db,
-    org_id: Uuid,
-    numbers: &[String],
-    name: Option<(&str, &str, i64)>,
-    phones: &[String],
-) -> Result<Vec<(Uuid, MatchReason)>> {
-    let mut out: Vec<(Uuid, MatchReason)> = Vec::new();
-    for n in numbers.iter().filter(|n| !n.is_empty()) {
-        let ids: Vec<String> =
-            sqlx::query_scalar("SELECT DISTINCT person_id FROM identity_document WHERE org_id = $1 AND number = $2 LIMIT 20")
-                .bind(org_id.to_string())
-                .bind(n)
-                .fetch_all(db.read())
-                .await?;
-        for id in ids {
-            out.push((
-                Uuid::parse_str(&id).map_err(|_| StoreError::Corrupt("uuid"))?,
-                MatchReason::SameDocumentNumber,
-            ));
-        }
-    }
-    if let Some((first, last, year)) = name {
-        let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM person WHERE org_id = $1 AND ((first_name_th = $2 AND last_name_th = $3) OR \
-             (LOWER(first_name_latin) = LOWER($2) AND LOWER(last_name_latin) = LOWER($3))) AND birth_year = $4 LIMIT 20",
-        )
-        .bind(org_id.to_string())
-        .bind(first)
-        .bind(last)
-        .bind(year)
-        .fetch_all(db.read())
-        .await?;
-        for id in ids {
-            out.push((
-                Uuid::parse_str(&id).map_err(|_| StoreError::Corrupt("uuid"))?,
-                MatchReason::SameNameAndBirthYear,
-            ));
-        }
-    }
-    for p in phones {
-        let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT DISTINCT ph.person_id FROM person_phone ph JOIN person p ON p.id = ph.person_id \
-             WHERE p.org_id = $1 AND ph.e164 = $2 LIMIT 20",
-        )
-        .bind(org_id.to_string())
-        .bind(p)
-        .fetch_all(db.read())
-        .await?;
-        for id in ids {
-            out.push((
-                Uuid::parse_str(&id).map_err(|_| StoreError::Corrupt("uuid"))?,
-                MatchReason::SamePhone,
-            ));
-        }
-    }
-    Ok(out)
-}
-
 /// Replaces a person's details and phones if still at `version`; returns the new version.
 pub async fn update_person(tx: &mut Tx, id: Uuid, version: i64, p: &ValidPerson) -> Result<i64> {
     let r = sqlx::query(
@@ -414,6 +343,7 @@ pub async fn update_person(tx: &mut Tx, id: Uuid, version: i64, p: &ValidPerson)
         .execute(&mut **tx)
         .await?;
     }
+    crate::matching::refresh_keys(tx, id).await?;
     Ok(version + 1)
 }
 

@@ -9,6 +9,7 @@
 pub mod address;
 pub mod calendar;
 pub mod lang;
+pub mod matching;
 pub mod names;
 pub mod national_id;
 pub mod phone;

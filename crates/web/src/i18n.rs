@@ -357,14 +357,11 @@ mod tests {
                 "any", "contact", "promise", "status", "transfer", "team", "person", "consent",
             ],
         ));
-        families.extend(family(
-            "match",
-            &[
-                "same_document_number",
-                "same_name_and_birth_year",
-                "same_phone",
-            ],
-        ));
+        families.extend(
+            karuna_thai::matching::Reason::all()
+                .into_iter()
+                .map(|r| format!("match-{}", r.code().replace(['.', '_'], "-"))),
+        );
         for key in families {
             if !keys.contains(&key) {
                 missing.push(key);

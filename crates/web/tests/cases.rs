@@ -74,6 +74,7 @@ async fn intake_through_the_form_with_the_duplicate_check() {
     let html = resp.text().await.unwrap();
     assert!(html.contains("id=\"candidates\""));
     assert!(html.contains("เลขเอกสารตรงกัน"));
+    assert!(html.contains("ความคล้าย"));
     let person_id = {
         let at = html.find("name=\"existing_client_id\" value=\"").unwrap()
             + "name=\"existing_client_id\" value=\"".len();
@@ -296,6 +297,33 @@ async fn the_api_opens_and_updates_cases() {
     let created: Value = resp.json().await.unwrap();
     assert_eq!(created["urgency"], "emergency");
     let id = created["case_id"].as_str().unwrap().to_string();
+
+    // The duplicate check finds her again from a passport spelling, with score and reasons.
+    let found: Value = c
+        .post(server.url("/api/v1/intake/candidates"))
+        .bearer_auth(&token)
+        .json(&json!({"person": {"first_name_latin": "Arunee", "last_name_latin": "Sangthong", "birth_year": "2501"}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let hit = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["person_id"] == created["client_id"])
+        .expect("candidate");
+    assert!(hit["score"].as_u64().unwrap() >= 70, "{hit}");
+    let reasons: Vec<&str> = hit["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(reasons.contains(&"first_name.romanised"), "{reasons:?}");
+    assert!(reasons.contains(&"birth_year_close"), "{reasons:?}");
 
     let file: Value = c
         .get(server.url(&format!("/api/v1/cases/{id}")))

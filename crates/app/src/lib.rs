@@ -12,6 +12,7 @@ pub mod error;
 pub mod intake;
 pub mod person;
 pub mod promise;
+pub mod search;
 pub mod session;
 pub mod team;
 pub mod token;

@@ -21,7 +21,7 @@ pub struct Scope {
 }
 
 /// The scope predicate over `case_file c`, using parameters `$n`, `$n+1`, `$n+2`.
-fn scope_sql(n: usize) -> String {
+pub(crate) fn scope_sql(n: usize) -> String {
     format!(
         "(c.org_id = ${n} AND (c.manager_id = ${a} OR c.unit_id = ${u} OR EXISTS (SELECT 1 FROM case_member m \
          WHERE m.case_id = c.id AND m.account_id = ${a} AND m.removed_at IS NULL)))",

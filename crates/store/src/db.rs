@@ -45,6 +45,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "attachment",
         include_str!("../migrations/0004_attachment.sql"),
     ),
+    (5, "search", include_str!("../migrations/0005_search.sql")),
 ];
 
 impl Db {
@@ -138,8 +139,11 @@ impl Db {
             if done.is_some() {
                 continue;
             }
-            for statement in split_statements(sql) {
+            for statement in split_statements(&for_backend(sql, self.backend)) {
                 tx.execute(statement.as_str()).await?;
+            }
+            if *name == "search" {
+                crate::search::index::backfill(&mut tx).await?;
             }
             sqlx::query(
                 "INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)",
@@ -180,6 +184,29 @@ fn sqlite_pool(_url: &str, max: u32) -> AnyPoolOptions {
         })
 }
 
+/// The lines of a migration for one backend: after a `-- backend: sqlite` or `-- backend:
+/// postgres` line only that backend's, until `-- backend: all` (for what genuinely differs,
+/// such as full-text search).
+fn for_backend(sql: &str, backend: Backend) -> String {
+    let mut keep = true;
+    let mut out = String::with_capacity(sql.len());
+    for line in sql.lines() {
+        if let Some(which) = line.trim().strip_prefix("-- backend:") {
+            keep = match which.trim() {
+                "sqlite" => backend == Backend::Sqlite,
+                "postgres" => backend == Backend::Postgres,
+                _ => true,
+            };
+            continue;
+        }
+        if keep {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// Splits a migration file into statements at semicolons that end a line; comments dropped.
 fn split_statements(sql: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -211,6 +238,13 @@ mod tests {
             split_statements("-- c\nCREATE TABLE a (x TEXT); -- t\n\nCREATE INDEX i\n ON a(x);\n");
         assert_eq!(s.len(), 2);
         assert!(s[1].contains("ON a(x);"));
+    }
+
+    #[test]
+    fn keeps_only_the_backends_sections() {
+        let sql = "A;\n-- backend: sqlite\nB;\n-- backend: postgres\nC;\n-- backend: all\nD;\n";
+        assert_eq!(for_backend(sql, Backend::Sqlite), "A;\nB;\nD;\n");
+        assert_eq!(for_backend(sql, Backend::Postgres), "A;\nC;\nD;\n");
     }
 
     #[tokio::test]

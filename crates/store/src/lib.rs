@@ -15,6 +15,7 @@ pub mod person;
 pub mod promise;
 pub mod revision;
 pub mod row;
+pub mod search;
 pub mod testing;
 pub mod time;
 

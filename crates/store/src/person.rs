@@ -197,6 +197,7 @@ pub async fn insert_document(
     .bind(by.map(|b| b.to_string()))
     .execute(&mut **tx)
     .await?;
+    crate::search::index::reindex_person(tx, person_id).await?;
     Ok(id)
 }
 
@@ -414,6 +415,7 @@ pub async fn update_person(tx: &mut Tx, id: Uuid, version: i64, p: &ValidPerson)
         .execute(&mut **tx)
         .await?;
     }
+    crate::search::index::reindex_person(tx, id).await?;
     Ok(version + 1)
 }
 

@@ -154,6 +154,12 @@ fn parse_request(r: &SearchRequest) -> Result<(SearchFilter, i64, i64), AppError
 }
 
 impl App {
+    /// Whether the user may search at all (the page checks before showing its form).
+    pub async fn may_search(&self, user: &CurrentUser, ctx: &Ctx) -> Result<(), AppError> {
+        self.authorize(user, ctx, Action::ListCases, "search", ("search", None))
+            .await
+    }
+
     /// Searches the cases the user may open; an empty query (or one with no word in it) is a
     /// field error on `q`.
     pub async fn search(
@@ -162,8 +168,7 @@ impl App {
         ctx: &Ctx,
         r: &SearchRequest,
     ) -> Result<SearchResults, AppError> {
-        self.authorize(user, ctx, Action::ListCases, "search", ("search", None))
-            .await?;
+        self.may_search(user, ctx).await?;
         let parsed = parse_query(&r.q);
         let checked = parse_request(r);
         let (filter, limit, offset) = match (parsed.is_empty(), checked) {

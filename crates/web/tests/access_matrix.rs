@@ -108,6 +108,8 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("PATCH", "/api/v1/persons/{id}", Who::Only(ON_CASE)),
     ("GET", "/attachments/{id}", Who::Only(ON_CASE)),
     ("POST", "/persons/{id}", Who::Only(ON_CASE)),
+    ("GET", "/search", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/search", Who::Only(ON_CASE)),
 ];
 
 const ROLES: &[&str] = &[

@@ -160,7 +160,13 @@ pub fn parse_query(q: &str) -> ParsedQuery {
     let mut out = ParsedQuery::default();
     let q: String = if q.chars().count() > MAX_QUERY_CHARS {
         out.truncated = true;
-        q.chars().take(MAX_QUERY_CHARS).collect()
+        let cut: String = q.chars().take(MAX_QUERY_CHARS).collect();
+        // Not in the middle of a word: back to the last space, when there is one.
+        let whole_word = q[cut.len()..].starts_with(char::is_whitespace);
+        match cut.rfind(char::is_whitespace) {
+            Some(i) if !whole_word => cut[..i].to_string(),
+            _ => cut,
+        }
     } else {
         q.to_string()
     };

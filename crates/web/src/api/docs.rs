@@ -49,12 +49,14 @@ impl Modify for Security {
         api::case_people::person_add, api::case_people::consents, api::case_people::consent_add, api::case_people::person_update,
         api::records::contacts, api::records::contact_add, api::records::contact_correct,
         api::records::promises, api::records::promise_add, api::records::promise_change, api::records::my_promises,
+        api::search::search,
     ),
     modifiers(&Security),
     tags((name = "account", description = "The caller's own account"), (name = "users", description = "Account administration"),
         (name = "audit", description = "The audit trail"), (name = "operations", description = "Probes"),
         (name = "cases", description = "Intake and the case file"), (name = "contacts", description = "The contact log"),
-        (name = "promises", description = "Promises to clients"), (name = "areas", description = "Thai administrative areas")),
+        (name = "promises", description = "Promises to clients"), (name = "areas", description = "Thai administrative areas"),
+        (name = "search", description = "Full-text search in the cases the caller may open")),
 )]
 pub struct ApiDoc;
 

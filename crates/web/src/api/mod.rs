@@ -8,6 +8,7 @@ pub mod docs;
 pub mod health;
 pub mod me;
 pub mod records;
+pub mod search;
 pub mod users;
 
 use crate::auth::ApiUser;

@@ -10,6 +10,7 @@ pub mod login;
 pub mod person_card;
 pub mod profile;
 pub mod records;
+pub mod search;
 pub mod users;
 
 use crate::auth::PageUser;
@@ -87,7 +88,8 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str) -> Vec<NavItem> {
         Role::Admin => items.push(("/admin/users", "nav-users")),
         Role::Auditor => items.push(("/audit", "nav-audit")),
         Role::CaseManager | Role::Supervisor | Role::TeamMember => {
-            items.push(("/cases", "nav-cases"))
+            items.push(("/cases", "nav-cases"));
+            items.push(("/search", "nav-search"));
         }
         Role::DataAnalyst => {}
     }

@@ -109,3 +109,10 @@ fn snippet_marks_hits_and_keeps_text() {
     assert!(parts.iter().any(|p| p.hit));
     assert!(parts.iter().map(|p| p.text.chars().count()).sum::<usize>() < 70);
 }
+
+#[test]
+fn a_long_query_is_cut_between_words() {
+    let q = parse_query(&"zqxjkv ".repeat(1700));
+    assert!(q.truncated);
+    assert_eq!(q.terms, vec![word("zqxjkv")]);
+}

@@ -10,7 +10,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct BenchArgs {
+    /// A focused benchmark instead of the HTTP one.
+    #[command(subcommand)]
+    what: Option<BenchWhat>,
     /// Requests per measured endpoint.
     #[arg(long, default_value_t = 2000)]
     requests: usize,
@@ -24,6 +28,13 @@ pub struct BenchArgs {
     /// gets the demo accounts).
     #[arg(long)]
     database_url: Option<String>,
+}
+
+/// Focused benchmarks.
+#[derive(clap::Subcommand, Debug)]
+pub enum BenchWhat {
+    /// Full-text search over N synthetic Thai notes: insert rate, search p50/p95.
+    Search(crate::bench_search::SearchBenchArgs),
 }
 
 struct Figures {
@@ -154,6 +165,9 @@ async fn hammer(
 }
 
 pub async fn run(args: BenchArgs) -> Result<(), String> {
+    if let Some(BenchWhat::Search(a)) = args.what {
+        return crate::bench_search::run(a).await;
+    }
     let tmp = std::env::temp_dir().join(format!("karuna-bench-{}", uuid::Uuid::now_v7()));
     let url = match &args.database_url {
         Some(u) => u.clone(),

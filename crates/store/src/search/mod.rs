@@ -5,6 +5,7 @@
 //! may see its client's identity.
 
 pub mod index;
+pub mod synthetic;
 pub mod text;
 
 use crate::case_list::{scope_sql, ClientName, Scope};
@@ -121,11 +122,14 @@ pub async fn search(
             Backend::Postgres => q.tsquery(),
         },
     ];
-    let mut conds = vec![
+    // The cases the user may open, filtered: one set, built once per query, that each
+    // matching document is checked against (before ranking, counting and paging).
+    let mut case_conds = vec![scope_sql(1)];
+    let mut doc_conds = vec![
         matches.to_string(),
-        scope_sql(1),
         // Names and numbers of persons on a sensitive case: only for who may see its client.
-        "(d.entity_type <> 'person' OR c.sensitive = 0 OR c.manager_id = $2 OR c.unit_id = $3)"
+        "(d.entity_type <> 'person' OR d.case_id NOT IN (SELECT c.id FROM case_file c WHERE c.sensitive <> 0 \
+         AND c.org_id = $1 AND c.manager_id <> $2 AND c.unit_id <> $3))"
             .to_string(),
     ];
     let mut param = |v: String| {
@@ -133,34 +137,40 @@ pub async fn search(
         format!("${}", binds.len())
     };
     if let Some(t) = &f.case_type {
-        conds.push(format!(
+        case_conds.push(format!(
             "(',' || c.case_types || ',') LIKE {}",
             param(format!("%,{t},%"))
         ));
     }
     if let Some(s) = &f.status {
-        conds.push(format!("c.status = {}", param(s.clone())));
+        case_conds.push(format!("c.status = {}", param(s.clone())));
     }
     if let Some(u) = f.unit_id {
-        conds.push(format!("c.unit_id = {}", param(u.to_string())));
+        case_conds.push(format!("c.unit_id = {}", param(u.to_string())));
     }
     if let Some(e) = &f.entity_type {
-        conds.push(format!("d.entity_type = {}", param(e.clone())));
+        doc_conds.push(format!("d.entity_type = {}", param(e.clone())));
     }
     if let Some(d) = f.from {
-        conds.push(format!("d.doc_date >= {}", param(date_db(d))));
+        doc_conds.push(format!("d.doc_date >= {}", param(date_db(d))));
     }
     if let Some(d) = f.to.and_then(|d| d.succ_opt()) {
-        conds.push(format!("d.doc_date < {}", param(date_db(d))));
+        doc_conds.push(format!("d.doc_date < {}", param(date_db(d))));
     }
-    let where_ = conds.join(" AND ");
+    let where_ = format!(
+        "{} AND d.case_id IN (SELECT c.id FROM case_file c WHERE {})",
+        doc_conds.join(" AND "),
+        case_conds.join(" AND ")
+    );
+    // Rank ids only; the page's text and case columns are read for its rows alone.
     let sql = format!(
         "SELECT d.entity_type, d.entity_id, d.case_id, d.doc_date, d.text, c.number, c.status, c.unit_id, \
          c.manager_id, c.sensitive, p.prefix, p.first_name_th, p.last_name_th, p.first_name_latin, \
-         p.last_name_latin, p.nickname, {score} AS score \
-         FROM {from} JOIN case_file c ON c.id = d.case_id JOIN person p ON p.id = c.client_id \
-         WHERE {where_} ORDER BY score {dir}, d.doc_date DESC, d.entity_id DESC, d.case_id DESC \
-         LIMIT {} OFFSET {}",
+         p.last_name_latin, p.nickname FROM (SELECT d.rid, {score} AS score, d.doc_date, d.entity_id, d.case_id \
+         FROM {from} WHERE {where_} ORDER BY score {dir}, d.doc_date DESC, d.entity_id DESC, d.case_id DESC \
+         LIMIT {} OFFSET {}) h JOIN search_doc d ON d.rid = h.rid JOIN case_file c ON c.id = d.case_id \
+         JOIN person p ON p.id = c.client_id \
+         ORDER BY h.score {dir}, h.doc_date DESC, h.entity_id DESC, h.case_id DESC",
         limit.clamp(1, 100),
         offset.clamp(0, COUNT_CAP)
     );
@@ -195,8 +205,7 @@ pub async fn search(
         })
         .collect::<Result<Vec<_>>>()?;
     let count_sql = format!(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM {from} JOIN case_file c ON c.id = d.case_id \
-         WHERE {where_} LIMIT {}) t",
+        "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {where_} LIMIT {}) t",
         COUNT_CAP + 1
     );
     let mut query = sqlx::query_scalar::<_, i64>(&count_sql);

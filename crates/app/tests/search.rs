@@ -558,3 +558,27 @@ async fn bad_input_is_a_field_error_or_plain_text_never_a_database_error() {
         vec!["to:search.range"]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_migration_backfill_indexes_existing_rows() {
+    let (app, manager, _, a, _) = setup().await;
+    let note = note("01/11/2569", "ผู้เสียหายได้รับการช่วยเหลือ");
+    let id = app
+        .add_contact(&manager, &Ctx::default(), a.case_id, &note)
+        .await
+        .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    sqlx::query("DELETE FROM search_doc")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    karuna_store::search::index::backfill(&mut tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        ids(&find(&app, &manager, "ผู้เสียหาย").await),
+        BTreeSet::from([id])
+    );
+    assert_eq!(find(&app, &manager, "กานดา").await.total, 1);
+}

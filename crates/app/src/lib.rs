@@ -19,6 +19,7 @@ pub mod monitoring;
 pub mod person;
 pub mod plan;
 pub mod promise;
+pub mod search;
 pub mod session;
 pub mod team;
 pub mod timeline;

@@ -35,6 +35,8 @@ pub struct BenchArgs {
 pub enum BenchWhat {
     /// Duplicate-check latency over N synthetic persons (`karuna bench duplicates --persons N`).
     Duplicates(crate::bench_duplicates::DuplicatesArgs),
+    /// Full-text search over N synthetic Thai notes: insert rate, search p50/p95.
+    Search(crate::bench_search::SearchBenchArgs),
 }
 
 struct Figures {
@@ -167,6 +169,9 @@ async fn hammer(
 pub async fn run(args: BenchArgs) -> Result<(), String> {
     if let Some(BenchWhat::Duplicates(a)) = args.what {
         return crate::bench_duplicates::run(a).await;
+    }
+    if let Some(BenchWhat::Search(a)) = args.what {
+        return crate::bench_search::run(a).await;
     }
     let tmp = std::env::temp_dir().join(format!("karuna-bench-{}", uuid::Uuid::now_v7()));
     let url = match &args.database_url {

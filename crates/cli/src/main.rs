@@ -4,6 +4,7 @@
 
 mod bench;
 mod bench_duplicates;
+mod bench_search;
 mod config;
 
 use clap::{Args, Parser, Subcommand};
@@ -41,7 +42,8 @@ enum Command {
     /// Seal and verify the audit trail's hash chain.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Measure login and request latency and memory on a throw-away database; prints figures.
+    /// Measure login and request latency and memory on a throw-away database (or, with
+    /// `search`, full-text search over synthetic notes); prints figures.
     Bench(bench::BenchArgs),
     /// Thai text tools.
     #[command(subcommand)]

@@ -154,6 +154,7 @@ pub async fn insert_case(tx: &mut Tx, c: &NewCase, number: &str) -> Result<Uuid>
     .execute(&mut **tx)
     .await
     .map_err(StoreError::from_insert)?;
+    crate::search::index::reindex_case(tx, id).await?;
     Ok(id)
 }
 
@@ -302,6 +303,7 @@ pub async fn add_person(
         .execute(&mut **tx)
         .await
         .map_err(StoreError::from_insert)?;
+    crate::search::index::reindex_person(tx, person_id).await?;
     Ok(())
 }
 
@@ -391,7 +393,7 @@ pub async fn set_details(
     case_types: &[String],
     presenting_problem: &str,
 ) -> Result<i64> {
-    versioned_update(
+    let v = versioned_update(
         tx,
         id,
         version,
@@ -403,7 +405,9 @@ pub async fn set_details(
             Some(presenting_problem.into()),
         ],
     )
-    .await
+    .await?;
+    crate::search::index::reindex_case(tx, id).await?;
+    Ok(v)
 }
 
 /// Marks a case as changed (a contact or promise was added), without a version check.

@@ -156,6 +156,7 @@ pub async fn insert(
     .execute(&mut **tx)
     .await
     .map_err(StoreError::from_insert)?;
+    crate::search::index::reindex_contact(tx, id).await?;
     Ok(id)
 }
 
@@ -189,6 +190,7 @@ pub async fn correct(
     if r.rows_affected() == 0 {
         return Err(StoreError::StaleVersion);
     }
+    crate::search::index::reindex_contact(tx, id).await?;
     Ok(version + 1)
 }
 

@@ -45,13 +45,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "attachment",
         include_str!("../migrations/0004_attachment.sql"),
     ),
+    (5, "search", include_str!("../migrations/0005_search.sql")),
     (
         6,
         "person_match_key",
         include_str!("../migrations/0006_person_match_key.sql"),
     ),
-    // 0005 belongs to another branch; each migration is looked up by its own number, so a
-    // gap (or a lower number merged later) is applied in its turn.
     (
         7,
         "assessment",
@@ -170,12 +169,15 @@ impl Db {
             if done.is_some() {
                 continue;
             }
-            for statement in split_statements(sql) {
+            for statement in split_statements(&for_backend(sql, self.backend)) {
                 tx.execute(statement.as_str()).await?;
             }
             if *version == 6 {
                 // Keys are computed in Rust (crates/thai), so existing persons get theirs here.
                 crate::matching::backfill(&mut tx).await?;
+            }
+            if *name == "search" {
+                crate::search::index::backfill(&mut tx).await?;
             }
             sqlx::query(
                 "INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)",
@@ -216,6 +218,29 @@ fn sqlite_pool(_url: &str, max: u32) -> AnyPoolOptions {
         })
 }
 
+/// The lines of a migration for one backend: after a `-- backend: sqlite` or `-- backend:
+/// postgres` line only that backend's, until `-- backend: all` (for what genuinely differs,
+/// such as full-text search).
+fn for_backend(sql: &str, backend: Backend) -> String {
+    let mut keep = true;
+    let mut out = String::with_capacity(sql.len());
+    for line in sql.lines() {
+        if let Some(which) = line.trim().strip_prefix("-- backend:") {
+            keep = match which.trim() {
+                "sqlite" => backend == Backend::Sqlite,
+                "postgres" => backend == Backend::Postgres,
+                _ => true,
+            };
+            continue;
+        }
+        if keep {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// Splits a migration file into statements at semicolons that end a line; comments dropped.
 fn split_statements(sql: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -254,6 +279,13 @@ mod tests {
         assert!(s[1].contains("ON a(x);"));
     }
 
+    #[test]
+    fn keeps_only_the_backends_sections() {
+        let sql = "A;\n-- backend: sqlite\nB;\n-- backend: postgres\nC;\n-- backend: all\nD;\n";
+        assert_eq!(for_backend(sql, Backend::Sqlite), "A;\nB;\nD;\n");
+        assert_eq!(for_backend(sql, Backend::Postgres), "A;\nC;\nD;\n");
+    }
+
     #[tokio::test]
     async fn migrates_sqlite_twice_without_error() {
         let dir = std::env::temp_dir().join(format!("karuna-store-{}", uuid::Uuid::now_v7()));
@@ -262,8 +294,11 @@ mod tests {
             .unwrap();
         assert_eq!(db.migrate().await.unwrap(), MIGRATIONS.len());
         assert_eq!(db.migrate().await.unwrap(), 0);
-        // A migration numbered inside the gap (merged from another branch later) still runs.
-        let late = [(5, "late", "CREATE TABLE gap_probe (x TEXT);")];
+        // A migration numbered below the latest applied one (merged from another branch
+        // later) still runs, once.
+        let late = [(5_000, "late", "CREATE TABLE late_probe (x TEXT);")];
+        assert_eq!(db.apply(&late).await.unwrap(), 1);
+        let late = [(4_999, "late", "CREATE TABLE gap_probe (x TEXT);")];
         assert_eq!(db.apply(&late).await.unwrap(), 1);
         assert_eq!(db.apply(&late).await.unwrap(), 0);
         db.close().await;

@@ -21,6 +21,7 @@ pub mod plan;
 pub mod promise;
 pub mod revision;
 pub mod row;
+pub mod search;
 pub mod testing;
 pub mod time;
 

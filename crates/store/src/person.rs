@@ -199,6 +199,7 @@ pub async fn insert_document(
     .execute(&mut **tx)
     .await?;
     crate::matching::refresh_keys(tx, person_id).await?;
+    crate::search::index::reindex_person(tx, person_id).await?;
     Ok(id)
 }
 
@@ -344,6 +345,7 @@ pub async fn update_person(tx: &mut Tx, id: Uuid, version: i64, p: &ValidPerson)
         .await?;
     }
     crate::matching::refresh_keys(tx, id).await?;
+    crate::search::index::reindex_person(tx, id).await?;
     Ok(version + 1)
 }
 

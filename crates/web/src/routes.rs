@@ -381,6 +381,10 @@ const ROUTES: &[Entry] = &[
     ("/persons/{id}", &[("POST", Page)], || {
         post(pages::records::person_edit)
     }),
+    ("/search", &[("GET", Page)], || get(pages::search::show)),
+    ("/api/v1/search", &[("GET", Api)], || {
+        get(api::search::search)
+    }),
 ];
 
 /// Every registered route (for the access-matrix test and the docs).

@@ -204,6 +204,8 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ),
     ("GET", "/attachments/{id}", Who::Only(ON_CASE)),
     ("POST", "/persons/{id}", Who::Only(ON_CASE)),
+    ("GET", "/search", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/search", Who::Only(ON_CASE)),
 ];
 
 const ROLES: &[&str] = &[

@@ -56,6 +56,7 @@ impl Modify for Security {
         api::assessments::templates, api::assessments::import, api::assessments::preview, api::assessments::template,
         api::assessments::publish, api::assessments::published, api::assessments::list, api::assessments::start,
         api::assessments::compare, api::assessments::get_one, api::assessments::update, api::assessments::complete,
+        api::search::search,
     ),
     modifiers(&Security),
     tags((name = "account", description = "The caller's own account"), (name = "users", description = "Account administration"),
@@ -64,7 +65,8 @@ impl Modify for Security {
         (name = "promises", description = "Promises to clients"), (name = "areas", description = "Thai administrative areas"),
         (name = "configuration", description = "The organisation's case types and their rules"),
         (name = "plans", description = "The individual plan, its approval and progress (GAS)"),
-        (name = "assessments", description = "Assessment templates (admins) and the assessments of a case")),
+        (name = "assessments", description = "Assessment templates (admins) and the assessments of a case"),
+        (name = "search", description = "Full-text search in the cases the caller may open")),
 )]
 pub struct ApiDoc;
 

@@ -12,6 +12,7 @@ pub mod health;
 pub mod me;
 pub mod plans;
 pub mod records;
+pub mod search;
 pub mod users;
 
 use crate::auth::ApiUser;

@@ -17,6 +17,7 @@ pub mod plan;
 pub mod plan_form;
 pub mod profile;
 pub mod records;
+pub mod search;
 pub mod timeline;
 pub mod users;
 
@@ -99,7 +100,8 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str) -> Vec<NavItem> {
         }
         Role::Auditor => items.push(("/audit", "nav-audit")),
         Role::CaseManager | Role::Supervisor | Role::TeamMember => {
-            items.push(("/cases", "nav-cases"))
+            items.push(("/cases", "nav-cases"));
+            items.push(("/search", "nav-search"));
         }
         Role::DataAnalyst => {}
     }

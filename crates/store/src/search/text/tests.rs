@@ -1,0 +1,118 @@
+use super::*;
+
+fn word(t: &str) -> Term {
+    Term::Word {
+        token: t.into(),
+        prefix: false,
+    }
+}
+
+#[test]
+fn thai_compound_word_is_one_token() {
+    let t = tokens("ผู้เสียหายได้รับการช่วยเหลือ");
+    assert!(t.contains(&"ผู้เสียหาย".to_string()), "{t:?}");
+    assert!(!t.iter().any(|x| x == "ตา"));
+}
+
+#[test]
+fn tokens_are_lowercase_and_without_punctuation() {
+    assert_eq!(tokens("Hello, WORLD! ๒๕๖๙"), vec!["hello", "world", "2569"]);
+    assert_eq!(normalize_token("-"), None);
+    assert_eq!(normalize_token("่้"), None);
+}
+
+#[test]
+fn query_words_phrases_and_prefix() {
+    let q = parse_query("ผู้เสียหาย \"ได้รับการช่วยเหลือ\" somch*");
+    assert_eq!(q.terms[0], word("ผู้เสียหาย"));
+    let phrase = tokens("ได้รับการช่วยเหลือ");
+    assert!(phrase.len() >= 2);
+    assert_eq!(q.terms[1], Term::Phrase(phrase.clone()));
+    assert_eq!(
+        q.terms[2],
+        Term::Word {
+            token: "somch".into(),
+            prefix: true
+        }
+    );
+    assert_eq!(
+        q.fts5(),
+        format!("\"ผู้เสียหาย\" AND \"{}\" AND \"somch\" *", phrase.join(" "))
+    );
+    let quoted: Vec<String> = phrase.iter().map(|t| format!("'{t}'")).collect();
+    assert_eq!(
+        q.tsquery(),
+        format!("'ผู้เสียหาย' & ({}) & 'somch':*", quoted.join(" <-> "))
+    );
+}
+
+#[test]
+fn numbers_phones_and_case_numbers() {
+    assert_eq!(parse_query("081-234-5678").terms, vec![word("66812345678")]);
+    assert_eq!(
+        parse_query("1-1037-00123-45-6").terms,
+        vec![word("1103700123456")]
+    );
+    assert_eq!(
+        parse_query("CM-2569-000123").terms,
+        vec![Term::Phrase(vec![
+            "cm".into(),
+            "2569".into(),
+            "000123".into()
+        ])]
+    );
+}
+
+#[test]
+fn bad_input_gives_plain_terms_or_nothing() {
+    assert!(parse_query("").is_empty());
+    assert!(parse_query("   ").is_empty());
+    assert!(parse_query("!!! ... ---").is_empty());
+    assert!(parse_query("่่้้").is_empty());
+    assert!(parse_query("\"").is_empty());
+    let q = parse_query("a NEAR(b c) OR -d AND e:f *");
+    assert_eq!(q.terms.len(), 5, "{q:?}");
+    for t in &q.terms {
+        let ts = match t {
+            Term::Word { token, .. } => vec![token.clone()],
+            Term::Phrase(ts) => ts.clone(),
+        };
+        assert!(
+            ts.iter().all(|x| x.chars().all(|c| c.is_ascii_lowercase())),
+            "{t:?}"
+        );
+    }
+    let unbalanced = parse_query("abc \"def ghi");
+    assert_eq!(unbalanced.terms.len(), 2);
+    let long = parse_query(&"ก".repeat(10_000));
+    assert!(long.truncated);
+    let many = parse_query(
+        &(0..40)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    assert!(many.truncated);
+    assert_eq!(many.terms.len(), MAX_TERMS);
+}
+
+#[test]
+fn snippet_marks_hits_and_keeps_text() {
+    let text = "วันนี้ผู้เสียหายได้รับการช่วยเหลือ <b>ok</b>";
+    let parts = snippet(text, &parse_query("ผู้เสียหาย").terms, 200);
+    let joined: String = parts.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(joined, text);
+    assert!(parts.iter().any(|p| p.hit && p.text == "ผู้เสียหาย"));
+    let long = format!("{} ผู้เสียหาย {}", "ก ".repeat(200), "ข ".repeat(200));
+    let parts = snippet(&long, &parse_query("ผู้เสียหาย").terms, 60);
+    assert_eq!(parts[0].text, "…");
+    assert!(parts.iter().any(|p| p.hit));
+    assert!(parts.iter().map(|p| p.text.chars().count()).sum::<usize>() < 70);
+}
+
+#[test]
+fn a_long_query_is_cut_between_words() {
+    let q = parse_query(&"zqxjkv ".repeat(1700));
+    assert!(q.truncated);
+    assert_eq!(q.terms, vec![word("zqxjkv")]);
+}

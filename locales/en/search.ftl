@@ -1,0 +1,25 @@
+## Search
+nav-search = Search
+search-title = Search
+search-query = Search for
+search-hint = Thai or English words, a case number, a name, an ID or phone number. Put a "phrase" in quotes, or end a word with * to find words that start with it.
+search-kind = Kind of record
+search-kind-contact = Contact note
+search-kind-case = Case details
+search-kind-person = Person
+search-unit = Unit
+search-from = From
+search-to = To
+search-submit = Search
+search-results = Results
+search-count = { $count } found
+search-count-more = More than { $count } found
+search-truncated = The search was too long: only its first 256 characters or 16 words were used.
+search-empty = Nothing matches this search.
+error-search-empty = Type at least one word (letters or digits) to search for
+error-search-date = This is not a valid date
+error-search-range = The end date cannot be before the start date
+error-search-unit = No such unit
+error-search-kind = No such kind of record
+error-search-limit = The page size must be between 1 and 100
+error-search-cursor = The next-page position is not valid

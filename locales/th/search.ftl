@@ -1,0 +1,25 @@
+## Search
+nav-search = ค้นหา
+search-title = ค้นหา
+search-query = คำค้น
+search-hint = พิมพ์คำไทยหรืออังกฤษ เลขที่คดี ชื่อ เลขประจำตัว หรือเบอร์โทร ใส่ "วลี" ในเครื่องหมายคำพูด หรือใส่ * ท้ายคำเพื่อค้นคำที่ขึ้นต้นด้วยคำนั้น
+search-kind = ประเภทข้อมูล
+search-kind-contact = บันทึกการติดต่อ
+search-kind-case = รายละเอียดคดี
+search-kind-person = บุคคล
+search-unit = หน่วยงาน
+search-from = ตั้งแต่วันที่
+search-to = ถึงวันที่
+search-submit = ค้นหา
+search-results = ผลการค้นหา
+search-count = พบ { $count } รายการ
+search-count-more = พบมากกว่า { $count } รายการ
+search-truncated = คำค้นยาวเกินไป ใช้เฉพาะ 256 ตัวอักษรหรือ 16 คำแรก
+search-empty = ไม่พบรายการที่ตรงกับคำค้น
+error-search-empty = กรุณาพิมพ์คำค้นอย่างน้อยหนึ่งคำ (ตัวอักษรหรือตัวเลข)
+error-search-date = วันที่ไม่ถูกต้อง
+error-search-range = วันที่สิ้นสุดต้องไม่ก่อนวันที่เริ่มต้น
+error-search-unit = ไม่พบหน่วยงานนี้
+error-search-kind = ไม่มีประเภทข้อมูลนี้
+error-search-limit = จำนวนต่อหน้าต้องอยู่ระหว่าง 1 ถึง 100
+error-search-cursor = ตำแหน่งหน้าถัดไปไม่ถูกต้อง

@@ -23,3 +23,5 @@ error-search-unit = No such unit
 error-search-kind = No such kind of record
 error-search-limit = The page size must be between 1 and 100
 error-search-cursor = The next-page position is not valid
+search-kind-assessment = Assessment
+search-kind-plan = Individual plan

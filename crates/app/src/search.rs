@@ -20,7 +20,7 @@ pub const DEFAULT_LIMIT: i64 = 20;
 /// Characters of text around the first hit in a snippet.
 const SNIPPET_CHARS: usize = 160;
 /// Record kinds a search can be narrowed to.
-pub const KINDS: [&str; 3] = ["contact", "case", "person"];
+pub const KINDS: [&str; 5] = ["contact", "case", "person", "assessment", "plan"];
 
 /// What the user asked, as typed (the adapters fill it from the form or the query string).
 #[derive(Debug, Clone, Default)]

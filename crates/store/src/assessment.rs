@@ -319,6 +319,7 @@ pub async fn save(
     if r.rows_affected() == 0 {
         return Err(StoreError::StaleVersion);
     }
+    crate::search::index::reindex_assessment(tx, id).await?;
     Ok(version + 1)
 }
 

@@ -121,6 +121,7 @@ pub async fn insert_version(
     if status == "active" {
         supersede_before(tx, case_id, number).await?;
     }
+    crate::search::index::reindex_plan(tx, case_id).await?;
     Ok(id)
 }
 

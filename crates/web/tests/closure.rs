@@ -360,3 +360,76 @@ async fn the_timeline_shows_every_kind_of_record_in_order() {
     assert_eq!(resp.status(), 403);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plans_and_assessment_notes_are_found_by_search() {
+    let server = TestServer::demo().await;
+    let id = case_in_implementation(&server).await;
+    let ctx = karuna_app::Ctx::default();
+    let token = server
+        .app
+        .issue_token(None, &ctx, "demo-manager", "test")
+        .await
+        .unwrap()
+        .1;
+    let c = server.client();
+    let search = |q: &str| {
+        let c = c.clone();
+        let url = server.url("/api/v1/search");
+        let token = token.clone();
+        let q = q.to_string();
+        async move {
+            c.get(url)
+                .query(&[("q", q.as_str())])
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    // The plan's indicator and the assessment's note on housing.
+    let hits = search("สัญญาจ้าง").await;
+    assert!(
+        hits["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["kind"] == "plan" && h["case_id"] == id.as_str()),
+        "{hits}"
+    );
+    let hits = search("ที่พักถาวร").await;
+    assert!(
+        hits["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["kind"] == "assessment"),
+        "{hits}"
+    );
+    // Not for someone outside the case.
+    let other = server
+        .app
+        .issue_token(None, &ctx, "demo-psychologist", "test")
+        .await
+        .unwrap()
+        .1;
+    let resp: Value = c
+        .get(server.url("/api/v1/search"))
+        .query(&[("q", "สัญญาจ้าง")])
+        .bearer_auth(other)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!resp["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["case_id"] == id.as_str()));
+    server.stop().await;
+}

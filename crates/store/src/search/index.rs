@@ -238,3 +238,96 @@ pub async fn backfill(tx: &mut Tx) -> Result<()> {
 fn parse(s: &str) -> Result<Uuid> {
     Uuid::parse_str(s).map_err(|_| crate::StoreError::Corrupt("uuid"))
 }
+
+/// Collects the text of a JSON document's string values, leaving out the keys in `skip`.
+fn strings(v: &serde_json::Value, skip: &[&str], out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) if !s.trim().is_empty() => out.push(s.trim().to_string()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, skip, out)),
+        serde_json::Value::Object(o) => o
+            .iter()
+            .filter(|(k, _)| !skip.contains(&k.as_str()))
+            .for_each(|(_, x)| strings(x, skip, out)),
+        _ => {}
+    }
+}
+
+/// Indexes an assessment's narrative: the worker's notes per domain (strengths, needs and the
+/// analysis of causes, impacts and options).
+pub async fn reindex_assessment(tx: &mut Tx, id: Uuid) -> Result<()> {
+    let Some(r) =
+        sqlx::query("SELECT org_id, case_id, updated_at, notes FROM assessment WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut **tx)
+            .await?
+    else {
+        return remove_docs(tx, "assessment", id).await;
+    };
+    let notes: String = r.try_get("notes")?;
+    let json: serde_json::Value = serde_json::from_str(&notes).unwrap_or_default();
+    let mut parts = Vec::new();
+    strings(&json, &["sources"], &mut parts);
+    if parts.is_empty() {
+        return remove_docs(tx, "assessment", id).await;
+    }
+    put_doc(
+        tx,
+        &SearchDoc {
+            entity_type: "assessment",
+            entity_id: id,
+            case_id: uuid(&r, "case_id")?,
+            org_id: uuid(&r, "org_id")?,
+            doc_date: r.try_get("updated_at")?,
+            text: parts.join("\n"),
+            extra: Vec::new(),
+        },
+    )
+    .await
+}
+
+/// Indexes a case's latest plan version (goals, indicators, targets, the client's words,
+/// providers); earlier versions leave the index.
+pub async fn reindex_plan(tx: &mut Tx, case_id: Uuid) -> Result<()> {
+    sqlx::query("DELETE FROM search_doc WHERE entity_type = 'plan' AND case_id = $1")
+        .bind(case_id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    let Some(r) = sqlx::query(
+        "SELECT id, org_id, created_at, content FROM plan_version WHERE case_id = $1 \
+         ORDER BY number DESC LIMIT 1",
+    )
+    .bind(case_id.to_string())
+    .fetch_optional(&mut **tx)
+    .await?
+    else {
+        return Ok(());
+    };
+    let content: String = r.try_get("content")?;
+    let json: serde_json::Value = serde_json::from_str(&content).unwrap_or_default();
+    let mut parts = Vec::new();
+    let codes = [
+        "id",
+        "dimension",
+        "priority",
+        "method",
+        "status",
+        "responsible_id",
+        "start",
+        "end",
+        "target_date",
+    ];
+    strings(&json, &codes, &mut parts);
+    put_doc(
+        tx,
+        &SearchDoc {
+            entity_type: "plan",
+            entity_id: uuid(&r, "id")?,
+            case_id,
+            org_id: uuid(&r, "org_id")?,
+            doc_date: r.try_get("created_at")?,
+            text: parts.join("\n"),
+            extra: Vec::new(),
+        },
+    )
+    .await
+}

@@ -47,6 +47,8 @@ fn kind_label(u: &PageUser, kind: &str) -> String {
     match kind {
         "contact" => u.tr.get("search-kind-contact"),
         "case" => u.tr.get("search-kind-case"),
+        "assessment" => u.tr.get("search-kind-assessment"),
+        "plan" => u.tr.get("search-kind-plan"),
         _ => u.tr.get("search-kind-person"),
     }
 }

@@ -6,16 +6,6 @@ mod common;
 use common::TestServer;
 use serde_json::{json, Value};
 
-async fn token(server: &TestServer, username: &str) -> String {
-    let ctx = karuna_app::Ctx::default();
-    server
-        .app
-        .issue_token(None, &ctx, username, "test")
-        .await
-        .unwrap()
-        .1
-}
-
 fn intake(types: &[&str]) -> Value {
     json!({
         "client": {"first_name_th": "มะลิ", "last_name_th": "ใจดี", "birth_year": "2530"},
@@ -31,8 +21,8 @@ fn intake(types: &[&str]) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn administrators_configure_case_types_and_intake_follows() {
     let server = TestServer::demo().await;
-    let admin = token(&server, "demo-admin").await;
-    let manager = token(&server, "demo-manager").await;
+    let admin = server.token("demo-admin").await;
+    let manager = server.token("demo-manager").await;
     let c = server.client();
     let url = server.url("/api/v1/case-types");
 

@@ -7,13 +7,7 @@ use serde_json::{json, Value};
 
 /// A case of demo-manager's in implementation with a one-goal plan in force; returns its id.
 async fn case_in_implementation(server: &TestServer) -> String {
-    let ctx = karuna_app::Ctx::default();
-    let token = server
-        .app
-        .issue_token(None, &ctx, "demo-manager", "test")
-        .await
-        .unwrap()
-        .1;
+    let token = server.token("demo-manager").await;
     let c = server.client();
     let intake = json!({
         "client": {"first_name_th": "ทองดี", "last_name_th": "มีสุข", "birth_year": "2510"},
@@ -22,19 +16,7 @@ async fn case_in_implementation(server: &TestServer) -> String {
         "referral_source": "self", "presenting_problem": "ตกงาน ไม่มีที่อยู่", "safety": {},
         "case_types": ["poverty_homelessness"],
     });
-    let id = c
-        .post(server.url("/api/v1/cases"))
-        .bearer_auth(&token)
-        .json(&intake)
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap()["case_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = server.open_case(&token, &intake).await;
     let url = |p: &str| server.url(&format!("/api/v1/cases/{id}{p}"));
     let contact =
         json!({"kind": "office_visit", "date": "01/11/2569", "note": "มาขอความช่วยเหลือที่สำนักงาน"});
@@ -306,13 +288,7 @@ async fn overdue_reviews_and_stalled_interventions_reach_the_home_pages() {
 async fn the_timeline_shows_every_kind_of_record_in_order() {
     let server = TestServer::demo().await;
     let id = case_in_implementation(&server).await;
-    let ctx = karuna_app::Ctx::default();
-    let token = server
-        .app
-        .issue_token(None, &ctx, "demo-manager", "test")
-        .await
-        .unwrap()
-        .1;
+    let token = server.token("demo-manager").await;
     let c = server.client();
     let entries: Value = c
         .get(server.url(&format!("/api/v1/cases/{id}/timeline")))
@@ -365,13 +341,7 @@ async fn the_timeline_shows_every_kind_of_record_in_order() {
 async fn plans_and_assessment_notes_are_found_by_search() {
     let server = TestServer::demo().await;
     let id = case_in_implementation(&server).await;
-    let ctx = karuna_app::Ctx::default();
-    let token = server
-        .app
-        .issue_token(None, &ctx, "demo-manager", "test")
-        .await
-        .unwrap()
-        .1;
+    let token = server.token("demo-manager").await;
     let c = server.client();
     let search = |q: &str| {
         let c = c.clone();
@@ -410,12 +380,7 @@ async fn plans_and_assessment_notes_are_found_by_search() {
         "{hits}"
     );
     // Not for someone outside the case.
-    let other = server
-        .app
-        .issue_token(None, &ctx, "demo-psychologist", "test")
-        .await
-        .unwrap()
-        .1;
+    let other = server.token("demo-psychologist").await;
     let resp: Value = c
         .get(server.url("/api/v1/search"))
         .query(&[("q", "สัญญาจ้าง")])

@@ -6,16 +6,6 @@ mod common;
 use common::TestServer;
 use serde_json::{json, Value};
 
-async fn token(server: &TestServer, username: &str) -> String {
-    let ctx = karuna_app::Ctx::default();
-    server
-        .app
-        .issue_token(None, &ctx, username, "test")
-        .await
-        .unwrap()
-        .1
-}
-
 fn goal(statement: &str, weight: i64) -> Value {
     json!({
         "dimension": "economic", "statement": statement, "indicator": "รายได้ต่อเดือน (บาท)",
@@ -29,9 +19,9 @@ fn goal(statement: &str, weight: i64) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plan_is_approved_measured_and_revised() {
     let server = TestServer::demo().await;
-    let manager = token(&server, "demo-manager").await;
-    let supervisor = token(&server, "demo-supervisor").await;
-    let admin = token(&server, "demo-admin").await;
+    let manager = server.token("demo-manager").await;
+    let supervisor = server.token("demo-supervisor").await;
+    let admin = server.token("demo-admin").await;
     let c = server.client();
 
     // The organisation asks for plan approval on child-protection cases.
@@ -50,18 +40,7 @@ async fn a_plan_is_approved_measured_and_revised() {
         "referral_source": "school", "presenting_problem": "ขาดเรียนบ่อย", "safety": {},
         "case_types": ["child_protection"],
     });
-    let resp = c
-        .post(server.url("/api/v1/cases"))
-        .bearer_auth(&manager)
-        .json(&intake)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 201);
-    let id = resp.json::<Value>().await.unwrap()["case_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = server.open_case(&manager, &intake).await;
     let plan_url = server.url(&format!("/api/v1/cases/{id}/plan"));
 
     // A goal without an indicator or a target date: 422 naming the paths, nothing saved.
@@ -235,7 +214,7 @@ async fn a_plan_is_approved_measured_and_revised() {
     assert_eq!(plan["versions"][0]["reason"], "ย้ายโรงเรียน");
 
     // Someone not on the case sees nothing.
-    let outsider = token(&server, "demo-psychologist").await;
+    let outsider = server.token("demo-psychologist").await;
     let resp = c
         .get(&plan_url)
         .bearer_auth(&outsider)
@@ -247,159 +226,11 @@ async fn a_plan_is_approved_measured_and_revised() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_plan_pages_write_and_measure() {
-    let server = TestServer::demo().await;
-    let manager = token(&server, "demo-manager").await;
-    let c = server.client();
-    let intake = json!({
-        "client": {"first_name_th": "สมใจ", "last_name_th": "รักงาน", "birth_year": "2520"},
-        "documents": [{"kind": "none"}],
-        "consent": {"lawful_basis": "vital_interest"},
-        "referral_source": "self", "presenting_problem": "ตกงาน", "safety": {},
-        "case_types": ["poverty_homelessness"],
-    });
-    let id = c
-        .post(server.url("/api/v1/cases"))
-        .bearer_auth(&manager)
-        .json(&intake)
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap()["case_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let (web, csrf) = server.login("demo-manager").await;
-    let page = web
-        .get(server.url(&format!("/cases/{id}/plan/edit")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
-    assert!(html.contains("name=\"goals[0].indicator\""));
-
-    // A goal missing its indicator: 422, the input kept, the error next to the field.
-    let mut form = vec![
-        ("csrf", csrf.clone()),
-        ("based_on", "0".into()),
-        ("goals[0].id", String::new()),
-        ("goals[0].dimension", "economic".into()),
-        ("goals[0].statement", "มีงานทำ".into()),
-        ("goals[0].indicator", String::new()),
-        ("goals[0].baseline", "ว่างงาน".into()),
-        ("goals[0].target", "มีงานประจำ".into()),
-        ("goals[0].target_date", "31/05/2570".into()),
-        ("goals[0].priority", "high".into()),
-        ("goals[0].weight", "1".into()),
-        ("goals[0].client_agreement", "อยากทำงานโรงงาน".into()),
-        ("goals[0].interventions[0].id", String::new()),
-        ("goals[0].interventions[0].method", "job_placement".into()),
-        ("goals[0].interventions[0].responsible_id", String::new()),
-        ("goals[0].interventions[0].provider", "จัดหางานจังหวัด".into()),
-        ("goals[0].interventions[0].start", "01/12/2569".into()),
-        ("goals[0].interventions[0].end", String::new()),
-        ("goals[0].interventions[0].frequency", String::new()),
-        ("goals[0].interventions[0].status", "planned".into()),
-        ("goals[1].statement", String::new()),
-        ("goals[1].interventions[0].method", String::new()),
-    ];
-    let resp = web
-        .post(server.url(&format!("/cases/{id}/plan")))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 422);
-    let html = resp.text().await.unwrap();
-    assert!(html.contains("id=\"goals-0-indicator-error\""));
-    assert!(html.contains("อยากทำงานโรงงาน"));
-
-    form[5].1 = "มีสัญญาจ้าง".into();
-    let resp = web
-        .post(server.url(&format!("/cases/{id}/plan")))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 303);
-    let html = web
-        .get(server.url(&format!("/cases/{id}/plan?saved=1")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(html.contains("มีสัญญาจ้าง"));
-    assert!(html.contains("จัดหางานจังหวัด"));
-    let goal = html
-        .split("name=\"goal_id\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap()
-        .to_string();
-
-    // Progress through the goal's form: a bad source is named; a good entry shows the T-score.
-    let resp = web
-        .post(server.url(&format!("/cases/{id}/progress")))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("goal_id", &goal),
-            ("gas", "1"),
-            ("source", "gossip"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 422);
-    let resp = web
-        .post(server.url(&format!("/cases/{id}/progress")))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("goal_id", &goal),
-            ("gas", "1"),
-            ("source", "interview"),
-            ("note", "ได้งานแล้ว"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 303);
-    let html = web
-        .get(server.url(&format!("/cases/{id}/plan")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    // One goal at +1 with weight 1: 50 + 10/sqrt(1) = 60.
-    assert!(html.contains("<span id=\"gas-t\">60.0</span>"), "{html}");
-    assert!(html.contains("ได้งานแล้ว"));
-
-    // The edit form now carries the goal's id so a revision keeps it.
-    let html = web
-        .get(server.url(&format!("/cases/{id}/plan/edit")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(html.contains(&format!("value=\"{goal}\"")));
-    assert!(html.contains("name=\"reason\""));
-    server.stop().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_case_walks_through_plan_review_closure_and_follow_up() {
     let server = TestServer::demo().await;
-    let manager = token(&server, "demo-manager").await;
-    let supervisor = token(&server, "demo-supervisor").await;
-    let admin = token(&server, "demo-admin").await;
+    let manager = server.token("demo-manager").await;
+    let supervisor = server.token("demo-supervisor").await;
+    let admin = server.token("demo-admin").await;
     let c = server.client();
     // Closures of older-person cases need approval here.
     let resp = c
@@ -417,19 +248,7 @@ async fn a_case_walks_through_plan_review_closure_and_follow_up() {
         "referral_source": "community", "presenting_problem": "อยู่ลำพัง ขาดผู้ดูแล", "safety": {},
         "case_types": ["older_person"],
     });
-    let id = c
-        .post(server.url("/api/v1/cases"))
-        .bearer_auth(&manager)
-        .json(&intake)
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap()["case_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = server.open_case(&manager, &intake).await;
     let url = |p: &str| server.url(&format!("/api/v1/cases/{id}{p}"));
     let version = |c: reqwest::Client, t: String, u: String| async move {
         c.get(u)

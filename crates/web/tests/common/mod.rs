@@ -185,6 +185,33 @@ impl TestServer {
             .id
     }
 
+    /// A new API bearer token for a (demo) user.
+    #[allow(dead_code)]
+    pub async fn token(&self, username: &str) -> String {
+        let ctx = karuna_app::Ctx::default();
+        self.app
+            .issue_token(None, &ctx, username, "test")
+            .await
+            .expect("token")
+            .1
+    }
+
+    /// Opens a case through `POST /api/v1/cases` with `intake` as the body; returns its id.
+    #[allow(dead_code)]
+    pub async fn open_case(&self, token: &str, intake: &serde_json::Value) -> String {
+        let resp = self
+            .client()
+            .post(self.url("/api/v1/cases"))
+            .bearer_auth(token)
+            .json(intake)
+            .send()
+            .await
+            .expect("intake");
+        assert_eq!(resp.status(), 201, "intake");
+        let body: serde_json::Value = resp.json().await.expect("json");
+        body["case_id"].as_str().expect("case_id").to_string()
+    }
+
     /// Audit events with this action and outcome.
     pub async fn audit_count(&self, action: &str, outcome: &str) -> i64 {
         sqlx::query_scalar::<_, i64>(

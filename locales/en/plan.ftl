@@ -191,3 +191,5 @@ timeline-promise-kept = kept
 timeline-promise-missed = missed
 timeline-promise-renegotiated = new date agreed
 timeline-transition-other = manager or team changed
+intervention-change = Change the status
+intervention-note = Reason (needed to end early or cancel)

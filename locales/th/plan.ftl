@@ -191,3 +191,5 @@ timeline-promise-kept = รักษาสัญญาแล้ว
 timeline-promise-missed = ไม่ได้ทำตามสัญญา
 timeline-promise-renegotiated = ตกลงวันใหม่
 timeline-transition-other = เปลี่ยนผู้จัดการรายกรณีหรือทีม
+intervention-change = เปลี่ยนสถานะ
+intervention-note = เหตุผล (จำเป็นเมื่อยุติก่อนกำหนดหรือยกเลิก)

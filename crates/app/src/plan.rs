@@ -5,7 +5,7 @@ use crate::case::CaseAccess;
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use karuna_domain::access::Role;
 use karuna_domain::audit::Outcome;
-use karuna_domain::plan::{gas_t_score, validate_plan, PlanInput};
+use karuna_domain::plan::{gas_t_score, validate_plan, validate_status_change, PlanInput};
 use karuna_domain::progress::{validate_progress, ProgressInput};
 use karuna_domain::FieldError;
 use karuna_store::audit;
@@ -25,6 +25,8 @@ pub struct PlanView {
     pub gas_t: Option<f64>,
     /// The case's types ask for a supervisor's approval of each version.
     pub approval_required: bool,
+    /// Status changes of interventions between versions, oldest first.
+    pub intervention_events: Vec<store::InterventionEvent>,
 }
 
 impl PlanView {
@@ -56,7 +58,11 @@ impl App {
         let (case, _) = self
             .case_for(user, ctx, case_id, CaseAccess::Open, "plan.read")
             .await?;
-        let versions = store::versions(&self.db, case_id).await?;
+        let mut versions = store::versions(&self.db, case_id).await?;
+        let events = store::intervention_events(&self.db, case_id).await?;
+        if let Some(v) = versions.iter_mut().find(|v| v.status == "active") {
+            store::apply_events(v, &events);
+        }
         let progress = store::progress(&self.db, case_id).await?;
         let approval_required = self
             .plan_approval_required(case.org_id, &case.case_types)
@@ -66,6 +72,7 @@ impl App {
             progress,
             gas_t: None,
             approval_required,
+            intervention_events: events,
         };
         view.gas_t = view.current().and_then(|v| {
             let scored: Vec<(i64, i64)> = v
@@ -208,6 +215,58 @@ impl App {
             ),
         )
         .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Changes the status of an intervention of the plan in force without a new version (it
+    /// started, was completed, ended early or was cancelled — the last two with a reason).
+    pub async fn update_intervention(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        case_id: Uuid,
+        intervention_id: Uuid,
+        status: &str,
+        note: &str,
+    ) -> Result<(), AppError> {
+        let (case, _) = self
+            .case_for(user, ctx, case_id, CaseAccess::Edit, "intervention.update")
+            .await?;
+        let (status, note) = validate_status_change(status, note)?;
+        let versions = store::versions(&self.db, case_id).await?;
+        let in_plan = versions
+            .iter()
+            .find(|v| v.status == "active")
+            .is_some_and(|v| {
+                v.content
+                    .goals
+                    .iter()
+                    .flat_map(|g| g.interventions.iter())
+                    .any(|x| x.id == intervention_id)
+            });
+        if !in_plan {
+            return Err(AppError::NotFound);
+        }
+        let mut tx = self.db.begin().await?;
+        store::insert_intervention_event(
+            &mut tx,
+            case.org_id,
+            case_id,
+            intervention_id,
+            &status,
+            note.as_deref(),
+            user.actor.id,
+        )
+        .await?;
+        karuna_store::case::touch(&mut tx, case_id).await?;
+        let mut e = on(
+            event(Some(user), ctx, "intervention.update", Outcome::Success),
+            "case",
+            Some(case_id),
+        );
+        e.reason = Some(format!("{intervention_id} {status}"));
+        audit::append(&mut tx, &e).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -366,6 +366,30 @@ pub fn validate_plan(
     ))
 }
 
+/// Checks an intervention's status change between plan versions: a known status, and a
+/// reason when it ends early or is cancelled (the figures on services ended early need it).
+pub fn validate_status_change(
+    status: &str,
+    note: &str,
+) -> Result<(String, Option<String>), Vec<FieldError>> {
+    let mut v = Validation::new();
+    let status = status.trim().to_string();
+    if status.is_empty() {
+        v.push(FieldError::new("status", "required"));
+    } else if !INTERVENTION_STATES.contains(&status.as_str()) {
+        v.push(FieldError::new("status", "plan.status_unknown"));
+    }
+    let note = note.trim().to_string();
+    v.check(
+        note.is_empty() && matches!(status.as_str(), "ended_early" | "cancelled"),
+        "note",
+        "required",
+    );
+    v.check(note.chars().count() > 2000, "note", "too_long");
+    v.finish()?;
+    Ok((status, Some(note).filter(|n| !n.is_empty())))
+}
+
 /// Days after its start an intervention may stay `planned` before it counts as stalled.
 pub const STALLED_AFTER_DAYS: i64 = 14;
 
@@ -480,6 +504,20 @@ mod tests {
             ..Default::default()
         };
         assert!(validate_plan(&input, Era::Buddhist, &[member], false).is_ok());
+    }
+
+    #[test]
+    fn ending_an_intervention_early_needs_a_reason() {
+        assert_eq!(
+            validate_status_change("ended_early", " ").unwrap_err()[0].field,
+            "note"
+        );
+        assert_eq!(
+            validate_status_change("paused", "").unwrap_err()[0].code,
+            "plan.status_unknown"
+        );
+        let (s, note) = validate_status_change("completed", "").unwrap();
+        assert_eq!((s.as_str(), note), ("completed", None));
     }
 
     #[test]

@@ -67,6 +67,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "review_closure",
         include_str!("../migrations/0010_review_closure.sql"),
     ),
+    (
+        11,
+        "intervention_event",
+        include_str!("../migrations/0011_intervention_event.sql"),
+    ),
 ];
 
 impl Db {

@@ -62,7 +62,8 @@ pub async fn monitored(db: &Db, scope: Scope, limit: i64) -> Result<Vec<Monitore
         .bind(limit)
         .fetch_all(db.read())
         .await?;
-    rows.iter()
+    let mut cases: Vec<MonitoredCase> = rows
+        .iter()
         .map(|r| {
             let content: String = r.try_get("content")?;
             let last: Option<String> = r.try_get("last_review")?;
@@ -82,7 +83,42 @@ pub async fn monitored(db: &Db, scope: Scope, limit: i64) -> Result<Vec<Monitore
                     .transpose()?,
             })
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    // Status changes recorded since each plan came into force.
+    let sql = format!(
+        "SELECT e.case_id, e.intervention_id, e.status, e.created_at FROM intervention_event e \
+         JOIN case_file c ON c.id = e.case_id \
+         WHERE c.status IN ('implementation', 'review') AND {} ORDER BY e.created_at, e.id",
+        scope_sql(1)
+    );
+    let [o, a, u] = binds(scope);
+    let events = sqlx::query(&sql)
+        .bind(o)
+        .bind(a)
+        .bind(u)
+        .fetch_all(db.read())
+        .await?;
+    for r in &events {
+        let case_id = uuid(r, "case_id")?;
+        let intervention = uuid(r, "intervention_id")?;
+        let status: String = r.try_get("status")?;
+        let at = instant(r, "created_at")?;
+        if let Some(c) = cases.iter_mut().find(|c| c.case_id == case_id) {
+            if at >= c.plan_decided_at.unwrap_or(c.plan_created_at) {
+                for x in c
+                    .plan
+                    .goals
+                    .iter_mut()
+                    .flat_map(|g| g.interventions.iter_mut())
+                {
+                    if x.id == intervention {
+                        x.status = status.clone();
+                    }
+                }
+            }
+        }
+    }
+    Ok(cases)
 }
 
 /// A follow-up after closure not yet done.

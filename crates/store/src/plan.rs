@@ -270,3 +270,86 @@ pub async fn assessment_completed_tx(tx: &mut Tx, case_id: Uuid) -> Result<bool>
     .await?;
     Ok(n.is_some())
 }
+
+/// A status change of an intervention between plan versions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterventionEvent {
+    /// Case.
+    pub case_id: Uuid,
+    /// The intervention (its stable id in the plan).
+    pub intervention_id: Uuid,
+    /// New status.
+    pub status: String,
+    /// Why.
+    pub note: Option<String>,
+    /// Who.
+    pub recorded_by_name: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Records an intervention's status change.
+pub async fn insert_intervention_event(
+    tx: &mut Tx,
+    org_id: Uuid,
+    case_id: Uuid,
+    intervention_id: Uuid,
+    status: &str,
+    note: Option<&str>,
+    by: Uuid,
+) -> Result<Uuid> {
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO intervention_event (id, org_id, case_id, intervention_id, status, note, \
+         recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id.to_string())
+    .bind(org_id.to_string())
+    .bind(case_id.to_string())
+    .bind(intervention_id.to_string())
+    .bind(status)
+    .bind(note.map(str::to_string))
+    .bind(by.to_string())
+    .bind(now_db())
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+fn event_from(r: &AnyRow) -> Result<InterventionEvent> {
+    Ok(InterventionEvent {
+        case_id: uuid(r, "case_id")?,
+        intervention_id: uuid(r, "intervention_id")?,
+        status: r.try_get("status")?,
+        note: r.try_get("note")?,
+        recorded_by_name: r.try_get("recorded_by_name")?,
+        created_at: instant(r, "created_at")?,
+    })
+}
+
+/// A case's intervention status changes, oldest first.
+pub async fn intervention_events(db: &Db, case_id: Uuid) -> Result<Vec<InterventionEvent>> {
+    let rows = sqlx::query(
+        "SELECT e.case_id, e.intervention_id, e.status, e.note, a.display_name AS recorded_by_name, \
+         e.created_at FROM intervention_event e JOIN account a ON a.id = e.recorded_by \
+         WHERE e.case_id = $1 ORDER BY e.created_at, e.id",
+    )
+    .bind(case_id.to_string())
+    .fetch_all(db.read())
+    .await?;
+    rows.iter().map(event_from).collect()
+}
+
+/// Applies the status changes recorded since `version` came into force to its interventions.
+pub fn apply_events(version: &mut PlanVersionRow, events: &[InterventionEvent]) {
+    let since = version.decided_at.unwrap_or(version.created_at);
+    for e in events.iter().filter(|e| e.created_at >= since) {
+        for g in &mut version.content.goals {
+            for x in &mut g.interventions {
+                if x.id == e.intervention_id {
+                    x.status = e.status.clone();
+                }
+            }
+        }
+    }
+}

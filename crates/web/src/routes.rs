@@ -142,6 +142,11 @@ const ROUTES: &[Entry] = &[
         &[("POST", Page)],
         || post(pages::plan::decide),
     ),
+    (
+        "/cases/{id}/interventions/{intervention}",
+        &[("POST", Page)],
+        || post(pages::plan::intervention),
+    ),
     ("/cases/{id}/progress", &[("POST", Page)], || {
         post(pages::plan::progress)
     }),
@@ -257,6 +262,11 @@ const ROUTES: &[Entry] = &[
         "/api/v1/cases/{id}/plan/{number}/decision",
         &[("POST", Api)],
         || post(api::plans::decide_plan),
+    ),
+    (
+        "/api/v1/cases/{id}/interventions/{intervention}",
+        &[("POST", Api)],
+        || post(api::plans::intervention_status),
     ),
     ("/api/v1/cases/{id}/progress", &[("POST", Api)], || {
         post(api::plans::add_progress)

@@ -96,6 +96,16 @@ const MATRIX: &[(&str, &str, Who)] = &[
         Who::Only(STEER),
     ),
     ("POST", "/cases/{id}/progress", Who::Only(ON_CASE)),
+    (
+        "POST",
+        "/cases/{id}/interventions/{intervention}",
+        Who::Only(ON_CASE),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{id}/interventions/{intervention}",
+        Who::Only(ON_CASE),
+    ),
     ("GET", "/cases/{id}/closure", Who::Only(ON_CASE)),
     ("GET", "/cases/{id}/timeline", Who::Only(ON_CASE)),
     ("GET", "/api/v1/cases/{id}/timeline", Who::Only(ON_CASE)),
@@ -282,6 +292,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
         .replace("{account_id}", &ids.not_on_team)
         .replace("{number}", "1")
         .replace("{follow_up}", &ids.case)
+        .replace("{intervention}", &ids.case)
 }
 
 /// A case managed by demo-manager in the office unit, with demo-psychologist on its team, a

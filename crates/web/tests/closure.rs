@@ -270,6 +270,95 @@ async fn overdue_reviews_and_stalled_interventions_reach_the_home_pages() {
             "{who}: stalled intervention"
         );
     }
+    // The intervention's status changes without a new plan version: ending it early needs a
+    // reason; once completed it is no longer stalled, and the plan shows the new status.
+    let token = server.token("demo-manager").await;
+    let plan: Value = server
+        .client()
+        .get(server.url(&format!("/api/v1/cases/{id}/plan")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let iid = plan["versions"][0]["goals"][0]["interventions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let url = server.url(&format!("/api/v1/cases/{id}/interventions/{iid}"));
+    let resp = server
+        .client()
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&json!({"status": "ended_early"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+    let resp = server
+        .client()
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&json!({"status": "completed"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    let plan: Value = server
+        .client()
+        .get(server.url(&format!("/api/v1/cases/{id}/plan")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        plan["versions"][0]["goals"][0]["interventions"][0]["status"],
+        "completed"
+    );
+    assert_eq!(plan["latest"], 1, "no new version");
+    let (web, csrf) = server.login("demo-manager").await;
+    let html = web
+        .get(server.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let stalled = html
+        .split("id=\"stalled-heading\"")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .unwrap_or("")
+        .to_string();
+    assert!(!stalled.contains(&number), "completed: no longer stalled");
+    // The plan page's form does the same.
+    let resp = web
+        .post(server.url(&format!("/cases/{id}/interventions/{iid}")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("status", "cancelled"),
+            ("note", "ผู้รับบริการย้ายออกนอกพื้นที่"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    let html = web
+        .get(server.url(&format!("/cases/{id}/plan")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("ยกเลิก"));
+
     // The psychologist is not on this case: nothing of it on her home page.
     let (web, _) = server.login("demo-psychologist").await;
     let html = web

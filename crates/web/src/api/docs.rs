@@ -50,7 +50,7 @@ impl Modify for Security {
         api::records::contacts, api::records::contact_add, api::records::contact_correct,
         api::records::promises, api::records::promise_add, api::records::promise_change, api::records::my_promises,
         api::case_types::list, api::case_types::create, api::case_types::get_one, api::case_types::update,
-        api::plans::get_plan, api::plans::save_plan, api::plans::decide_plan, api::plans::add_progress,
+        api::plans::get_plan, api::plans::save_plan, api::plans::decide_plan, api::plans::add_progress, api::plans::intervention_status,
         api::closure::get_closure, api::closure::add_review, api::closure::add_closure, api::closure::decide_closure,
         api::closure::complete_follow_up, api::plans::timeline,
         api::assessments::templates, api::assessments::import, api::assessments::preview, api::assessments::template,

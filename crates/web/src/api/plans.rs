@@ -232,3 +232,39 @@ pub async fn timeline(
         .map_err(|e| u.err(e))?;
     Ok(Json(entries))
 }
+
+/// A status change of an intervention of the plan in force.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InterventionStatus {
+    /// `planned`, `in_progress`, `completed`, `ended_early` or `cancelled`.
+    pub status: String,
+    /// Why (required to end early or cancel).
+    #[serde(default)]
+    pub note: String,
+}
+
+/// `POST /api/v1/cases/{id}/interventions/{intervention}`: changes an intervention's status
+/// without a new plan version.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/interventions/{intervention}", tag = "plans",
+    params(("id" = String, Path, description = "case id"), ("intervention" = String, Path, description = "intervention id")),
+    request_body = InterventionStatus, security(("bearer" = []), ("session" = [])),
+    responses((status = 204, description = "recorded"), (status = 404, description = "not in the plan in force", content_type = "application/problem+json"),
+        (status = 422, description = "invalid", content_type = "application/problem+json")))]
+pub async fn intervention_status(
+    State(state): State<AppState>,
+    u: ApiUser,
+    Path((id, intervention)): Path<(String, String)>,
+    body: Result<ApiJson<InterventionStatus>, WebError>,
+) -> Result<StatusCode, WebError> {
+    let id = parse_id(&u, &id)?;
+    guard(&state, &u, id, CaseAccess::Edit, "intervention.update").await?;
+    let intervention = parse_id(&u, &intervention)?;
+    let ApiJson(b) = body?;
+    state
+        .app
+        .update_intervention(&u.user, &u.ctx, id, intervention, &b.status, &b.note)
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok(StatusCode::NO_CONTENT)
+}

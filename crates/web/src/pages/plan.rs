@@ -16,6 +16,7 @@ use karuna_app::case::CaseAccess;
 use karuna_app::plan::PlanView;
 use karuna_app::AppError;
 use karuna_domain::access::Role;
+use karuna_domain::plan::INTERVENTION_STATES;
 use karuna_domain::progress::{ProgressInput, EVIDENCE_SOURCES};
 use karuna_store::plan::PlanVersionRow;
 use serde::Deserialize;
@@ -38,6 +39,8 @@ struct GoalCard {
 }
 
 struct InterventionLine {
+    id: Uuid,
+    status_code: String,
     method: String,
     who: String,
     dates: String,
@@ -83,6 +86,7 @@ struct PlanPage {
     failed_goal: Option<Uuid>,
     gas_levels: Vec<Choice>,
     sources: Vec<Choice>,
+    states: Vec<Choice>,
 }
 
 impl PlanPage {
@@ -133,6 +137,8 @@ fn version_card(
                 .interventions
                 .iter()
                 .map(|x| InterventionLine {
+                    id: x.id,
+                    status_code: x.status.clone(),
                     method: label(u, "method", &x.method),
                     who: who(team, x.responsible_id, &x.provider),
                     dates: match x.end {
@@ -257,6 +263,7 @@ async fn plan_page(
             })
             .collect(),
         sources: choices(u, "evidence", &EVIDENCE_SOURCES),
+        states: choices(u, "intervention-status", &INTERVENTION_STATES),
     };
     Ok(render(status, &page))
 }
@@ -359,6 +366,49 @@ pub async fn progress(
                 id,
                 None,
                 Some((goal, FormState::from_pairs(&p.0).errors(fields))),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(u.err(e)),
+    }
+}
+
+/// `POST /cases/{id}/interventions/{intervention}`: an intervention's new status.
+pub async fn intervention(
+    State(state): State<AppState>,
+    u: PageUser,
+    Path((id, iid)): Path<(String, String)>,
+    WebForm(pairs): WebForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let id = case_id(&u, &id)?;
+    let p = Pairs(pairs);
+    u.check_csrf(&p.get("csrf"))?;
+    state
+        .app
+        .check_case(&u.user, &u.ctx, id, CaseAccess::Edit, "intervention.update")
+        .await
+        .map_err(|e| u.err(e))?;
+    let iid = case_id(&u, &iid)?;
+    match state
+        .app
+        .update_intervention(&u.user, &u.ctx, id, iid, &p.get("status"), &p.get("note"))
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}/plan?saved=1")).into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            let msg = WebError::new(e, Surface::Page, u.tr.clone())
+                .fields()
+                .into_iter()
+                .map(|(_, m)| m)
+                .collect::<Vec<_>>()
+                .join(" ");
+            plan_page(
+                &state,
+                &u,
+                id,
+                Some(msg),
+                None,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await

@@ -139,7 +139,7 @@ test('intake to closure: assessment, approved plan, progress, review, closure, f
     await moveTo(page, caseUrl, 'implementation');
     for (const gas of ['-1', '1']) {
       await page.goto(`${BASE}/cases/${caseId}/plan`);
-      await page.locator('article.plan-goal details summary').first().click();
+      await page.locator('article.plan-goal details.progress-details summary').first().click();
       await page.locator('article.plan-goal select[name="gas"]').first().selectOption(gas);
       await page.locator('article.plan-goal select[name="source"]').first().selectOption('observation');
       await clickAndLoad(page, 'article.plan-goal form.progress-form button[type="submit"]');

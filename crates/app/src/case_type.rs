@@ -4,7 +4,9 @@
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use karuna_domain::access::Action;
 use karuna_domain::audit::Outcome;
-use karuna_domain::case_type::{effective, validate_case_type, CaseType, CaseTypeInput};
+use karuna_domain::case_type::{
+    effective, rules_for, validate_case_type, CaseRules, CaseType, CaseTypeInput,
+};
 use karuna_store::audit;
 use karuna_store::case_type as store;
 use uuid::Uuid;
@@ -13,6 +15,15 @@ impl App {
     /// The organisation's case types, built-in ones first (internal: no access check).
     pub(crate) async fn case_types_of(&self, org_id: Uuid) -> Result<Vec<CaseType>, AppError> {
         Ok(effective(store::rows(&self.db, org_id).await?))
+    }
+
+    /// The rules that apply to a case of these types (internal: no access check).
+    pub(crate) async fn case_rules(
+        &self,
+        org_id: Uuid,
+        codes: &[String],
+    ) -> Result<CaseRules, AppError> {
+        Ok(rules_for(&self.case_types_of(org_id).await?, codes))
     }
 
     /// The case types of the user's organisation, active or not.

@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use karuna_domain::access::Role;
 use karuna_domain::audit::Outcome;
 use karuna_domain::case::Status;
-use karuna_domain::case_type::DEFAULT_REVIEW_DAYS;
 use karuna_domain::closure::{
     follow_up_dates, next_review, validate_closure, validate_review, ClosureInput, ReviewInput,
 };
@@ -56,17 +55,6 @@ fn tenths(t: Option<f64>) -> Option<i64> {
 }
 
 impl App {
-    async fn case_rules(&self, org_id: Uuid, types: &[String]) -> Result<(i64, bool), AppError> {
-        let all = self.case_types_of(org_id).await?;
-        let mine: Vec<_> = all.iter().filter(|t| types.contains(&t.code)).collect();
-        let days = mine
-            .iter()
-            .map(|t| t.review_days)
-            .min()
-            .unwrap_or(DEFAULT_REVIEW_DAYS);
-        Ok((days, mine.iter().any(|t| t.closure_approval)))
-    }
-
     /// Reviews, closures and follow-ups of a case, with the next review's date.
     pub async fn closure_view(
         &self,
@@ -77,8 +65,7 @@ impl App {
         let (case, _) = self
             .case_for(user, ctx, case_id, CaseAccess::Open, "review.read")
             .await?;
-        let (review_days, approval_required) =
-            self.case_rules(case.org_id, &case.case_types).await?;
+        let rules = self.case_rules(case.org_id, &case.case_types).await?;
         let reviews = store::reviews(&self.db, case_id).await?;
         let in_force_since = karuna_store::plan::versions(&self.db, case_id)
             .await?
@@ -92,15 +79,15 @@ impl App {
         let next = next_review(
             reviews.first().map(|r| r.held_on),
             in_force_since,
-            review_days,
+            rules.review_days,
         )
         .filter(|_| reviewing);
         Ok(ClosureView {
             reviews,
             next_review: next,
-            review_days,
+            review_days: rules.review_days,
             closures: store::closures(&self.db, case_id).await?,
-            approval_required,
+            approval_required: rules.closure_approval,
             follow_ups: store::follow_ups(&self.db, case_id).await?,
         })
     }
@@ -172,8 +159,8 @@ impl App {
             .map(|v| v.content.goals.iter().map(|g| g.id).collect())
             .unwrap_or_default();
         let closure = validate_closure(input, &goals)?;
-        let (_, approval) = self.case_rules(case.org_id, &case.case_types).await?;
-        let status = if approval {
+        let rules = self.case_rules(case.org_id, &case.case_types).await?;
+        let status = if rules.closure_approval {
             "awaiting_approval"
         } else {
             "ready"

@@ -5,7 +5,7 @@ use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use chrono::NaiveDate;
 use karuna_domain::access::{Action, Role};
 use karuna_domain::audit::Outcome;
-use karuna_domain::case_type::DEFAULT_REVIEW_DAYS;
+use karuna_domain::case_type::rules_for;
 use karuna_domain::closure::next_review;
 use karuna_domain::plan::stalled;
 use karuna_store::audit;
@@ -84,12 +84,7 @@ impl App {
             ..Default::default()
         };
         for c in store::monitored(&self.db, scope, MAX_CASES).await? {
-            let days = types
-                .iter()
-                .filter(|t| c.case_types.contains(&t.code))
-                .map(|t| t.review_days)
-                .min()
-                .unwrap_or(DEFAULT_REVIEW_DAYS);
+            let days = rules_for(&types, &c.case_types).review_days;
             let since = bangkok_date(c.plan_decided_at.unwrap_or(c.plan_created_at));
             if let Some(due) = next_review(c.last_review, Some(since), days).filter(|d| *d < today)
             {

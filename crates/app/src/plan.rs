@@ -65,8 +65,9 @@ impl App {
         }
         let progress = store::progress(&self.db, case_id).await?;
         let approval_required = self
-            .plan_approval_required(case.org_id, &case.case_types)
-            .await?;
+            .case_rules(case.org_id, &case.case_types)
+            .await?
+            .plan_approval;
         let mut view = PlanView {
             versions,
             progress,
@@ -102,18 +103,6 @@ impl App {
         Ok(view)
     }
 
-    async fn plan_approval_required(
-        &self,
-        org_id: Uuid,
-        case_types: &[String],
-    ) -> Result<bool, AppError> {
-        Ok(self
-            .case_types_of(org_id)
-            .await?
-            .iter()
-            .any(|t| t.plan_approval && case_types.contains(&t.code)))
-    }
-
     /// Saves a new plan version (the first plan, or a revision with its reason). It is in force
     /// at once, or awaits a supervisor's approval when the case's type asks for it. A stale
     /// `based_on` is a conflict.
@@ -133,8 +122,9 @@ impl App {
         let revision = submission.based_on > 0;
         let (content, reason) = validate_plan(&submission.plan, era, &team, revision)?;
         let status = if self
-            .plan_approval_required(case.org_id, &case.case_types)
+            .case_rules(case.org_id, &case.case_types)
             .await?
+            .plan_approval
         {
             "awaiting_approval"
         } else {

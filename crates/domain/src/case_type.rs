@@ -98,6 +98,31 @@ pub fn effective(stored: Vec<CaseType>) -> Vec<CaseType> {
     out
 }
 
+/// The rules that apply to one case, from all of its types: the shortest review interval, and
+/// approval wherever any of its types asks for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseRules {
+    /// Days between reviews.
+    pub review_days: i64,
+    /// Plans need a supervisor's approval.
+    pub plan_approval: bool,
+    /// Closures need a supervisor's approval.
+    pub closure_approval: bool,
+}
+
+/// The rules for a case of types `codes`, given the organisation's `types`.
+pub fn rules_for(types: &[CaseType], codes: &[String]) -> CaseRules {
+    let mine = || types.iter().filter(|t| codes.contains(&t.code));
+    CaseRules {
+        review_days: mine()
+            .map(|t| t.review_days)
+            .min()
+            .unwrap_or(DEFAULT_REVIEW_DAYS),
+        plan_approval: mine().any(|t| t.plan_approval),
+        closure_approval: mine().any(|t| t.closure_approval),
+    }
+}
+
 /// What an administrator submits for a case type.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -235,6 +260,25 @@ mod tests {
         assert!(!last.built_in);
         assert_eq!(last.configured_label("en"), Some("แรงงานข้ามชาติ"));
         assert_eq!(all[0].configured_label("th"), None);
+    }
+
+    #[test]
+    fn a_case_takes_the_strictest_rules_of_its_types() {
+        let mut types = effective(Vec::new());
+        types[1].review_days = 14;
+        types[1].plan_approval = true;
+        types[2].closure_approval = true;
+        let codes = |c: &[&str]| c.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let r = rules_for(&types, &codes(&["child_protection", "domestic_violence"]));
+        assert_eq!(
+            (r.review_days, r.plan_approval, r.closure_approval),
+            (14, true, true)
+        );
+        let r = rules_for(&types, &codes(&["other"]));
+        assert_eq!(
+            (r.review_days, r.plan_approval, r.closure_approval),
+            (30, false, false)
+        );
     }
 
     #[test]

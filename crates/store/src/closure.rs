@@ -178,13 +178,7 @@ pub async fn insert_closure(
     status: &str,
     by: Uuid,
 ) -> Result<Uuid> {
-    sqlx::query(
-        "UPDATE case_closure SET status = 'superseded' WHERE case_id = $1 \
-         AND status IN ('awaiting_approval', 'ready', 'approved', 'returned')",
-    )
-    .bind(case_id.to_string())
-    .execute(&mut **tx)
-    .await?;
+    supersede_all(tx, case_id).await?;
     let id = Uuid::now_v7();
     let goals = serde_json::to_string(&c.goals).map_err(|_| StoreError::Corrupt("closure"))?;
     let months = c
@@ -241,7 +235,7 @@ pub async fn set_status(
     Ok(r.rows_affected() == 1)
 }
 
-/// Marks every not-yet-used closure of a reopened case superseded.
+/// Marks every not-yet-used closure of the case superseded (a newer summary or a reopening).
 pub async fn supersede_all(tx: &mut Tx, case_id: Uuid) -> Result<()> {
     sqlx::query(
         "UPDATE case_closure SET status = 'superseded' WHERE case_id = $1 \

@@ -2,9 +2,10 @@
 //! form, the closure summary (with the supervisor's decision and the button that closes the
 //! case), and the follow-ups after closure.
 
+use super::cases::choices;
 use super::cases::label;
 use super::intake::Pairs;
-use super::plan::{case_id, choices};
+use super::plan::case_id;
 use super::users::Choice;
 use super::{render, Chrome, FormState};
 use crate::auth::{PageUser, WebForm};

@@ -1,7 +1,7 @@
 //! The individual plan in the browser: the plan in force with its progress and GAS T-score,
 //! earlier versions, the supervisor's decision, and the form that writes a new version.
 
-use super::cases::label;
+use super::cases::{choices, label};
 use super::intake::Pairs;
 use super::users::Choice;
 use super::{render, Chrome, FormState};
@@ -94,10 +94,6 @@ impl PlanPage {
     fn failed(&self, id: &Uuid) -> bool {
         self.failed_goal == Some(*id)
     }
-}
-
-pub(super) fn choices(u: &PageUser, prefix: &str, codes: &[&str]) -> Vec<Choice> {
-    super::cases::choices(u, prefix, codes)
 }
 
 fn who(

@@ -1,8 +1,9 @@
 //! The plan's version form: every goal and intervention of the latest version, plus one empty
 //! slot for another, with fields named by the validation paths so errors land beside them.
 
+use super::cases::choices;
 use super::intake::Pairs;
-use super::plan::{case_id, choices, team_of};
+use super::plan::{case_id, team_of};
 use super::users::Choice;
 use super::{render, Chrome, FormState};
 use crate::auth::{PageUser, WebForm};

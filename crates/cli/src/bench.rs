@@ -37,6 +37,9 @@ pub enum BenchWhat {
     Duplicates(crate::bench_duplicates::DuplicatesArgs),
     /// Full-text search over N synthetic Thai notes: insert rate, search p50/p95.
     Search(crate::bench_search::SearchBenchArgs),
+    /// Drive running servers over HTTP with virtual users (Primero's load-test mix plus
+    /// contact notes), or with `--raw` the same operations straight to the database.
+    Load(crate::bench_load::LoadArgs),
 }
 
 struct Figures {
@@ -172,6 +175,9 @@ pub async fn run(args: BenchArgs) -> Result<(), String> {
     }
     if let Some(BenchWhat::Search(a)) = args.what {
         return crate::bench_search::run(a).await;
+    }
+    if let Some(BenchWhat::Load(a)) = args.what {
+        return crate::bench_load::run(a).await;
     }
     let tmp = std::env::temp_dir().join(format!("karuna-bench-{}", uuid::Uuid::now_v7()));
     let url = match &args.database_url {

@@ -4,6 +4,8 @@
 
 mod bench;
 mod bench_duplicates;
+mod bench_load;
+mod bench_raw;
 mod bench_search;
 mod config;
 

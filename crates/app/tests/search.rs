@@ -435,6 +435,12 @@ async fn no_hit_count_or_snippet_from_a_case_she_cannot_open() {
         assert_eq!(find(&app, &psychologist, q).await.total, 0, "{q}");
         assert_eq!(find(&app, &manager, q).await.total, 1, "{q}");
     }
+    // Off the team again: nothing from that case (the index's access tokens follow the team).
+    app.remove_team_member(&manager, &ctx, b.case_id, psychologist.actor.id)
+        .await
+        .unwrap();
+    assert_eq!(find(&app, &psychologist, "ความลับ").await.total, 0);
+    assert_eq!(find(&app, &manager, "ความลับ").await.total, 1);
     // Roles without case content are refused, and the refusal is audited.
     let admin = user(&app, "demo-admin").await;
     assert!(matches!(

@@ -274,7 +274,7 @@ pub async fn add_member(
         .execute(&mut **tx)
         .await?;
     }
-    Ok(())
+    crate::search::scope::rescope_case(tx, case_id).await
 }
 
 /// Takes a member off the team (the row stays, with the time).
@@ -285,6 +285,7 @@ pub async fn remove_member(tx: &mut Tx, case_id: Uuid, account_id: Uuid) -> Resu
         .bind(now_db())
         .execute(&mut **tx)
         .await?;
+    crate::search::scope::rescope_case(tx, case_id).await?;
     Ok(r.rows_affected() == 1)
 }
 
@@ -373,14 +374,16 @@ pub async fn set_status(
 
 /// Changes the case manager.
 pub async fn set_manager(tx: &mut Tx, id: Uuid, version: i64, manager: Uuid) -> Result<i64> {
-    versioned_update(
+    let v = versioned_update(
         tx,
         id,
         version,
         "manager_id = $1",
         vec![Some(manager.to_string())],
     )
-    .await
+    .await?;
+    crate::search::scope::rescope_case(tx, id).await?;
+    Ok(v)
 }
 
 /// Changes the details set at intake.
@@ -407,6 +410,7 @@ pub async fn set_details(
     )
     .await?;
     crate::search::index::reindex_case(tx, id).await?;
+    crate::search::scope::rescope_case(tx, id).await?;
     Ok(v)
 }
 

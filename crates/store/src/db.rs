@@ -72,6 +72,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "intervention_event",
         include_str!("../migrations/0011_intervention_event.sql"),
     ),
+    (
+        15,
+        "search_scope",
+        include_str!("../migrations/0015_search_scope.sql"),
+    ),
 ];
 
 impl Db {
@@ -183,6 +188,9 @@ impl Db {
             }
             if *name == "search" {
                 crate::search::index::backfill(&mut tx).await?;
+            }
+            if *version == 15 {
+                crate::search::scope::backfill(&mut tx).await?;
             }
             sqlx::query(
                 "INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)",

@@ -3,6 +3,7 @@
 //! snippets show and its `body` the segmented tokens the database indexes (FTS5 through
 //! triggers on SQLite, a `tsvector` built by a trigger on PostgreSQL).
 
+use super::scope::{tokens, with_tokens};
 use super::text::body;
 use crate::db::Tx;
 use crate::error::Result;
@@ -49,7 +50,10 @@ pub async fn put_doc(tx: &mut Tx, d: &SearchDoc<'_>) -> Result<()> {
     .bind(d.case_id.to_string())
     .bind(&d.doc_date)
     .bind(&d.text)
-    .bind(body(&d.text, &d.extra))
+    .bind(with_tokens(
+        &body(&d.text, &d.extra),
+        &tokens(tx, d.case_id, d.entity_type).await?,
+    ))
     .execute(&mut **tx)
     .await?;
     Ok(())

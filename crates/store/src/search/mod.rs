@@ -5,6 +5,7 @@
 //! may see its client's identity.
 
 pub mod index;
+pub mod scope;
 pub mod synthetic;
 pub mod text;
 
@@ -75,20 +76,36 @@ pub struct SearchPage {
     pub more: bool,
 }
 
-/// The FROM clause, match condition, score and ranking order of each backend; `$4` is the query.
-fn backend_sql(backend: Backend) -> (&'static str, &'static str, &'static str, &'static str) {
+/// When more documents match, the newest this many are ranked (the count still goes on to
+/// [`COUNT_CAP`]): ranking every match of a common word in a national database would cost
+/// more than a search may.
+pub const RANK_CAP: i64 = 2000;
+
+/// The FROM clause, match condition, score, ranking order and the newest-first key of each
+/// backend; `$4` is the query.
+fn backend_sql(
+    backend: Backend,
+) -> (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+) {
     match backend {
         Backend::Sqlite => (
             "search_fts JOIN search_doc d ON d.rid = search_fts.rowid",
             "search_fts MATCH $4",
             "bm25(search_fts)",
             "ASC",
+            "search_fts.rowid",
         ),
         Backend::Postgres => (
             "search_doc d",
             "d.tsv @@ CAST($4 AS tsquery)",
             "CAST(ts_rank(d.tsv, CAST($4 AS tsquery)) AS DOUBLE PRECISION)",
             "DESC",
+            "d.rid",
         ),
     }
 }
@@ -109,7 +126,7 @@ pub async fn search(
             more: false,
         });
     }
-    let (from, matches, score, dir) = backend_sql(db.backend());
+    let (from, matches, score, dir, newest) = backend_sql(db.backend());
     let mut binds: Vec<String> = vec![
         scope.org_id.to_string(),
         scope.actor_id.to_string(),
@@ -117,9 +134,10 @@ pub async fn search(
             .supervisor_unit
             .map(|u| u.to_string())
             .unwrap_or_default(),
+        // The words AND the user's access tokens: the index returns her cases' documents only.
         match db.backend() {
-            Backend::Sqlite => q.fts5(),
-            Backend::Postgres => q.tsquery(),
+            Backend::Sqlite => format!("({}) AND {}", q.fts5(), scope::fts5_filter(scope)),
+            Backend::Postgres => format!("({}) & {}", q.tsquery(), scope::tsquery_filter(scope)),
         },
     ];
     // The cases the user may open, filtered: one set, built once per query, that each
@@ -128,8 +146,7 @@ pub async fn search(
     let mut doc_conds = vec![
         matches.to_string(),
         // Names and numbers of persons on a sensitive case: only for who may see its client.
-        "(d.entity_type <> 'person' OR d.case_id NOT IN (SELECT c.id FROM case_file c WHERE c.sensitive <> 0 \
-         AND c.org_id = $1 AND c.manager_id <> $2 AND c.unit_id <> $3))"
+        "(d.entity_type <> 'person' OR c.sensitive = 0 OR c.manager_id = $2 OR c.unit_id = $3)"
             .to_string(),
     ];
     let mut param = |v: String| {
@@ -157,17 +174,22 @@ pub async fn search(
     if let Some(d) = f.to.and_then(|d| d.succ_opt()) {
         doc_conds.push(format!("d.doc_date < {}", param(date_db(d))));
     }
+    // Each candidate is checked against its case (the scope predicate again, and the filters).
+    let from = format!("{from} JOIN case_file c ON c.id = d.case_id");
     let where_ = format!(
-        "{} AND d.case_id IN (SELECT c.id FROM case_file c WHERE {})",
+        "{} AND {}",
         doc_conds.join(" AND "),
         case_conds.join(" AND ")
     );
-    // Rank ids only; the page's text and case columns are read for its rows alone.
+    // The newest RANK_CAP candidates are ranked; ids only, the page's text and case columns
+    // are read for its rows alone.
     let sql = format!(
         "SELECT d.entity_type, d.entity_id, d.case_id, d.doc_date, d.text, c.number, c.status, c.unit_id, \
          c.manager_id, c.sensitive, p.prefix, p.first_name_th, p.last_name_th, p.first_name_latin, \
-         p.last_name_latin, p.nickname FROM (SELECT d.rid, {score} AS score, d.doc_date, d.entity_id, d.case_id \
-         FROM {from} WHERE {where_} ORDER BY score {dir}, d.doc_date DESC, d.entity_id DESC, d.case_id DESC \
+         p.last_name_latin, p.nickname FROM (SELECT r.rid, r.score, r.doc_date, r.entity_id, r.case_id FROM \
+         (SELECT d.rid, {score} AS score, d.doc_date, d.entity_id, d.case_id \
+         FROM {from} WHERE {where_} ORDER BY {newest} DESC LIMIT {RANK_CAP}) r \
+         ORDER BY r.score {dir}, r.doc_date DESC, r.entity_id DESC, r.case_id DESC \
          LIMIT {} OFFSET {}) h JOIN search_doc d ON d.rid = h.rid JOIN case_file c ON c.id = d.case_id \
          JOIN person p ON p.id = c.client_id \
          ORDER BY h.score {dir}, h.doc_date DESC, h.entity_id DESC, h.case_id DESC",

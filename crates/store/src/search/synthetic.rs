@@ -3,6 +3,7 @@
 //! transactions of a few thousand rows. Not used by the application.
 
 use super::index::{reindex_case, reindex_person};
+use super::scope::{tokens_for, with_tokens};
 use super::text::body;
 use crate::db::Db;
 use crate::error::Result;
@@ -132,6 +133,7 @@ pub async fn seed(
     let mut rng = Rng::new(0x5eed);
     let now = now_db();
     let mut case_ids = Vec::with_capacity(cases);
+    let mut case_tokens = Vec::with_capacity(cases);
     let mut tx = db.begin().await?;
     for i in 0..cases {
         let person = Uuid::now_v7();
@@ -172,6 +174,13 @@ pub async fn seed(
         reindex_case(&mut tx, case).await?;
         reindex_person(&mut tx, person).await?;
         case_ids.push(case);
+        case_tokens.push(tokens_for(
+            "contact",
+            owners.managers[i % owners.managers.len()],
+            owners.units[i % owners.units.len()],
+            &[],
+            false,
+        ));
     }
     tx.commit().await?;
     let start = Utc
@@ -188,9 +197,11 @@ pub async fn seed(
             let n = BATCH.min(end - written);
             let mut rows = Vec::with_capacity(n);
             for k in 0..n {
-                let case = case_ids[rng.below(case_ids.len())];
+                let c = rng.below(case_ids.len());
                 let at = to_db(start + Duration::minutes(((written + k) * 7) as i64));
-                rows.push((Uuid::now_v7(), case, at, note(&mut rng)));
+                let text = note(&mut rng);
+                let body = with_tokens(&body(&text, &[]), &case_tokens[c]);
+                rows.push((Uuid::now_v7(), case_ids[c], at, text, body));
             }
             insert_notes(&mut tx, owners.org_id, &rows, &now).await?;
             written += n;
@@ -204,7 +215,7 @@ pub async fn seed(
 async fn insert_notes(
     tx: &mut crate::db::Tx,
     org: Uuid,
-    rows: &[(Uuid, Uuid, String, String)],
+    rows: &[(Uuid, Uuid, String, String, String)],
     now: &str,
 ) -> Result<()> {
     let values = |width: usize| -> String {
@@ -221,7 +232,7 @@ async fn insert_notes(
         values(8)
     );
     let mut q = sqlx::query(&sql);
-    for (id, case, at, text) in rows {
+    for (id, case, at, text, _) in rows {
         q = q
             .bind(id.to_string())
             .bind(org.to_string())
@@ -238,7 +249,7 @@ async fn insert_notes(
         values(7)
     );
     let mut q = sqlx::query(&sql);
-    for (id, case, at, text) in rows {
+    for (id, case, at, text, body) in rows {
         q = q
             .bind(org.to_string())
             .bind("contact")
@@ -246,7 +257,7 @@ async fn insert_notes(
             .bind(case.to_string())
             .bind(at.clone())
             .bind(text.clone())
-            .bind(body(text, &[]));
+            .bind(body.clone());
     }
     q.execute(&mut **tx).await?;
     Ok(())

@@ -72,6 +72,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "intervention_event",
         include_str!("../migrations/0011_intervention_event.sql"),
     ),
+    (
+        12,
+        "person_merge",
+        include_str!("../migrations/0012_person_merge.sql"),
+    ),
 ];
 
 impl Db {

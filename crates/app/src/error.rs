@@ -20,6 +20,13 @@ pub enum AppError {
     /// The record changed since it was read.
     #[error("version conflict")]
     Conflict,
+    /// The request is well-formed but the records are not in a state that allows it (a merge
+    /// that can no longer be undone exactly …); the code names why (`merge_changed` …).
+    #[error("refused: {0}")]
+    Refused(&'static str),
+    /// The person was merged into another; the survivor's id.
+    #[error("person merged")]
+    Merged(uuid::Uuid),
     /// Input failed validation; every problem is listed.
     #[error("invalid input")]
     Invalid(Vec<FieldError>),

@@ -17,6 +17,7 @@ pub mod intake;
 pub mod matching;
 pub mod monitoring;
 pub mod person;
+pub mod person_merge;
 pub mod plan;
 pub mod promise;
 pub mod search;

@@ -221,6 +221,22 @@ impl App {
         ctx: &Ctx,
         person_id: Uuid,
     ) -> Result<(), AppError> {
+        // A tombstone points to its survivor, for someone who may edit the survivor.
+        let mut survivor = None;
+        let mut id = person_id;
+        for _ in 0..8 {
+            match store::person_by_id(&self.db, user.actor.org_id, id).await? {
+                Some(p) if p.merged_into.is_some() => {
+                    id = p.merged_into.unwrap_or(id);
+                    survivor = Some(id);
+                }
+                _ => break,
+            }
+        }
+        if let Some(s) = survivor {
+            Box::pin(self.check_person(user, ctx, s)).await?;
+            return Err(AppError::Merged(s));
+        }
         let cases = store::cases_of(&self.db, person_id).await?;
         for case_id in &cases {
             if let Some(case) = karuna_store::case::case_by_id(&self.db, *case_id).await? {

@@ -138,6 +138,19 @@ pub struct CaseFacts {
     pub sensitive: bool,
 }
 
+/// The facts about one person that decide who may merge them with another: the units of the
+/// cases they are on (as client or involved person), and for each sensitive case they are the
+/// client of, that case's unit and case manager.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PersonFacts {
+    /// The organisation holding the person.
+    pub org_id: Uuid,
+    /// Units of the cases the person is on.
+    pub case_units: Vec<Uuid>,
+    /// (unit, case manager) of each sensitive case whose client the person is.
+    pub sensitive_client_of: Vec<(Uuid, Uuid)>,
+}
+
 /// Something an actor wants to do; each variant carries the facts its rule needs.
 #[derive(Debug, Clone, Copy)]
 pub enum Action<'a> {
@@ -170,6 +183,14 @@ pub enum Action<'a> {
     /// Steer a case: transfer it, change its team, its sensitivity, close or reopen it (its
     /// case manager and its unit's supervisors).
     ManageCase(&'a CaseFacts),
+    /// See the organisation's possible duplicate persons (supervisors of a unit; the list itself
+    /// holds only persons on cases they may open).
+    ReviewDuplicates,
+    /// Merge persons, undo a merge, or record that two persons are not the same: a supervisor,
+    /// for persons who are all on a case of their unit and none of whom is the client of a
+    /// sensitive case whose identity the supervisor may not see. Administrators never read case
+    /// content, so they never merge.
+    MergePersons(&'a [PersonFacts]),
 }
 
 /// Why the policy said no; recorded in the audit log and shown as a reason code.
@@ -270,6 +291,11 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
             ),
             other => other,
         },
+        Action::ReviewDuplicates => allow_if(
+            actor.role == Supervisor && actor.unit_id.is_some(),
+            DenyReason::Role,
+        ),
+        Action::MergePersons(persons) => merge_access(actor, persons),
         Action::SeeClientIdentity(case) => match case_access(actor, case) {
             Decision::Allow if case.sensitive => allow_if(
                 case.case_manager_id == actor.id
@@ -279,6 +305,27 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
             other => other,
         },
     }
+}
+
+fn merge_access(actor: &Actor, persons: &[PersonFacts]) -> Decision {
+    let Some(unit) = actor.unit_id.filter(|_| actor.role == Role::Supervisor) else {
+        return Decision::Deny(DenyReason::Role);
+    };
+    for p in persons {
+        if p.org_id != actor.org_id {
+            return Decision::Deny(DenyReason::OtherOrganisation);
+        }
+        if !p.case_units.contains(&unit) {
+            return Decision::Deny(DenyReason::NotOnCase);
+        }
+        if p.sensitive_client_of
+            .iter()
+            .any(|(u, manager)| *u != unit && *manager != actor.id)
+        {
+            return Decision::Deny(DenyReason::Sensitive);
+        }
+    }
+    Decision::Allow
 }
 
 fn case_access(actor: &Actor, case: &CaseFacts) -> Decision {
@@ -385,6 +432,59 @@ mod tests {
             Decision::Deny(DenyReason::Sensitive)
         );
         assert!(decide(&member, Action::OpenCase(&c)).is_allowed());
+    }
+
+    #[test]
+    fn only_a_supervisor_of_the_persons_unit_merges() {
+        let unit = Uuid::now_v7();
+        let other_unit = Uuid::now_v7();
+        let supervisor = actor(Role::Supervisor, Some(unit));
+        let person = |units: Vec<Uuid>| PersonFacts {
+            org_id: supervisor.org_id,
+            case_units: units,
+            sensitive_client_of: Vec::new(),
+        };
+        let both = [person(vec![unit]), person(vec![other_unit, unit])];
+        assert!(decide(&supervisor, Action::MergePersons(&both)).is_allowed());
+        assert!(decide(&supervisor, Action::ReviewDuplicates).is_allowed());
+        for role in [
+            Role::Admin,
+            Role::CaseManager,
+            Role::TeamMember,
+            Role::DataAnalyst,
+            Role::Auditor,
+        ] {
+            let a = actor(role, Some(unit));
+            assert_eq!(
+                decide(&a, Action::MergePersons(&both)),
+                Decision::Deny(DenyReason::Role)
+            );
+            assert!(!decide(&a, Action::ReviewDuplicates).is_allowed());
+        }
+        let no_unit = actor(Role::Supervisor, None);
+        assert!(!decide(&no_unit, Action::ReviewDuplicates).is_allowed());
+        assert!(!decide(&no_unit, Action::MergePersons(&both)).is_allowed());
+        let elsewhere = [person(vec![unit]), person(vec![other_unit])];
+        assert_eq!(
+            decide(&supervisor, Action::MergePersons(&elsewhere)),
+            Decision::Deny(DenyReason::NotOnCase)
+        );
+        let nowhere = [person(vec![unit]), person(Vec::new())];
+        assert!(!decide(&supervisor, Action::MergePersons(&nowhere)).is_allowed());
+        let mut foreign = person(vec![unit]);
+        foreign.org_id = Uuid::now_v7();
+        assert_eq!(
+            decide(&supervisor, Action::MergePersons(&[foreign])),
+            Decision::Deny(DenyReason::OtherOrganisation)
+        );
+        let mut hidden = person(vec![unit, other_unit]);
+        hidden.sensitive_client_of = vec![(other_unit, Uuid::now_v7())];
+        assert_eq!(
+            decide(&supervisor, Action::MergePersons(&[hidden.clone()])),
+            Decision::Deny(DenyReason::Sensitive)
+        );
+        hidden.sensitive_client_of = vec![(unit, Uuid::now_v7())];
+        assert!(decide(&supervisor, Action::MergePersons(&[hidden])).is_allowed());
     }
 
     #[test]

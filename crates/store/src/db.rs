@@ -73,6 +73,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0011_intervention_event.sql"),
     ),
     (
+        12,
+        "person_merge",
+        include_str!("../migrations/0012_person_merge.sql"),
+    ),
+    (
         15,
         "search_scope",
         include_str!("../migrations/0015_search_scope.sql"),

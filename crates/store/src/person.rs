@@ -51,6 +51,8 @@ pub struct PersonRow {
     pub version: i64,
     /// Created.
     pub created_at: DateTime<Utc>,
+    /// Set on a tombstone: the person this record was merged into.
+    pub merged_into: Option<Uuid>,
 }
 
 /// A stored identity document.
@@ -95,7 +97,7 @@ pub struct AddressRow {
 
 pub(crate) const PERSON_COLS: &str = "id, org_id, prefix, first_name_th, middle_name_th, last_name_th, first_name_latin, \
     middle_name_latin, last_name_latin, nickname, sex, birth_date, birth_year, birth_estimated, nationality, \
-    ethnicity, languages, version, created_at";
+    ethnicity, languages, version, created_at, merged_into";
 
 pub(crate) fn person_from(r: &AnyRow) -> Result<PersonRow> {
     Ok(PersonRow {
@@ -118,6 +120,7 @@ pub(crate) fn person_from(r: &AnyRow) -> Result<PersonRow> {
         languages: r.try_get("languages")?,
         version: r.try_get("version")?,
         created_at: instant(r, "created_at")?,
+        merged_into: crate::row::opt_uuid(r, "merged_into")?,
     })
 }
 

@@ -18,6 +18,11 @@ pub const PROBLEM_CODES: &[&str] = &[
     "login_failed",
     "locked",
     "internal",
+    "person_merged",
+    "merge_undone",
+    "merge_changed",
+    "survivor_merged",
+    "same_case_client",
     "csrf",
     "bad_form",
     "too_large",
@@ -101,6 +106,8 @@ impl WebError {
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Conflict => (StatusCode::CONFLICT, "conflict"),
+            AppError::Refused(code) => (StatusCode::CONFLICT, code),
+            AppError::Merged(_) => (StatusCode::CONFLICT, "person_merged"),
             AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             AppError::LoginFailed => (StatusCode::UNAUTHORIZED, "login_failed"),
             AppError::Locked(_) => (StatusCode::TOO_MANY_REQUESTS, "locked"),
@@ -125,6 +132,11 @@ impl WebError {
     pub fn detail(&self) -> String {
         let (_, code) = self.status_code();
         match &self.error {
+            AppError::Merged(survivor) if self.code.is_none() => self.tr.get1(
+                "problem-person-merged-detail",
+                "survivor",
+                &survivor.to_string(),
+            ),
             AppError::Locked(until) if self.code.is_none() => {
                 self.tr
                     .get1("problem-locked-detail", "until", &self.tr.datetime(until))

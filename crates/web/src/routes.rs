@@ -391,6 +391,32 @@ const ROUTES: &[Entry] = &[
     ("/persons/{id}", &[("POST", Page)], || {
         post(pages::records::person_edit)
     }),
+    ("/persons/duplicates", &[("GET", Page)], || {
+        get(pages::duplicates::show)
+    }),
+    ("/persons/duplicates/dismissals", &[("POST", Page)], || {
+        post(pages::duplicates::dismiss)
+    }),
+    ("/persons/merges", &[("POST", Page)], || {
+        post(pages::duplicates::merge)
+    }),
+    ("/persons/merges/{id}/undo", &[("POST", Page)], || {
+        post(pages::duplicates::undo)
+    }),
+    ("/api/v1/persons/duplicates", &[("GET", Api)], || {
+        get(api::persons::duplicates)
+    }),
+    (
+        "/api/v1/persons/duplicates/dismissals",
+        &[("POST", Api)],
+        || post(api::persons::dismiss),
+    ),
+    ("/api/v1/persons/merges", &[("POST", Api)], || {
+        post(api::persons::merge)
+    }),
+    ("/api/v1/persons/merges/{id}/undo", &[("POST", Api)], || {
+        post(api::persons::undo)
+    }),
     ("/search", &[("GET", Page)], || get(pages::search::show)),
     ("/api/v1/search", &[("GET", Api)], || {
         get(api::search::search)

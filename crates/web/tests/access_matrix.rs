@@ -26,6 +26,9 @@ const ON_CASE: &[&str] = &["demo-manager", "demo-supervisor", "demo-psychologist
 /// Who may open cases (and steer the test case): case managers and supervisors.
 const STEER: &[&str] = &["demo-manager", "demo-supervisor"];
 
+/// Supervisors of a unit: the duplicates list and merges.
+const SUPERVISOR: &[&str] = &["demo-supervisor"];
+
 /// The access matrix: method, path, who may use it.
 const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/healthz", Who::Public),
@@ -216,6 +219,26 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/persons/{id}", Who::Only(ON_CASE)),
     ("GET", "/search", Who::Only(ON_CASE)),
     ("GET", "/api/v1/search", Who::Only(ON_CASE)),
+    ("GET", "/persons/duplicates", Who::Only(SUPERVISOR)),
+    (
+        "POST",
+        "/persons/duplicates/dismissals",
+        Who::Only(SUPERVISOR),
+    ),
+    ("POST", "/persons/merges", Who::Only(SUPERVISOR)),
+    ("POST", "/persons/merges/{id}/undo", Who::Only(SUPERVISOR)),
+    ("GET", "/api/v1/persons/duplicates", Who::Only(SUPERVISOR)),
+    (
+        "POST",
+        "/api/v1/persons/duplicates/dismissals",
+        Who::Only(SUPERVISOR),
+    ),
+    ("POST", "/api/v1/persons/merges", Who::Only(SUPERVISOR)),
+    (
+        "POST",
+        "/api/v1/persons/merges/{id}/undo",
+        Who::Only(SUPERVISOR),
+    ),
 ];
 
 const ROLES: &[&str] = &[

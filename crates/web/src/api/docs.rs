@@ -57,6 +57,7 @@ impl Modify for Security {
         api::assessments::publish, api::assessments::published, api::assessments::list, api::assessments::start,
         api::assessments::compare, api::assessments::get_one, api::assessments::update, api::assessments::complete,
         api::search::search,
+        api::persons::duplicates, api::persons::merge, api::persons::undo, api::persons::dismiss,
     ),
     modifiers(&Security),
     tags((name = "account", description = "The caller's own account"), (name = "users", description = "Account administration"),
@@ -66,7 +67,8 @@ impl Modify for Security {
         (name = "configuration", description = "The organisation's case types and their rules"),
         (name = "plans", description = "The individual plan, its approval and progress (GAS)"),
         (name = "assessments", description = "Assessment templates (admins) and the assessments of a case"),
-        (name = "search", description = "Full-text search in the cases the caller may open")),
+        (name = "search", description = "Full-text search in the cases the caller may open"),
+        (name = "persons", description = "Possible duplicate persons, merges and their undo (supervisors)")),
 )]
 pub struct ApiDoc;
 

@@ -10,6 +10,7 @@ pub mod closure;
 pub mod docs;
 pub mod health;
 pub mod me;
+pub mod persons;
 pub mod plans;
 pub mod records;
 pub mod search;

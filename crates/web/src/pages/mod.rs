@@ -9,6 +9,7 @@ pub mod case_file;
 pub mod case_types;
 pub mod cases;
 pub mod closure;
+pub mod duplicates;
 pub mod home;
 pub mod intake;
 pub mod login;
@@ -102,6 +103,9 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str) -> Vec<NavItem> {
         Role::CaseManager | Role::Supervisor | Role::TeamMember => {
             items.push(("/cases", "nav-cases"));
             items.push(("/search", "nav-search"));
+            if user.role() == Role::Supervisor {
+                items.push(("/persons/duplicates", "nav-duplicates"));
+            }
         }
         Role::DataAnalyst => {}
     }

@@ -17,6 +17,8 @@ pub mod error;
 pub mod matching;
 pub mod monitoring;
 pub mod person;
+pub mod person_bulk;
+pub mod person_export;
 pub mod plan;
 pub mod promise;
 pub mod revision;

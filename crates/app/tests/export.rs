@@ -185,6 +185,7 @@ async fn export_follows_access_and_round_trips_through_csv_and_xlsx() {
         .fetch_all(app.db.read())
         .await
         .unwrap();
+    let mut case_ids = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         let intake = IntakeInput {
             existing_client_id: id.clone(),
@@ -199,9 +200,11 @@ async fn export_follows_access_and_round_trips_through_csv_and_xlsx() {
             sensitive: i == 0,
             ..Default::default()
         };
-        app.intake(&manager, &Ctx::default(), &intake)
+        let made = app
+            .intake(&manager, &Ctx::default(), &intake)
             .await
             .unwrap();
+        case_ids.push(made.case_id);
     }
     let n = app
         .export_persons(&manager, &Ctx::default(), &out, Format::Csv, &mut none)
@@ -215,19 +218,35 @@ async fn export_follows_access_and_round_trips_through_csv_and_xlsx() {
         .unwrap();
     assert_eq!(n, 30);
 
-    // Another case manager is on none of these cases; an analyst is refused outright.
+    // Another case manager is on none of these cases; on the team of two, one of them
+    // sensitive, she gets only the other case's client (SeeClientIdentity).
     let other = app.acting_as("other").await.unwrap();
+    let o_csv = dir.join("o.csv");
     let n = app
-        .export_persons(
-            &other,
-            &Ctx::default(),
-            &dir.join("o.csv"),
-            Format::Csv,
-            &mut none,
-        )
+        .export_persons(&other, &Ctx::default(), &o_csv, Format::Csv, &mut none)
         .await
         .unwrap();
     assert_eq!(n, 0);
+    for case in &case_ids[..2] {
+        app.add_team_member(&manager, &Ctx::default(), *case, other.actor.id, "")
+            .await
+            .unwrap();
+    }
+    let n = app
+        .export_persons(&other, &Ctx::default(), &o_csv, Format::Csv, &mut none)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    let id_of = |i: usize| {
+        sqlx::query_scalar::<_, String>(
+            "SELECT number FROM identity_document WHERE person_id = $1 AND kind = 'thai_national_id'",
+        )
+        .bind(ids[i].clone())
+        .fetch_one(app.db.read())
+    };
+    let (hidden, shown) = (id_of(0).await.unwrap(), id_of(1).await.unwrap());
+    let exported = std::fs::read_to_string(&o_csv).unwrap();
+    assert!(!exported.contains(&hidden) && exported.contains(&shown));
     let analyst = app.acting_as("analyst").await.unwrap();
     let r = app
         .export_persons(

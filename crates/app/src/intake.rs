@@ -152,7 +152,7 @@ pub struct IntakeResult {
     pub notices: Vec<FieldError>,
 }
 
-fn check_address(a: &AddressInput, errors: &mut Vec<FieldError>) -> Option<AddressRow> {
+pub(crate) fn check_address(a: &AddressInput, errors: &mut Vec<FieldError>) -> Option<AddressRow> {
     if a.is_empty() {
         return None;
     }

@@ -13,6 +13,8 @@ pub mod demo;
 pub mod demo_cases;
 mod demo_plans;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod intake;
 pub mod matching;
 pub mod monitoring;

@@ -209,6 +209,18 @@ impl App {
         )
     }
 
+    /// The account a command-line bulk operation (import, export) acts as: whoever can run the
+    /// binary against the database is trusted to name it, as with `karuna admin`; the account
+    /// must be active (and not a demo account outside demo mode). Policy checks then apply as
+    /// for any request.
+    pub async fn acting_as(&self, username: &str) -> Result<CurrentUser, AppError> {
+        let account = store::account_by_username(&self.db, username.trim())
+            .await?
+            .filter(|a| self.usable(a))
+            .ok_or(AppError::NotFound)?;
+        current_user(&account, None)
+    }
+
     /// Resolves an API bearer token to its user.
     pub async fn authenticate_token(&self, token: &str) -> Result<CurrentUser, AppError> {
         let (_, account_id) = store::token_owner(&self.db, &secret_hash(token))

@@ -8,6 +8,8 @@ mod bench_load;
 mod bench_raw;
 mod bench_search;
 mod config;
+mod export;
+mod import;
 
 use clap::{Args, Parser, Subcommand};
 use config::{DbOptions, FileConfig};
@@ -50,6 +52,10 @@ enum Command {
     /// Thai text tools.
     #[command(subcommand)]
     Text(TextCommand),
+    /// Import persons from a CSV or XLSX file (docs/IMPORT.md).
+    Import(import::ImportArgs),
+    /// Export the persons an account may see to CSV or XLSX.
+    Export(export::ExportArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -217,6 +223,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Audit(AuditCommand::Verify(db)) => verify(db).await,
         Command::Bench(args) => bench::run(args).await.map_err(|e| Failure(e, 1)),
         Command::Text(TextCommand::Segment) => segment_stdin(),
+        Command::Import(args) => import::run(args).await,
+        Command::Export(args) => export::run(args).await,
     }
 }
 

@@ -19,6 +19,8 @@ pub mod matching;
 pub mod monitoring;
 pub mod person;
 pub mod person_merge;
+pub mod person_bulk;
+pub mod person_export;
 pub mod plan;
 pub mod promise;
 pub mod revision;

@@ -1,0 +1,203 @@
+//! Export of persons to CSV or XLSX (`karuna export persons`), in the import's own columns so
+//! an export imports again unchanged. Access follows the case list exactly: the persons on the
+//! cases the acting user may open, without the clients of sensitive cases whose identity she
+//! may not see (`SeeClientIdentity`); roles with no case access are refused. Pages of 1,000
+//! persons stream from the database to the file; the export is audited with its count.
+
+use crate::import::columns::PERSON_COLUMNS;
+use crate::import::source::Format;
+use crate::{event, on, App, AppError, Ctx, CurrentUser};
+use karuna_domain::access::{Action, Role};
+use karuna_domain::audit::Outcome;
+use karuna_store::case_list::Scope;
+use karuna_store::person::{AddressRow, PersonRow};
+use karuna_store::{audit, matching, person_export as store};
+use rust_xlsxwriter::Workbook;
+use std::path::Path;
+use uuid::Uuid;
+
+/// Persons per page read from the database.
+const PAGE: i64 = 1000;
+
+/// Where exported rows go.
+enum Sink {
+    Csv(Box<csv::Writer<std::fs::File>>),
+    Xlsx { book: Box<Workbook>, row: u32 },
+}
+
+fn io(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(format!("export: {e}"))
+}
+
+impl Sink {
+    fn create(path: &Path, format: Format) -> Result<Sink, AppError> {
+        Ok(match format {
+            Format::Csv => Sink::Csv(Box::new(csv::Writer::from_path(path).map_err(io)?)),
+            Format::Xlsx => {
+                let mut book = Box::new(Workbook::new());
+                book.add_worksheet_with_constant_memory()
+                    .map_err(io)?
+                    .set_name("persons")
+                    .map_err(io)?;
+                Sink::Xlsx { book, row: 0 }
+            }
+        })
+    }
+
+    fn write(&mut self, cells: &[String]) -> Result<(), AppError> {
+        match self {
+            Sink::Csv(w) => {
+                let safe: Vec<String> = cells.iter().map(|c| csv_safe(c)).collect();
+                w.write_record(&safe).map_err(io)
+            }
+            Sink::Xlsx { book, row } => {
+                let sheet = book.worksheet_from_index(0).map_err(io)?;
+                for (i, c) in cells.iter().enumerate() {
+                    if !c.is_empty() {
+                        // Text cells always: a national ID stays 13 digits, never a number.
+                        sheet.write_string(*row, i as u16, c).map_err(io)?;
+                    }
+                }
+                *row += 1;
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(self, path: &Path) -> Result<(), AppError> {
+        match self {
+            Sink::Csv(mut w) => w.flush().map_err(io),
+            Sink::Xlsx { mut book, .. } => book.save(path).map_err(io),
+        }
+    }
+}
+
+/// A CSV cell a spreadsheet will not run as a formula (a leading `=`, `+`, `-` or `@` gets an
+/// apostrophe).
+fn csv_safe(c: &str) -> String {
+    if c.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{c}")
+    } else {
+        c.to_string()
+    }
+}
+
+/// One person as a row of the import's columns.
+fn person_cells(
+    p: &PersonRow,
+    phones: &[String],
+    docs: &[(String, String, Option<String>)],
+    address: Option<&AddressRow>,
+) -> Vec<String> {
+    let s = |o: &Option<String>| o.clone().unwrap_or_default();
+    let national = docs.iter().find(|d| d.0 == "thai_national_id");
+    let other = docs.iter().find(|d| d.0 != "thai_national_id");
+    let a = address.cloned().unwrap_or_default();
+    PERSON_COLUMNS
+        .iter()
+        .map(|c| match c.key {
+            "prefix" => s(&p.prefix),
+            "first_name" => s(&p.first_name_th),
+            "middle_name" => s(&p.middle_name_th),
+            "last_name" => s(&p.last_name_th),
+            "first_name_latin" => s(&p.first_name_latin),
+            "middle_name_latin" => s(&p.middle_name_latin),
+            "last_name_latin" => s(&p.last_name_latin),
+            "nickname" => s(&p.nickname),
+            "sex" => p.sex.clone(),
+            "birth_date" => p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            "birth_year" if p.birth_estimated => {
+                p.birth_year.map(|y| y.to_string()).unwrap_or_default()
+            }
+            "national_id" => national.map(|d| d.1.clone()).unwrap_or_default(),
+            "document_kind" => other.map(|d| d.0.clone()).unwrap_or_default(),
+            "document_number" => other.map(|d| d.1.clone()).unwrap_or_default(),
+            "document_country" => other.and_then(|d| d.2.clone()).unwrap_or_default(),
+            "phone" => phones
+                .iter()
+                .map(|e| karuna_thai::format_phone_th(e))
+                .collect::<Vec<_>>()
+                .join(", "),
+            "nationality" => s(&p.nationality),
+            "ethnicity" => s(&p.ethnicity),
+            "languages" => p.languages.clone(),
+            "house_no" => s(&a.house_no),
+            "moo" => s(&a.moo),
+            "village" => s(&a.village),
+            "soi" => s(&a.soi),
+            "road" => s(&a.road),
+            "subdistrict_code" => a.subdistrict_code.clone(),
+            "district_code" => a.district_code.clone(),
+            "province_code" => a.province_code.clone(),
+            "postcode" => a.postcode.clone(),
+            _ => String::new(),
+        })
+        .collect()
+}
+
+impl App {
+    /// Writes the persons `user` may see to `path`; returns how many. `progress` is told each
+    /// page's count.
+    pub async fn export_persons(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        path: &Path,
+        format: Format,
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> Result<u64, AppError> {
+        self.authorize(
+            user,
+            ctx,
+            Action::ListCases,
+            "person.export",
+            ("person", None),
+        )
+        .await?;
+        let supervised = if user.role() == Role::Supervisor {
+            user.actor.unit_id
+        } else {
+            None
+        };
+        let scope = Scope {
+            org_id: user.actor.org_id,
+            actor_id: user.actor.id,
+            supervisor_unit: supervised,
+        };
+        let mut sink = Sink::create(path, format)?;
+        let header: Vec<String> = PERSON_COLUMNS.iter().map(|c| c.key.to_string()).collect();
+        sink.write(&header)?;
+        let mut after: Option<Uuid> = None;
+        let mut count = 0u64;
+        loop {
+            let page = store::persons_in_scope(&self.db, scope, after, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.id);
+            let ids: Vec<Uuid> = page.iter().map(|p| p.id).collect();
+            let hidden =
+                matching::hidden_clients(&self.db, &ids, user.actor.id, supervised).await?;
+            let phones = store::phones_of(&self.db, &ids).await?;
+            let docs = store::documents_of(&self.db, &ids).await?;
+            let addresses = store::addresses_of(&self.db, &ids).await?;
+            for p in page.iter().filter(|p| !hidden.contains(&p.id)) {
+                sink.write(&person_cells(
+                    p,
+                    phones.get(&p.id).map(Vec::as_slice).unwrap_or(&[]),
+                    docs.get(&p.id).map(Vec::as_slice).unwrap_or(&[]),
+                    addresses.get(&p.id),
+                ))?;
+                count += 1;
+            }
+            progress(page.len() as u64);
+        }
+        sink.finish(path)?;
+        let mut e = on(
+            event(Some(user), ctx, "person.export", Outcome::Success),
+            "person",
+            None,
+        );
+        e.reason = Some(format!("rows={count}"));
+        audit::append_alone(&self.db, &e).await?;
+        Ok(count)
+    }
+}

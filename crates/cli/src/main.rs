@@ -6,6 +6,7 @@ mod bench;
 mod bench_duplicates;
 mod bench_search;
 mod config;
+mod gen;
 
 use clap::{Args, Parser, Subcommand};
 use config::{DbOptions, FileConfig};
@@ -48,6 +49,8 @@ enum Command {
     /// Thai text tools.
     #[command(subcommand)]
     Text(TextCommand),
+    /// Generate a synthetic agency (persons, cases, notes, accounts) into the database.
+    Gen(gen::GenArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -215,6 +218,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Audit(AuditCommand::Verify(db)) => verify(db).await,
         Command::Bench(args) => bench::run(args).await.map_err(|e| Failure(e, 1)),
         Command::Text(TextCommand::Segment) => segment_stdin(),
+        Command::Gen(args) => gen::run(args).await,
     }
 }
 

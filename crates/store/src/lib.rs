@@ -14,6 +14,7 @@ pub mod consent;
 pub mod contact;
 pub mod db;
 pub mod error;
+pub mod gen;
 pub mod matching;
 pub mod monitoring;
 pub mod person;

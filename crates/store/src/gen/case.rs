@@ -270,8 +270,7 @@ fn doc(
     id: &str,
     case: &str,
     at: &str,
-    text: String,
-    b: String,
+    (text, b): (String, String),
 ) {
     t.t(DOC).push(vec![
         w.org_id.to_string().into(),
@@ -426,11 +425,11 @@ impl CaseGen {
             ]);
             let (text, extra) = search_text(p);
             let b = body(&text, &extra);
-            doc(out, w, "person", &pid, &cid, &opened_db, text, b);
+            doc(out, w, "person", &pid, &cid, &opened_db, (text, b));
         }
         let case_text = format!("{number}\n{problem}");
         let b = body(&case_text, &[]);
-        doc(out, w, "case", &cid, &cid, &opened_db, case_text, b);
+        doc(out, w, "case", &cid, &cid, &opened_db, (case_text, b));
         out.t(CONSENT).push(vec![
             rng.uuid_at(opened).to_string().into(),
             org.clone().into(),
@@ -505,7 +504,7 @@ impl CaseGen {
                 at_db.clone().into(),
                 by.into(),
             ]);
-            doc(out, w, "contact", &nid, &cid, &at_db, full, fb);
+            doc(out, w, "contact", &nid, &cid, &at_db, (full, fb));
         }
 
         // An assessment for every case that reached planning.
@@ -546,7 +545,7 @@ impl CaseGen {
             ]);
             if let Some(text) = assessment_text(&notes) {
                 let b = body(&text, &[]);
-                doc(out, w, "assessment", &aid, &cid, &done_db, text, b);
+                doc(out, w, "assessment", &aid, &cid, &done_db, (text, b));
             }
         }
 
@@ -585,10 +584,9 @@ impl CaseGen {
                 mgr.clone().into(),
                 at_db.clone().into(),
             ]);
-            doc(out, w, "plan", &pid, &cid, &at_db, plan_text(&content), {
-                let t = plan_text(&content);
-                body(&t, &[])
-            });
+            let text = plan_text(&content);
+            let b = body(&text, &[]);
+            doc(out, w, "plan", &pid, &cid, &at_db, (text, b));
         }
 
         // Promises: settled on closed cases, some still open (and due around now) on others.

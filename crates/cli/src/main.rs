@@ -9,6 +9,7 @@ mod bench_raw;
 mod bench_search;
 mod config;
 mod export;
+mod gen;
 mod import;
 
 use clap::{Args, Parser, Subcommand};
@@ -56,6 +57,8 @@ enum Command {
     Import(import::ImportArgs),
     /// Export the persons an account may see to CSV or XLSX.
     Export(export::ExportArgs),
+    /// Generate a synthetic agency (persons, cases, notes, accounts) into the database.
+    Gen(gen::GenArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -225,6 +228,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Text(TextCommand::Segment) => segment_stdin(),
         Command::Import(args) => import::run(args).await,
         Command::Export(args) => export::run(args).await,
+        Command::Gen(args) => gen::run(args).await,
     }
 }
 

@@ -151,6 +151,13 @@ impl Db {
         Ok(self.writer.begin().await?)
     }
 
+    /// Runs one statement outside any transaction on the writer connection (SQLite pragmas for
+    /// a bulk load, `karuna gen`); on PostgreSQL on a pooled connection.
+    pub async fn execute_on_writer(&self, sql: &str) -> Result<()> {
+        self.writer.execute(sql).await?;
+        Ok(())
+    }
+
     /// True when a trivial query answers: the readiness probe.
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.reader).await.is_ok()

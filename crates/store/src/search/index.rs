@@ -256,6 +256,32 @@ fn strings(v: &serde_json::Value, skip: &[&str], out: &mut Vec<String>) {
     }
 }
 
+/// The indexed text of an assessment's notes (every domain's narrative, not the sources);
+/// `None` when there is none.
+pub fn assessment_text(notes: &serde_json::Value) -> Option<String> {
+    let mut parts = Vec::new();
+    strings(notes, &["sources"], &mut parts);
+    (!parts.is_empty()).then(|| parts.join("\n"))
+}
+
+/// The indexed text of a plan version's content (its words, not its codes, ids and dates).
+pub fn plan_text(content: &serde_json::Value) -> String {
+    let codes = [
+        "id",
+        "dimension",
+        "priority",
+        "method",
+        "status",
+        "responsible_id",
+        "start",
+        "end",
+        "target_date",
+    ];
+    let mut parts = Vec::new();
+    strings(content, &codes, &mut parts);
+    parts.join("\n")
+}
+
 /// Indexes an assessment's narrative: the worker's notes per domain (strengths, needs and the
 /// analysis of causes, impacts and options).
 pub async fn reindex_assessment(tx: &mut Tx, id: Uuid) -> Result<()> {
@@ -269,11 +295,9 @@ pub async fn reindex_assessment(tx: &mut Tx, id: Uuid) -> Result<()> {
     };
     let notes: String = r.try_get("notes")?;
     let json: serde_json::Value = serde_json::from_str(&notes).unwrap_or_default();
-    let mut parts = Vec::new();
-    strings(&json, &["sources"], &mut parts);
-    if parts.is_empty() {
+    let Some(text) = assessment_text(&json) else {
         return remove_docs(tx, "assessment", id).await;
-    }
+    };
     put_doc(
         tx,
         &SearchDoc {
@@ -282,7 +306,7 @@ pub async fn reindex_assessment(tx: &mut Tx, id: Uuid) -> Result<()> {
             case_id: uuid(&r, "case_id")?,
             org_id: uuid(&r, "org_id")?,
             doc_date: r.try_get("updated_at")?,
-            text: parts.join("\n"),
+            text,
             extra: Vec::new(),
         },
     )
@@ -308,19 +332,6 @@ pub async fn reindex_plan(tx: &mut Tx, case_id: Uuid) -> Result<()> {
     };
     let content: String = r.try_get("content")?;
     let json: serde_json::Value = serde_json::from_str(&content).unwrap_or_default();
-    let mut parts = Vec::new();
-    let codes = [
-        "id",
-        "dimension",
-        "priority",
-        "method",
-        "status",
-        "responsible_id",
-        "start",
-        "end",
-        "target_date",
-    ];
-    strings(&json, &codes, &mut parts);
     put_doc(
         tx,
         &SearchDoc {
@@ -329,7 +340,7 @@ pub async fn reindex_plan(tx: &mut Tx, case_id: Uuid) -> Result<()> {
             case_id,
             org_id: uuid(&r, "org_id")?,
             doc_date: r.try_get("created_at")?,
-            text: parts.join("\n"),
+            text: plan_text(&json),
             extra: Vec::new(),
         },
     )

@@ -113,16 +113,13 @@ impl Observer for Console {
     }
 
     fn problem(&mut self, p: &Problem) {
+        // The catalogue's message in the user's language; the importer's own sentence when
+        // it says more (a row's cell count) or the catalogue has no such code.
+        let m = self.tr.error(&p.code, &p.args);
         let message = match &p.text {
-            Some(t) => t.clone(),
-            None => {
-                let m = self.tr.error(&p.code, &p.args);
-                if m.starts_with("error-") {
-                    p.code.clone()
-                } else {
-                    format!("{m} [{}]", p.code)
-                }
-            }
+            Some(t) if p.code == "import.row" || m.starts_with("error-") => t.clone(),
+            _ if m.starts_with("error-") => p.code.clone(),
+            _ => format!("{m} [{}]", p.code),
         };
         let line = if p.column.is_empty() {
             format!("row {}: {message}", p.row)

@@ -1,7 +1,7 @@
 //! What needs attention across the cases in scope: plans in force with their last review (for
 //! overdue reviews and stalled interventions) and follow-ups after closure falling due.
 
-use crate::case_list::{scope_sql, Scope};
+use crate::case_list::{scope_set_sql, Scope};
 use crate::db::Db;
 use crate::error::{Result, StoreError};
 use crate::row::{date, date_db, instant, list, opt_instant, uuid};
@@ -52,7 +52,7 @@ pub async fn monitored(db: &Db, scope: Scope, limit: i64) -> Result<Vec<Monitore
          JOIN account a ON a.id = c.manager_id \
          WHERE c.status IN ('implementation', 'review') AND {} \
          ORDER BY c.number LIMIT $4",
-        scope_sql(1)
+        scope_set_sql(1)
     );
     let [o, a, u] = binds(scope);
     let rows = sqlx::query(&sql)
@@ -89,7 +89,7 @@ pub async fn monitored(db: &Db, scope: Scope, limit: i64) -> Result<Vec<Monitore
         "SELECT e.case_id, e.intervention_id, e.status, e.created_at FROM intervention_event e \
          JOIN case_file c ON c.id = e.case_id \
          WHERE c.status IN ('implementation', 'review') AND {} ORDER BY e.created_at, e.id",
-        scope_sql(1)
+        scope_set_sql(1)
     );
     let [o, a, u] = binds(scope);
     let events = sqlx::query(&sql)
@@ -145,7 +145,7 @@ pub async fn follow_ups_due(
         "SELECT f.id, f.case_id, c.number, f.due_on FROM follow_up f \
          JOIN case_file c ON c.id = f.case_id \
          WHERE f.done_on IS NULL AND f.due_on <= $4 AND {} ORDER BY f.due_on LIMIT $5",
-        scope_sql(1)
+        scope_set_sql(1)
     );
     let [o, a, u] = binds(scope);
     let rows = sqlx::query(&sql)

@@ -2,7 +2,7 @@
 //! need-to-know predicate), a page at a time in id order, and their phones, documents and
 //! addresses for a page in one query each.
 
-use crate::case_list::{scope_sql, Scope};
+use crate::case_list::{scope_set_sql, Scope};
 use crate::db::Db;
 use crate::error::Result;
 use crate::person::{person_from, AddressRow, PersonRow, PERSON_COLS};
@@ -34,7 +34,7 @@ pub async fn persons_in_scope(
         "SELECT {} FROM person p WHERE p.org_id = $1 AND p.id > $4 AND EXISTS (SELECT 1 FROM case_person cp \
          JOIN case_file c ON c.id = cp.case_id WHERE cp.person_id = p.id AND {}) ORDER BY p.id LIMIT {}",
         cols.join(", "),
-        scope_sql(1),
+        scope_set_sql(1),
         limit.clamp(1, 10_000)
     );
     let rows = sqlx::query(&sql)

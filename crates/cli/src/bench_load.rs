@@ -423,7 +423,7 @@ impl WebUser {
         .await
     }
 
-    async fn run(&mut self, op: Op, rng: &mut Rng) -> Result<(), String> {
+    async fn step(&mut self, op: Op, rng: &mut Rng) -> Result<(), String> {
         match op {
             Op::Login => Ok(()),
             Op::Home => self.get("/").await.map(|_| ()),
@@ -509,6 +509,76 @@ fn urlencode(s: &str) -> String {
     out
 }
 
+/// A virtual user: makes one request of a kind.
+pub trait VirtualUser: Send + 'static {
+    fn run(
+        &mut self,
+        op: Op,
+        rng: &mut Rng,
+    ) -> impl std::future::Future<Output = Result<(), String>> + Send;
+}
+
+impl VirtualUser for WebUser {
+    async fn run(&mut self, op: Op, rng: &mut Rng) -> Result<(), String> {
+        self.step(op, rng).await
+    }
+}
+
+/// Runs every user's loop (the mix, think time) through the warm-up and the measured
+/// seconds, calling `tick` every 250 ms meanwhile; returns the tally and the measured time.
+pub async fn drive<U: VirtualUser>(
+    users: Vec<U>,
+    args: &LoadArgs,
+    tick: impl Fn() + Send + 'static,
+) -> Result<(Tally, f64), String> {
+    let measuring = Arc::new(AtomicBool::new(false));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for (i, mut u) in users.into_iter().enumerate() {
+        let measuring = measuring.clone();
+        let stop = stop.clone();
+        let think = args.think_ms;
+        let mut rng = Rng::new(args.seed.wrapping_add(i as u64 * 7919));
+        tasks.push(tokio::spawn(async move {
+            let mut tally = Tally::default();
+            while !stop.load(Ordering::Relaxed) {
+                let op = rng.op();
+                let t = Instant::now();
+                let r = u.run(op, &mut rng).await;
+                if measuring.load(Ordering::Relaxed) && !stop.load(Ordering::Relaxed) {
+                    tally.record(op, t.elapsed(), r);
+                }
+                let pause = rng.think(think);
+                if !pause.is_zero() {
+                    tokio::time::sleep(pause).await;
+                }
+            }
+            tally
+        }));
+    }
+    let ticker = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                tick();
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+        })
+    };
+    tokio::time::sleep(Duration::from_secs(args.warmup)).await;
+    measuring.store(true, Ordering::Relaxed);
+    let start = Instant::now();
+    tokio::time::sleep(Duration::from_secs(args.duration)).await;
+    stop.store(true, Ordering::Relaxed);
+    let secs = start.elapsed().as_secs_f64();
+    let mut tally = Tally::default();
+    for t in tasks {
+        tally.merge(t.await.map_err(|e| e.to_string())?);
+    }
+    let _ = ticker.await;
+    Ok((tally, secs))
+}
+
 /// Runs the HTTP load benchmark (or, with `--raw`, the direct-database one).
 pub async fn run(args: LoadArgs) -> Result<(), String> {
     if args.users == 0 || args.duration == 0 {
@@ -583,52 +653,10 @@ pub async fn run(args: LoadArgs) -> Result<(), String> {
         return Err(format!("no virtual user could log in: {why}"));
     }
 
-    let measuring = Arc::new(AtomicBool::new(false));
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut tasks = Vec::new();
-    for (i, mut u) in users.into_iter().enumerate() {
-        let measuring = measuring.clone();
-        let stop = stop.clone();
-        let think = args.think_ms;
-        let mut rng = Rng::new(args.seed.wrapping_add(i as u64 * 7919));
-        tasks.push(tokio::spawn(async move {
-            let mut tally = Tally::default();
-            while !stop.load(Ordering::Relaxed) {
-                let op = rng.op();
-                let t = Instant::now();
-                let r = u.run(op, &mut rng).await;
-                if measuring.load(Ordering::Relaxed) && !stop.load(Ordering::Relaxed) {
-                    tally.record(op, t.elapsed(), r);
-                }
-                let pause = rng.think(think);
-                if !pause.is_zero() {
-                    tokio::time::sleep(pause).await;
-                }
-            }
-            tally
-        }));
-    }
-    let sampler = {
+    let (tally, secs) = {
         let watch = watch.clone();
-        let stop = stop.clone();
-        tokio::spawn(async move {
-            while !stop.load(Ordering::Relaxed) {
-                watch.sample();
-                tokio::time::sleep(Duration::from_millis(250)).await;
-            }
-        })
+        drive(users, &args, move || watch.sample()).await?
     };
-    tokio::time::sleep(Duration::from_secs(args.warmup)).await;
-    measuring.store(true, Ordering::Relaxed);
-    let start = Instant::now();
-    tokio::time::sleep(Duration::from_secs(args.duration)).await;
-    stop.store(true, Ordering::Relaxed);
-    let secs = start.elapsed().as_secs_f64();
-    let mut tally = Tally::default();
-    for t in tasks {
-        tally.merge(t.await.map_err(|e| e.to_string())?);
-    }
-    let _ = sampler.await;
     tally.print(secs, logins);
     if pids.is_empty() {
         println!("server RSS: no `karuna serve` process found on this machine (give --pid)");

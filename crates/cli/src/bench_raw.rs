@@ -4,7 +4,7 @@
 //! audit rows), without HTTP, the access policy, validation, templates or JSON. Its figures
 //! against the HTTP run give the application's overhead as a ratio.
 
-use crate::bench_load::{LoadArgs, Op, Rng, Tally, NOTES, SEARCHES};
+use crate::bench_load::{drive, LoadArgs, Op, Rng, Tally, VirtualUser, NOTES, SEARCHES};
 use chrono::{Duration as Days, Utc};
 use karuna_domain::contact::ValidContact;
 use karuna_domain::person::{validate_person, PersonInput};
@@ -14,9 +14,7 @@ use karuna_store::search::text::parse_query;
 use karuna_store::search::SearchFilter;
 use karuna_store::{account, case, case_list, contact, monitoring, person, promise, search, Db};
 use karuna_thai::calendar::{bangkok_date, Era};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use uuid::Uuid;
 
 type R<T> = Result<T, String>;
@@ -120,7 +118,7 @@ impl RawUser {
         Ok(())
     }
 
-    async fn run(&mut self, op: Op, rng: &mut Rng) -> R<()> {
+    async fn step(&mut self, op: Op, rng: &mut Rng) -> R<()> {
         self.authenticate().await?;
         let today = bangkok_date(Utc::now());
         match op {
@@ -265,6 +263,12 @@ impl RawUser {
     }
 }
 
+impl VirtualUser for RawUser {
+    async fn run(&mut self, op: Op, rng: &mut Rng) -> R<()> {
+        self.step(op, rng).await
+    }
+}
+
 /// Runs the direct-database variant with the same users, mix, think time and duration.
 pub async fn run(args: LoadArgs, accounts: Vec<String>) -> R<()> {
     let url = match (&args.database_url, &args.data_dir) {
@@ -306,41 +310,7 @@ pub async fn run(args: LoadArgs, accounts: Vec<String>) -> R<()> {
             .unwrap_or_default();
         return Err(format!("no virtual user could start: {why}"));
     }
-    let measuring = Arc::new(AtomicBool::new(false));
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut tasks = Vec::new();
-    for (i, mut u) in users.into_iter().enumerate() {
-        let measuring = measuring.clone();
-        let stop = stop.clone();
-        let think = args.think_ms;
-        let mut rng = Rng::new(args.seed.wrapping_add(i as u64 * 7919));
-        tasks.push(tokio::spawn(async move {
-            let mut tally = Tally::default();
-            while !stop.load(Ordering::Relaxed) {
-                let op = rng.op();
-                let t = Instant::now();
-                let r = u.run(op, &mut rng).await;
-                if measuring.load(Ordering::Relaxed) && !stop.load(Ordering::Relaxed) {
-                    tally.record(op, t.elapsed(), r);
-                }
-                let pause = rng.think(think);
-                if !pause.is_zero() {
-                    tokio::time::sleep(pause).await;
-                }
-            }
-            tally
-        }));
-    }
-    tokio::time::sleep(Duration::from_secs(args.warmup)).await;
-    measuring.store(true, Ordering::Relaxed);
-    let start = Instant::now();
-    tokio::time::sleep(Duration::from_secs(args.duration)).await;
-    stop.store(true, Ordering::Relaxed);
-    let secs = start.elapsed().as_secs_f64();
-    let mut tally = Tally::default();
-    for t in tasks {
-        tally.merge(t.await.map_err(e)?);
-    }
+    let (tally, secs) = drive(users, &args, || {}).await?;
     tally.print(secs, logins);
     db.close().await;
     Ok(())

@@ -152,13 +152,16 @@ pub async fn list_cases(
     } else {
         "c.updated_at DESC, c.id DESC"
     };
+    // The page's ids first (from the user's case ids, sorted, cut), then its rows' details:
+    // the counts and joins are computed for the page only, not for all of the user's cases.
     let sql = format!(
         "SELECT {CASE_COLS}, p.prefix, p.first_name_th, p.last_name_th, p.first_name_latin, p.last_name_latin, \
          p.nickname, a.display_name AS manager_name, \
          (SELECT COUNT(*) FROM promise pr WHERE pr.case_id = c.id AND pr.status = 'open' AND pr.due_date < {today_p}) AS overdue, \
          (SELECT COUNT(*) FROM case_person cp WHERE cp.case_id = c.id AND cp.relationship = 'alleged_perpetrator') AS perpetrators \
-         FROM case_file c JOIN person p ON p.id = c.client_id JOIN account a ON a.id = c.manager_id \
-         WHERE {} ORDER BY {order} LIMIT {}",
+         FROM (SELECT c.id FROM case_file c WHERE {} ORDER BY {order} LIMIT {}) page \
+         JOIN case_file c ON c.id = page.id JOIN person p ON p.id = c.client_id JOIN account a ON a.id = c.manager_id \
+         ORDER BY {order}",
         conds.join(" AND "),
         limit.clamp(1, 500)
     );

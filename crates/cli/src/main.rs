@@ -7,6 +7,7 @@ mod bench_duplicates;
 mod bench_load;
 mod bench_raw;
 mod bench_search;
+mod bench_web;
 mod config;
 mod export;
 mod gen;

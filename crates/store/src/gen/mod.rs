@@ -23,6 +23,7 @@ pub mod names;
 pub mod person;
 pub mod rng;
 mod setup;
+mod tables;
 pub mod text;
 
 use crate::audit::{append, NewEvent};

@@ -19,9 +19,9 @@ async function logIn(page, user) {
   await Promise.all([page.waitForURL((u) => u.pathname === '/', { timeout: 20_000 }), page.locator('button#login-submit').click()]);
 }
 
-/** Today's date in the Buddhist era as dd/mm/yyyy, Bangkok time. */
-function todayBE() {
-  const now = new Date(Date.now() + 7 * 3600 * 1000);
+/** A date in the Buddhist era as dd/mm/yyyy, Bangkok time, `days` from today. */
+function todayBE(days = 0) {
+  const now = new Date(Date.now() + 7 * 3600 * 1000 + days * 86400 * 1000);
   const dd = String(now.getUTCDate()).padStart(2, '0');
   const mm = String(now.getUTCMonth() + 1).padStart(2, '0');
   return `${dd}/${mm}/${now.getUTCFullYear() + 543}`;
@@ -80,7 +80,8 @@ test('intake, my list, a home visit, a promise kept', { timeout: 240_000 }, asyn
     // 3. Log a home visit.
     await clickAndLoad(page, '#tab-contacts');
     await page.locator('#contact-kind').selectOption('home_visit');
-    await page.locator('#contact-date').fill(todayBE());
+    // Yesterday: a morning visit today would be in the future before 09:30 Bangkok time.
+    await page.locator('#contact-date').fill(todayBE(-1));
     await page.locator('#contact-time').fill('09:30');
     await page.locator('#contact-duration').fill('60');
     await page.locator('#contact-place').fill('บ้านเลขที่ 99 ต.ศรีภูมิ');

@@ -85,7 +85,8 @@ test('intake to closure: assessment, approved plan, progress, review, closure, f
     // 2. A home visit, then assessment.
     await clickAndLoad(page, '#tab-contacts');
     await page.locator('#contact-kind').selectOption('home_visit');
-    await page.locator('#contact-date').fill(dateBE());
+    // Yesterday: a visit later today would be in the future in the small hours.
+    await page.locator('#contact-date').fill(dateBE(-1));
     await page.locator('#contact-note').fill('เยี่ยมบ้าน ยายอยู่คนเดียว บ้านทรุดโทรม');
     await clickAndLoad(page, 'button#contact-submit');
     await moveTo(page, caseUrl, 'assessment');

@@ -59,6 +59,7 @@ impl Bar {
         let label = match p.phase {
             Phase::Persons => "persons",
             Phase::Cases => "cases",
+            Phase::Indexing => "indexes",
             Phase::Finishing => "commit + ANALYZE",
         };
         if !std::io::stderr().is_terminal() {
@@ -79,7 +80,7 @@ impl Bar {
             if let Some(b) = self.bar.take() {
                 b.finish();
             }
-            let b = if p.phase == Phase::Finishing {
+            let b = if matches!(p.phase, Phase::Finishing | Phase::Indexing) {
                 let b = ProgressBar::new_spinner();
                 b.enable_steady_tick(Duration::from_millis(200));
                 b
@@ -91,7 +92,7 @@ impl Bar {
                 "{prefix:>16} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} {per_sec} eta {eta}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar());
-            if p.phase != Phase::Finishing {
+            if !matches!(p.phase, Phase::Finishing | Phase::Indexing) {
                 b.set_style(style);
             }
             b.set_prefix(label);
@@ -137,6 +138,8 @@ fn password(from_stdin: bool) -> Result<String, Failure> {
 /// Runs `karuna gen`.
 pub async fn run(args: GenArgs) -> Result<(), Failure> {
     let (app, _) = crate::open(&args.db, false).await?;
+    // The run's only connection (on SQLite), so that it may switch the journal mode.
+    let db = app.db.clone().single_connection().await;
     let secret = password(args.password_stdin)?;
     let hash = karuna_app::session::hash_password(secret.clone()).await?;
     let options = GenOptions {
@@ -147,7 +150,7 @@ pub async fn run(args: GenArgs) -> Result<(), Failure> {
         force: args.force,
         password_hash: hash,
     };
-    karuna_store::gen::check(&app.db, &options)
+    karuna_store::gen::check(&db, &options)
         .await
         .map_err(gen_failure)?;
     eprintln!(
@@ -156,11 +159,11 @@ pub async fn run(args: GenArgs) -> Result<(), Failure> {
         args.cases,
         args.notes_per_case,
         args.seed,
-        app.db.backend()
+        db.backend()
     );
     let started = Instant::now();
     let mut bar = Bar::new();
-    let result = karuna_store::gen::run(&app.db, &options, &mut |p| bar.update(p)).await;
+    let result = karuna_store::gen::run(&db, &options, &mut |p| bar.update(p)).await;
     bar.finish();
     let report = result.map_err(gen_failure)?;
     let total = started.elapsed().as_secs_f64();

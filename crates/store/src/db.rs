@@ -140,6 +140,23 @@ impl Db {
         self.backend
     }
 
+    /// On SQLite, closes the reader connections and returns a handle whose reads go through
+    /// the writer connection too: a bulk command's only connection to the file, which lets it
+    /// change file-wide settings such as the journal mode. On PostgreSQL, the same handle.
+    pub async fn single_connection(self) -> Db {
+        match self.backend {
+            Backend::Sqlite => {
+                self.reader.close().await;
+                Db {
+                    reader: self.writer.clone(),
+                    writer: self.writer,
+                    backend: self.backend,
+                }
+            }
+            Backend::Postgres => self,
+        }
+    }
+
     /// The pool for reads.
     pub fn read(&self) -> &AnyPool {
         &self.reader

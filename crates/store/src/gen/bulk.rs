@@ -1,5 +1,9 @@
-//! Rows collected per table and written by multi-row prepared `INSERT`s (the same statement
-//! text for every full chunk, so the driver prepares it once per table).
+//! Rows collected per table and written by multi-row `INSERT`s: on PostgreSQL prepared (the
+//! same statement text for every full chunk, so the driver prepares it once per table); on
+//! SQLite as SQL literals, because binding each value through sqlx's `Any` driver (into
+//! `AnyArguments`, then SQLite's arguments, on the async thread) cost more than SQLite's own
+//! work — the generated values are made here, never typed by a user, and every text value is
+//! quoted by [`push_literal`].
 
 use crate::db::Tx;
 use crate::error::Result;
@@ -103,11 +107,66 @@ fn insert_sql(t: &Table, rows: usize) -> String {
     sql
 }
 
-/// Writes a table's rows in multi-row statements.
-pub async fn insert(tx: &mut Tx, t: Table) -> Result<()> {
+/// Appends `v` to `sql` as an SQL literal: a text value single-quoted with its quotes doubled.
+fn push_literal(sql: &mut String, v: &V) {
+    match v {
+        V::T(s) => {
+            sql.push('\'');
+            for part in s.split_inclusive('\'') {
+                sql.push_str(part);
+                if part.ends_with('\'') {
+                    sql.push('\'');
+                }
+            }
+            sql.push('\'');
+        }
+        V::I(i) => sql.push_str(&i.to_string()),
+        V::N => sql.push_str("NULL"),
+    }
+}
+
+/// About this many bytes of SQL per literal statement.
+const LITERAL_STATEMENT_BYTES: usize = 1 << 20;
+
+/// Writes a table's rows as literal multi-row statements of about a mebibyte each.
+async fn insert_literal(tx: &mut Tx, t: Table) -> Result<()> {
+    let w = t.cols.len();
+    let head = format!("INSERT INTO {} ({}) VALUES ", t.name, t.cols.join(", "));
+    let mut sql = String::with_capacity(LITERAL_STATEMENT_BYTES + 4096);
+    for row in t.values.chunks(w) {
+        if sql.is_empty() {
+            sql.push_str(&head);
+        } else {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for (c, v) in row.iter().enumerate() {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            push_literal(&mut sql, v);
+        }
+        sql.push(')');
+        if sql.len() >= LITERAL_STATEMENT_BYTES {
+            sqlx::raw_sql(&sql).execute(&mut **tx).await?;
+            sql.clear();
+        }
+    }
+    if !sql.is_empty() {
+        sqlx::raw_sql(&sql).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Writes a table's rows in multi-row statements: literal ones when `literal` (SQLite),
+/// prepared ones otherwise.
+pub async fn insert(tx: &mut Tx, t: Table, literal: bool) -> Result<()> {
     let w = t.cols.len();
     if w == 0 || t.values.is_empty() {
         return Ok(());
+    }
+    if literal {
+        return insert_literal(tx, t).await;
     }
     let per = rows_per_statement(w);
     let full_sql = insert_sql(&t, per);
@@ -156,5 +215,15 @@ mod tests {
         );
         assert_eq!(rows_per_statement(7), 500);
         assert_eq!(rows_per_statement(100), 300);
+    }
+
+    #[test]
+    fn quotes_literals() {
+        let mut sql = String::new();
+        for v in [V::from("it's 'x'"), V::I(-3), V::N, V::from("")] {
+            push_literal(&mut sql, &v);
+            sql.push(',');
+        }
+        assert_eq!(sql, "'it''s ''x''',-3,NULL,'',");
     }
 }

@@ -9,16 +9,20 @@
 //! event of the run.
 //!
 //! Fast: one generator thread makes rows while the database writes the previous batch, in
-//! multi-row prepared inserts, all in **one transaction** (an interrupted run leaves nothing).
+//! multi-row inserts (module `bulk`), all in **one transaction** (an interrupted run leaves
+//! nothing); the bulk tables' secondary indexes and SQLite's FTS5 rows are made once at the
+//! end (module `defer`).
 //! On SQLite the writer connection runs with `synchronous = OFF`, `foreign_keys = OFF` (the
-//! generator writes parents first; PostgreSQL checks them anyway), a 1 GiB page cache and
-//! in-memory temporary tables for the duration, restored afterwards; then `ANALYZE`.
+//! generator writes parents first; PostgreSQL checks them anyway), a 1 GiB page cache,
+//! in-memory temporary tables and a rollback journal instead of the write-ahead log for the
+//! duration, restored afterwards; then `ANALYZE`.
 //!
 //! Audit: one `gen.run` event per run (a bulk action, like a migration), naming the seed and
 //! the counts — not one event per generated row.
 
 pub mod bulk;
 pub mod case;
+pub mod defer;
 pub mod names;
 pub mod person;
 pub mod rng;
@@ -97,6 +101,8 @@ pub enum Phase {
     Persons,
     /// Writing cases.
     Cases,
+    /// Making the deferred indexes.
+    Indexing,
     /// Committing and analysing.
     Finishing,
 }
@@ -253,12 +259,18 @@ pub async fn run(
         for p in SQLITE_BULK {
             db.execute_on_writer(p).await?;
         }
+        // A rollback journal instead of the write-ahead log for the run: pages added to the
+        // file are written once instead of twice, and the log does not grow to the size of
+        // the whole run. Needs the only connection to the file ([`Db::single_connection`]);
+        // when another process has it open the run stays in WAL mode.
+        let _ = db.execute_on_writer("PRAGMA journal_mode = TRUNCATE").await;
     }
     let result = write_all(db, o, progress).await;
     if sqlite {
         for p in SQLITE_NORMAL {
             db.execute_on_writer(p).await?;
         }
+        db.execute_on_writer("PRAGMA journal_mode = WAL").await?;
     }
     let mut report = result?;
     progress(Progress {
@@ -287,9 +299,11 @@ async fn write_all(
     let started = Instant::now();
     let mut tx = db.begin().await?;
     let (world, mut report) = setup::setup(&mut tx, o).await?;
+    let deferred = defer::drop_indexes(&mut tx, db.backend()).await?;
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Batch>(2);
     let w = world.clone();
     let generator = std::thread::spawn(move || generate(&w, &sender));
+    let literal = db.backend() == Backend::Sqlite;
     let mut rows = 0u64;
     let mut done = [0u64; 2];
     let mut failed = None;
@@ -297,7 +311,7 @@ async fn write_all(
         let k = usize::from(batch.phase == Phase::Cases);
         for t in batch.tables {
             rows += t.len() as u64;
-            if let Err(e) = bulk::insert(&mut tx, t).await {
+            if let Err(e) = bulk::insert(&mut tx, t, literal).await {
                 failed = Some(e);
                 break;
             }
@@ -319,6 +333,12 @@ async fn write_all(
     if let Some(e) = failed {
         return Err(e.into());
     }
+    progress(Progress {
+        phase: Phase::Indexing,
+        done: 0,
+        total: deferred.index_count() as u64,
+    });
+    defer::restore(&mut tx, deferred).await?;
     finish(&mut tx, &world, o, &seq).await?;
     tx.commit().await?;
     report.rows = rows;

@@ -77,7 +77,7 @@ pub async fn setup(tx: &mut Tx, o: &GenOptions) -> Result<(World, GenReport), Ge
         V::I(0),
         at.clone().into(),
     ]);
-    insert(tx, org).await?;
+    insert(tx, org, false).await?;
 
     let n_managers = o.cases.div_ceil(250).max(2) as usize;
     let n_units = n_managers.div_ceil(10).max(2);
@@ -97,7 +97,7 @@ pub async fn setup(tx: &mut Tx, o: &GenOptions) -> Result<(World, GenReport), Ge
         ]);
         units.push(id);
     }
-    insert(tx, unit_rows).await?;
+    insert(tx, unit_rows, false).await?;
 
     let mut accounts = Table::new(
         "account",
@@ -172,7 +172,7 @@ pub async fn setup(tx: &mut Tx, o: &GenOptions) -> Result<(World, GenReport), Ge
         team.push((id, prof));
     }
     account(&mut rng, "gen-admin".into(), "admin", None, None);
-    insert(tx, accounts).await?;
+    insert(tx, accounts, false).await?;
 
     // The shipped assessment templates, published, as `migrate` would seed them.
     let templates =
@@ -216,7 +216,7 @@ pub async fn setup(tx: &mut Tx, o: &GenOptions) -> Result<(World, GenReport), Ge
             });
         }
     }
-    insert(tx, rows).await?;
+    insert(tx, rows, false).await?;
     let holistic =
         holistic.ok_or_else(|| GenError::Invalid("the holistic template is not shipped".into()))?;
 

@@ -10,29 +10,22 @@
 //! written. An interrupted run rolls the drops back with everything else (DDL is
 //! transactional on both databases).
 
+use super::case::CaseTables;
+use super::person::PersonTables;
 use crate::db::{Backend, Tx};
 use crate::error::Result;
 use sqlx::Row;
 
-/// The tables the generator writes row by row.
-pub const BULK_TABLES: &[&str] = &[
-    "person",
-    "person_phone",
-    "person_address",
-    "person_document",
-    "person_match_key",
-    "case_file",
-    "case_person",
-    "case_member",
-    "case_transition",
-    "consent",
-    "contact",
-    "search_doc",
-    "promise",
-    "assessment",
-    "plan_version",
-    "case_closure",
-];
+/// The tables the generator writes row by row: read off its own table sets, so a table it
+/// learns to fill is deferred too.
+fn bulk_tables() -> Vec<&'static str> {
+    PersonTables::new()
+        .into_tables()
+        .into_iter()
+        .chain(CaseTables::new().into_tables())
+        .map(|t| t.name)
+        .collect()
+}
 
 /// What was dropped, to make again.
 #[derive(Debug, Default)]
@@ -54,33 +47,27 @@ impl Deferred {
 /// Drops the bulk tables' secondary indexes (and on SQLite the FTS5 insert trigger).
 pub async fn drop_indexes(tx: &mut Tx, backend: Backend) -> Result<Deferred> {
     let mut d = Deferred::default();
-    let tables = BULK_TABLES
+    let tables = bulk_tables()
         .iter()
         .map(|t| format!("'{t}'"))
         .collect::<Vec<_>>()
         .join(", ");
-    let (list_sql, drop_prefix) = match backend {
-        Backend::Sqlite => (
-            format!(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
-                 AND tbl_name IN ({tables}) ORDER BY name"
-            ),
-            "DROP INDEX",
+    let list_sql = match backend {
+        Backend::Sqlite => format!(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+             AND tbl_name IN ({tables}) ORDER BY name"
         ),
-        Backend::Postgres => (
-            format!(
-                "SELECT indexname::text AS name, indexdef AS sql FROM pg_indexes \
-                 WHERE schemaname = current_schema() AND tablename IN ({tables}) \
-                 AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY indexname"
-            ),
-            "DROP INDEX",
+        Backend::Postgres => format!(
+            "SELECT indexname::text AS name, indexdef AS sql FROM pg_indexes \
+             WHERE schemaname = current_schema() AND tablename IN ({tables}) \
+             AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY indexname"
         ),
     };
     let rows = sqlx::query(&list_sql).fetch_all(&mut **tx).await?;
     for r in rows {
         let name: String = r.try_get("name")?;
         let sql: String = r.try_get("sql")?;
-        sqlx::query(&format!("{drop_prefix} {name}"))
+        sqlx::query(&format!("DROP INDEX {name}"))
             .execute(&mut **tx)
             .await?;
         d.indexes.push(sql);

@@ -4,3 +4,5 @@ error-import-formula = เซลล์นี้เป็นสูตร โป�
 error-import-national-id-on-record = มีบุคคลที่ใช้เลขประจำตัวประชาชนนี้ในระบบแล้ว
 error-import-national-id-repeated = เลขประจำตัวประชาชนนี้ซ้ำกับแถวก่อนหน้าในไฟล์
 error-import-row = อ่านแถวนี้ไม่ได้
+error-import-yes-no = ระบุ ใช่ หรือ ไม่ (yes / no) หรือ 1 หรือ 0
+error-import-case-unknown = ไม่พบรายกรณีเลขที่นี้ที่ท่านมีสิทธิ์เพิ่มข้อมูล

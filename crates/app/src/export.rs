@@ -1,10 +1,11 @@
-//! Export of persons to CSV or XLSX (`karuna export persons`), in the import's own columns so
-//! an export imports again unchanged. Access follows the case list exactly: the persons on the
-//! cases the acting user may open, without the clients of sensitive cases whose identity she
-//! may not see (`SeeClientIdentity`); roles with no case access are refused. Pages of 1,000
-//! persons stream from the database to the file; the export is audited with its count.
+//! Export of persons and contacts to CSV or XLSX (`karuna export persons|contacts`), in the
+//! import's own columns so an export imports again unchanged. Access follows the case list
+//! exactly: the persons on the cases the acting user may open, without the clients of
+//! sensitive cases whose identity she may not see (`SeeClientIdentity`); the contacts of the
+//! cases she may open; roles with no case access are refused. Pages of 1,000 rows stream from
+//! the database to the file; the export is audited with its count.
 
-use crate::import::columns::PERSON_COLUMNS;
+use crate::import::columns::{CONTACT_COLUMNS, PERSON_COLUMNS};
 use crate::import::source::Format;
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use karuna_domain::access::{Action, Role};
@@ -30,14 +31,14 @@ fn io(e: impl std::fmt::Display) -> AppError {
 }
 
 impl Sink {
-    fn create(path: &Path, format: Format) -> Result<Sink, AppError> {
+    fn create(path: &Path, format: Format, sheet: &str) -> Result<Sink, AppError> {
         Ok(match format {
             Format::Csv => Sink::Csv(Box::new(csv::Writer::from_path(path).map_err(io)?)),
             Format::Xlsx => {
                 let mut book = Box::new(Workbook::new());
                 book.add_worksheet_with_constant_memory()
                     .map_err(io)?
-                    .set_name("persons")
+                    .set_name(sheet)
                     .map_err(io)?;
                 Sink::Xlsx { book, row: 0 }
             }
@@ -164,7 +165,7 @@ impl App {
             actor_id: user.actor.id,
             supervisor_unit: supervised,
         };
-        let mut sink = Sink::create(path, format)?;
+        let mut sink = Sink::create(path, format, "persons")?;
         let header: Vec<String> = PERSON_COLUMNS.iter().map(|c| c.key.to_string()).collect();
         sink.write(&header)?;
         let mut after: Option<Uuid> = None;
@@ -200,4 +201,82 @@ impl App {
         audit::append_alone(&self.db, &e).await?;
         Ok(count)
     }
+
+    /// Writes the contacts of the cases `user` may open to `path` (case number, kind, Bangkok
+    /// date and time, …: the contacts import's columns); returns how many.
+    pub async fn export_contacts(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        path: &Path,
+        format: Format,
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> Result<u64, AppError> {
+        self.authorize(
+            user,
+            ctx,
+            Action::ListCases,
+            "contact.export",
+            ("contact", None),
+        )
+        .await?;
+        let scope = Scope {
+            org_id: user.actor.org_id,
+            actor_id: user.actor.id,
+            supervisor_unit: if user.role() == Role::Supervisor {
+                user.actor.unit_id
+            } else {
+                None
+            },
+        };
+        let mut sink = Sink::create(path, format, "contacts")?;
+        let header: Vec<String> = CONTACT_COLUMNS.iter().map(|c| c.key.to_string()).collect();
+        sink.write(&header)?;
+        let mut after: Option<Uuid> = None;
+        let mut count = 0u64;
+        loop {
+            let page =
+                karuna_store::contact::contacts_in_scope(&self.db, scope, after, PAGE).await?;
+            let Some((_, last)) = page.last() else { break };
+            after = Some(last.id);
+            for (number, c) in &page {
+                sink.write(&contact_cells(number, c))?;
+                count += 1;
+            }
+            progress(page.len() as u64);
+        }
+        sink.finish(path)?;
+        let mut e = on(
+            event(Some(user), ctx, "contact.export", Outcome::Success),
+            "contact",
+            None,
+        );
+        e.reason = Some(format!("rows={count}"));
+        audit::append_alone(&self.db, &e).await?;
+        Ok(count)
+    }
+}
+
+/// One contact as a row of the contacts import's columns (Bangkok date and time).
+fn contact_cells(number: &str, c: &karuna_store::contact::ContactRow) -> Vec<String> {
+    let local = c.occurred_at + chrono::Duration::hours(7);
+    CONTACT_COLUMNS
+        .iter()
+        .map(|col| match col.key {
+            "case_number" => number.to_string(),
+            "kind" => c.kind.clone(),
+            "date" => local.format("%Y-%m-%d").to_string(),
+            "time" => local.format("%H:%M").to_string(),
+            "duration_minutes" => c
+                .duration_minutes
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
+            "place" => c.place.clone().unwrap_or_default(),
+            "note" => c.note.clone(),
+            "sources" => c.sources.join(","),
+            "follow_up_needed" => if c.follow_up_needed { "1" } else { "0" }.to_string(),
+            "follow_up_note" => c.follow_up_note.clone().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .collect()
 }

@@ -59,6 +59,7 @@ async fn import(app: &App, path: &Path, format: Format) -> u64 {
         dry_run: false,
         mode: Mode::AllOrNothing,
         rejected_path: None,
+        vocabulary: Default::default(),
     };
     app.import_persons(&user, &Ctx::default(), &o, &mut Quiet)
         .await

@@ -4,9 +4,13 @@
 //! TIS-620, headers, empty rows, Buddhist-era dates, XLSX formulas).
 
 use karuna_app::account::NewUserInput;
+use karuna_app::import::contacts::Vocabulary;
 use karuna_app::import::source::{Format, SourceOptions};
 use karuna_app::import::{ImportError, ImportOptions, ImportReport, Mode, Observer, Problem};
+use karuna_app::intake::{ConsentInput, IntakeInput};
+use karuna_app::search::SearchRequest;
 use karuna_app::{App, AppError, Ctx, CurrentUser, Settings};
+use karuna_domain::person::PersonInput;
 use karuna_store::testing::{fresh_db, temp_dir};
 use std::path::{Path, PathBuf};
 
@@ -19,7 +23,11 @@ async fn app() -> (App, PathBuf) {
         .bootstrap_org(&ctx, "พมจ.ทดสอบ", Some("กลุ่มงานคุ้มครอง"))
         .await
         .unwrap();
-    for (username, role) in [("manager", "case_manager"), ("admin", "admin")] {
+    for (username, role) in [
+        ("manager", "case_manager"),
+        ("other", "case_manager"),
+        ("admin", "admin"),
+    ] {
         let input = NewUserInput {
             username: username.into(),
             display_name: username.into(),
@@ -80,6 +88,7 @@ fn opts(path: &Path, dry_run: bool, mode: Mode) -> ImportOptions {
         dry_run,
         mode,
         rejected_path: None,
+        vocabulary: Default::default(),
     }
 }
 
@@ -354,4 +363,187 @@ async fn xlsx_is_read_and_formulas_are_refused() {
         .await
         .unwrap();
     assert_eq!(doc, national_id(7));
+}
+
+/// A case registered by `username`; its number.
+async fn case_of(app: &App, username: &str, first: &str) -> String {
+    let user = app.acting_as(username).await.unwrap();
+    let input = IntakeInput {
+        client: PersonInput {
+            first_name_th: first.into(),
+            last_name_th: "ทดสอบ".into(),
+            ..Default::default()
+        },
+        consent: ConsentInput {
+            status: "granted".into(),
+            evidence_note: "ลงนามในแบบฟอร์ม".into(),
+            ..Default::default()
+        },
+        referral_source: "self".into(),
+        presenting_problem: "ขอความช่วยเหลือ".into(),
+        safety: vec![
+            ("in_danger_now".into(), false),
+            ("no_safe_place_tonight".into(), false),
+        ],
+        case_types: vec!["poverty_homelessness".into()],
+        ..Default::default()
+    };
+    app.intake(&user, &Ctx::default(), &input)
+        .await
+        .unwrap()
+        .number
+}
+
+async fn import_contacts(
+    app: &App,
+    o: &ImportOptions,
+) -> (Result<ImportReport, ImportError>, Collect) {
+    let user = manager(app).await;
+    let mut c = Collect::default();
+    let r = app.import_contacts(&user, &Ctx::default(), o, &mut c).await;
+    (r, c)
+}
+
+#[tokio::test]
+async fn contacts_go_on_the_cases_the_importer_may_add_to() {
+    let (app, _) = app().await;
+    let mine = case_of(&app, "manager", "มาลี").await;
+    let theirs = case_of(&app, "other", "สมศรี").await;
+    let dir = temp_dir().unwrap();
+    let file = dir.join("contacts.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "เลขที่รายกรณี,ประเภทการติดต่อ,วันที่,เวลา,บันทึก,แหล่งข้อมูล,ต้องติดตาม\n\
+             {mine},เยี่ยมบ้าน,2569-01-15,10:30,เยี่ยมบ้าน พบมารดา,ครอบครัว,ใช่\n\
+             {mine},phone_call,16/01/2569,,โทรติดตามอาการ,,\n\
+             {theirs},phone_call,16/01/2569,,ไม่ใช่รายกรณีของฉัน,,\n\
+             CM-2500-999999,phone_call,16/01/2569,,ไม่มีรายกรณีนี้,,\n\
+             {mine},ไปเที่ยว,31/02/2569,,,,บางที\n"
+        ),
+    )
+    .unwrap();
+    let mut vocabulary = Vocabulary::default();
+    vocabulary.add("kind", "เยี่ยมบ้าน", "home_visit");
+    vocabulary.add("sources", "ครอบครัว", "family");
+    let with = |dry_run, mode| ImportOptions {
+        vocabulary: vocabulary.clone(),
+        ..opts(&file, dry_run, mode)
+    };
+
+    // Dry run: the other manager's case and an unknown number read the same (existence is
+    // not revealed); the bad row reports each of its columns.
+    let (r, c) = import_contacts(&app, &with(true, Mode::AllOrNothing)).await;
+    let r = r.unwrap();
+    assert_eq!((r.rows, r.valid, r.rejected, r.written), (5, 2, 3, 0));
+    let on = |row| -> Vec<(String, String)> {
+        c.problems
+            .iter()
+            .filter(|p| p.row == row)
+            .map(|p| (p.column.clone(), p.code.clone()))
+            .collect()
+    };
+    let unknown = vec![("เลขที่รายกรณี".to_string(), "import.case_unknown".to_string())];
+    assert_eq!(on(4), unknown);
+    assert_eq!(on(5), unknown);
+    let bad: Vec<String> = on(6).into_iter().map(|(col, _)| col).collect();
+    for col in ["ประเภทการติดต่อ", "วันที่", "บันทึก", "ต้องติดตาม"]
+    {
+        assert!(bad.contains(&col.to_string()), "{col}: {:?}", c.problems);
+    }
+    assert_eq!(count(&app, "contact").await, 0);
+
+    // All or nothing: nothing.
+    let (r, _) = import_contacts(&app, &with(false, Mode::AllOrNothing)).await;
+    assert_eq!(r.unwrap().written, 0);
+    assert_eq!(count(&app, "contact").await, 0);
+
+    // Skip bad rows: the two good ones, on the importer's case, found by search.
+    let (r, _) = import_contacts(&app, &with(false, Mode::SkipBadRows)).await;
+    let r = r.unwrap();
+    assert_eq!(r.written, 2);
+    let rejected = std::fs::read_to_string(r.rejected_file.unwrap()).unwrap();
+    assert_eq!(rejected.lines().count(), 4, "{rejected}");
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT c.number, k.kind, k.follow_up_needed FROM contact k JOIN case_file c ON c.id = k.case_id \
+         ORDER BY k.occurred_at",
+    )
+    .fetch_all(app.db.read())
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            (mine.clone(), "home_visit".to_string(), 1),
+            (mine.clone(), "phone_call".to_string(), 0)
+        ]
+    );
+    let user = manager(&app).await;
+    let hits = app
+        .search(
+            &user,
+            &Ctx::default(),
+            &SearchRequest {
+                q: "ติดตามอาการ".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(hits.total, 1);
+    let reason: String = sqlx::query_scalar(
+        "SELECT reason FROM audit_event WHERE action = 'contact.import' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(app.db.read())
+    .await
+    .unwrap();
+    assert!(
+        reason.contains("written=2") && reason.contains("cases_refused=1"),
+        "{reason}"
+    );
+
+    // The export gives the manager her two contacts in the import's columns (so the file
+    // imports again as it is), and the other manager none of them.
+    let out = dir.join("export.csv");
+    let n = app
+        .export_contacts(&user, &Ctx::default(), &out, Format::Csv, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "case_number,kind,date,time,duration_minutes,place,note,sources,follow_up_needed,follow_up_note"
+    );
+    assert!(
+        lines.contains(
+            &format!("{mine},home_visit,2026-01-15,10:30,,,เยี่ยมบ้าน พบมารดา,family,1,").as_str()
+        ),
+        "{text}"
+    );
+    let (r, c) = import_contacts(&app, &opts(&out, true, Mode::AllOrNothing)).await;
+    assert_eq!((r.unwrap().valid, c.problems.len()), (2, 0));
+    let other = app.acting_as("other").await.unwrap();
+    let n = app
+        .export_contacts(&other, &Ctx::default(), &out, Format::Csv, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}
+
+#[tokio::test]
+async fn a_contacts_file_without_its_required_columns_is_refused_whole() {
+    let (app, _) = app().await;
+    let dir = temp_dir().unwrap();
+    let file = dir.join("contacts.csv");
+    std::fs::write(&file, "ประเภทการติดต่อ,บันทึก\nphone_call,โทร\n").unwrap();
+    let (r, _) = import_contacts(&app, &opts(&file, true, Mode::AllOrNothing)).await;
+    match r {
+        Err(ImportError::File(problems)) => {
+            let all = problems.join("\n");
+            assert!(all.contains("case_number") && all.contains("date"), "{all}");
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -1,5 +1,6 @@
-//! `karuna export persons --as USER --output FILE`: the persons the account may see, in the
-//! import's columns, to CSV or XLSX; a progress bar on stderr when it is a terminal.
+//! `karuna export persons|contacts --as USER --output FILE`: the persons or contacts the
+//! account may see, in the import's columns, to CSV or XLSX; a progress bar on stderr when it
+//! is a terminal.
 
 use crate::config::DbOptions;
 use crate::import::{FormatArg, Kind};
@@ -52,8 +53,7 @@ pub async fn run(args: ExportArgs) -> Result<(), Failure> {
     })?;
     let bar = if std::io::stderr().is_terminal() {
         let b = ProgressBar::new_spinner();
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {human_pos} persons  {elapsed}")
-        {
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {human_pos} rows  {elapsed}") {
             b.set_style(style);
         }
         b
@@ -67,18 +67,26 @@ pub async fn run(args: ExportArgs) -> Result<(), Failure> {
             app.export_persons(&user, &Ctx::default(), &args.output, format, &mut progress)
                 .await
         }
+        Kind::Contacts => {
+            app.export_contacts(&user, &Ctx::default(), &args.output, format, &mut progress)
+                .await
+        }
+    };
+    let what = match args.kind {
+        Kind::Persons => "persons",
+        Kind::Contacts => "contacts",
     };
     bar.finish_and_clear();
     let _ = app.seal_audit().await;
     app.db.close().await;
     match result {
         Ok(n) => {
-            eprintln!("karuna: {n} persons written to {}", args.output.display());
+            eprintln!("karuna: {n} {what} written to {}", args.output.display());
             Ok(())
         }
         Err(AppError::Forbidden(_)) => Err(Failure(
             format!(
-                "{} may not export persons: the {} role has no access to case records",
+                "{} may not export {what}: the {} role has no access to case records",
                 user.username,
                 user.role().code()
             ),

@@ -6,9 +6,11 @@ use crate::config::DbOptions;
 use crate::Failure;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use karuna_app::import::contacts::Vocabulary;
 use karuna_app::import::source::{Format, SourceOptions};
 use karuna_app::import::{ImportError, ImportOptions, Mode, Observer, Problem};
 use karuna_app::Ctx;
+use karuna_domain::contact::{CONTACT_KINDS, SOURCES};
 use karuna_thai::calendar::Era;
 use karuna_thai::lang::Lang;
 use karuna_web::i18n::{Catalog, Tr};
@@ -23,6 +25,8 @@ use std::time::Instant;
 pub enum Kind {
     /// Persons (clients and others), with documents, phones and an address.
     Persons,
+    /// Contacts (the contact log) on existing cases, named by case number.
+    Contacts,
 }
 
 /// File formats on the command line.
@@ -136,9 +140,29 @@ impl Observer for Console {
     }
 }
 
+/// The UI's labels of contact kinds and sources, in Thai and English, from the catalogue:
+/// a file may say เยี่ยมบ้าน or "Home visit" where the code is `home_visit`.
+fn vocabulary(catalog: &Catalog) -> Vocabulary {
+    let mut v = Vocabulary::default();
+    let fields: [(&'static str, &str, &[&str]); 2] = [
+        ("kind", "contact-kind-", &CONTACT_KINDS),
+        ("sources", "source-", &SOURCES),
+    ];
+    for (field, prefix, codes) in fields {
+        for code in codes {
+            let key = format!("{prefix}{}", code.replace('_', "-"));
+            for lang in [Lang::Th, Lang::En] {
+                if catalog.keys(lang).contains(&key) {
+                    v.add(field, &catalog.message(lang, &key, &[]), code);
+                }
+            }
+        }
+    }
+    v
+}
+
 /// Builds the terminal observer: a bar when stderr is a terminal, nothing otherwise.
-fn console(lang: Lang, era: Era) -> Result<Console, Failure> {
-    let catalog = Catalog::load().map_err(|e| Failure(format!("message catalogue: {e}"), 1))?;
+fn console(lang: Lang, era: Era, catalog: Arc<Catalog>) -> Result<Console, Failure> {
     let terminal = std::io::stderr().is_terminal();
     let bar = if terminal {
         let b = ProgressBar::new_spinner();
@@ -161,7 +185,7 @@ fn console(lang: Lang, era: Era) -> Result<Console, Failure> {
     });
     Ok(Console {
         bar,
-        tr: Tr::new(Arc::new(catalog), lang, era),
+        tr: Tr::new(catalog, lang, era),
         out: std::io::BufWriter::new(std::io::stdout()),
         stop,
         terminal,
@@ -182,7 +206,9 @@ pub async fn run(args: ImportArgs) -> Result<(), Failure> {
     })?;
     let lang = Lang::from_code(args.lang.as_deref().unwrap_or(&user.lang)).unwrap_or(Lang::Th);
     let era = Era::from_code(&user.era).unwrap_or_default();
-    let mut obs = console(lang, era)?;
+    let catalog =
+        Arc::new(Catalog::load().map_err(|e| Failure(format!("message catalogue: {e}"), 1))?);
+    let mut obs = console(lang, era, catalog.clone())?;
     let opts = ImportOptions {
         source: SourceOptions {
             path: args.file.clone(),
@@ -196,10 +222,12 @@ pub async fn run(args: ImportArgs) -> Result<(), Failure> {
             Mode::AllOrNothing
         },
         rejected_path: args.rejected.clone(),
+        vocabulary: vocabulary(&catalog),
     };
     let started = Instant::now();
     let result = match args.kind {
         Kind::Persons => app.import_persons(&user, &ctx, &opts, &mut obs).await,
+        Kind::Contacts => app.import_contacts(&user, &ctx, &opts, &mut obs).await,
     };
     obs.bar.finish_and_clear();
     let _ = obs.out.flush();

@@ -125,6 +125,37 @@ async fn attach_participants(db: &Db, contacts: &mut [ContactRow]) -> Result<()>
     Ok(())
 }
 
+/// Up to `limit` contacts on the cases in `scope` (the case list's need-to-know set), after
+/// `after` in id order, each with its case's number: the contacts export's pages.
+pub async fn contacts_in_scope(
+    db: &Db,
+    scope: crate::case_list::Scope,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<(String, ContactRow)>> {
+    let sql = format!(
+        "SELECT {COLS}, c.number AS case_number FROM contact k JOIN case_file c ON c.id = k.case_id \
+         LEFT JOIN account a ON a.id = k.created_by WHERE k.id > $4 AND {} ORDER BY k.id LIMIT {}",
+        crate::case_list::scope_set_sql(1),
+        limit.clamp(1, 10_000)
+    );
+    let rows = sqlx::query(&sql)
+        .bind(scope.org_id.to_string())
+        .bind(scope.actor_id.to_string())
+        .bind(
+            scope
+                .supervisor_unit
+                .map(|u| u.to_string())
+                .unwrap_or_default(),
+        )
+        .bind(after.map(|a| a.to_string()).unwrap_or_default())
+        .fetch_all(db.read())
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("case_number")?, contact_from(r)?)))
+        .collect()
+}
+
 /// Records a contact.
 pub async fn insert(
     tx: &mut Tx,

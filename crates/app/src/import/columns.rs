@@ -55,6 +55,31 @@ pub const PERSON_COLUMNS: &[Column] = &[
 /// The person columns of which a file needs at least one (a person needs a name).
 pub const PERSON_NAME_COLUMNS: &[&str] = &["first_name", "first_name_latin", "nickname"];
 
+/// The columns of a contacts file: a contact on an existing case, named by its number.
+pub const CONTACT_COLUMNS: &[Column] = &[
+    col(
+        "case_number",
+        "เลขที่รายกรณี",
+        &["case_no", "เลขที่กรณี", "เลขรายกรณี"],
+    ),
+    col("kind", "ประเภทการติดต่อ", &["contact_kind", "ประเภท"]),
+    col("date", "วันที่", &["contact_date", "วันที่ติดต่อ"]),
+    col("time", "เวลา", &["contact_time"]),
+    col(
+        "duration_minutes",
+        "ระยะเวลา (นาที)",
+        &["duration", "ระยะเวลา", "นาที"],
+    ),
+    col("place", "สถานที่", &[]),
+    col("note", "บันทึก", &["notes", "บันทึกการติดต่อ", "รายละเอียด"]),
+    col("sources", "แหล่งข้อมูล", &["source"]),
+    col("follow_up_needed", "ต้องติดตาม", &["follow_up"]),
+    col("follow_up_note", "สิ่งที่ต้องติดตาม", &["การติดตาม"]),
+];
+
+/// The columns a contacts file must have.
+pub const CONTACT_REQUIRED: &[&str] = &["case_number", "kind", "date", "note"];
+
 /// Headers the importer ignores: the error column of its own rejected-rows file.
 pub const IGNORED: &[&str] = &["error", "ข้อผิดพลาด"];
 

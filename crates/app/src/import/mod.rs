@@ -1,26 +1,34 @@
-//! Bulk import of persons from CSV or XLSX (`karuna import persons FILE`): every row validated
-//! by the same functions as the intake form, every problem reported (row, column, message),
-//! and then either all rows written in one transaction or none (the default), or the good rows
+//! Bulk import from CSV or XLSX (`karuna import persons|contacts FILE`): every row validated
+//! by the same functions as the UI's forms, every problem reported (row, column, message), and
+//! then either all rows written in one transaction or none (the default), or the good rows
 //! written and the bad ones copied to a rejected-rows file. Rows stream from a reader thread in
 //! batches; memory stays flat whatever the file's size. The import is audited as one bulk
 //! event with its counts.
+//!
+//! One driver (`App::import`) runs every kind of file; a kind (`FileKind`) says which columns
+//! it reads, how a row is validated, what it checks against the database, and how good rows
+//! are written.
 
 pub mod columns;
+pub mod contacts;
 pub mod decode;
 pub mod persons;
 pub mod source;
 
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
-use chrono::Utc;
-use columns::{Mapping, PERSON_COLUMNS, PERSON_NAME_COLUMNS};
-use karuna_domain::access::Action;
+use chrono::{DateTime, NaiveDate, Utc};
+use columns::{Mapping, CONTACT_COLUMNS, CONTACT_REQUIRED, PERSON_COLUMNS, PERSON_NAME_COLUMNS};
+use contacts::{ContactRow, Vocabulary};
+use karuna_domain::access::{decide, Action, CaseFacts};
 use karuna_domain::audit::Outcome;
-use karuna_store::audit;
+use karuna_domain::FieldError;
 use karuna_store::person_bulk::{insert_persons, numbers_on_record, BulkPerson};
+use karuna_store::{audit, Tx};
 use karuna_thai::calendar::{bangkok_date, Era};
 use source::{Msg, Record, SourceOptions};
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
+use uuid::Uuid;
 
 /// What to do with the rows that pass when some do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -43,6 +51,8 @@ pub struct ImportOptions {
     pub mode: Mode,
     /// Where rejected rows go in skip mode (default `<FILE>.rejected.csv`).
     pub rejected_path: Option<PathBuf>,
+    /// The UI's labels of codes, accepted in place of the codes (contacts' kinds, sources).
+    pub vocabulary: Vocabulary,
 }
 
 /// One problem with one row: where, and what (a catalogue code with its arguments, or a
@@ -192,6 +202,238 @@ fn record_problems(m: &Mapping, rec: &Record) -> Vec<Problem> {
     out
 }
 
+/// A row's result after validation and the database checks.
+type Checked<R> = (Record, Result<R, Vec<Problem>>);
+
+/// One kind of import file: its columns, its rows' validation and checks, how they are written.
+pub(crate) trait FileKind {
+    /// A valid row.
+    type Row;
+    /// The entity in the audit event (`person` → `person.import`).
+    const ENTITY: &'static str;
+    /// The file's header row read as this kind's columns.
+    fn mapping(&self, headers: &[String]) -> Result<Mapping, Vec<String>>;
+    /// Validates one row by the UI's rules; errors carry their column key.
+    fn validate(
+        &self,
+        m: &Mapping,
+        cells: &[String],
+    ) -> Result<Self::Row, Vec<(String, FieldError)>>;
+    /// Checks a batch's valid rows against the database and the file's earlier rows; a row
+    /// may become rejected.
+    async fn check(
+        &mut self,
+        app: &App,
+        m: &Mapping,
+        batch: &mut [Checked<Self::Row>],
+    ) -> Result<(), ImportError>;
+    /// Writes good rows in the import's transaction; returns their new ids in order.
+    async fn write(&mut self, tx: &mut Tx, rows: &[&Self::Row]) -> Result<Vec<Uuid>, ImportError>;
+    /// Runs once after the last write, in the same transaction.
+    async fn finish(&mut self, _tx: &mut Tx) -> Result<(), ImportError> {
+        Ok(())
+    }
+    /// What the audit event adds to the counts.
+    fn audit_note(&self) -> String {
+        String::new()
+    }
+}
+
+/// A persons file (docs/IMPORT.md): persons with documents, phones and an address.
+struct PersonsKind {
+    org: Uuid,
+    by: Uuid,
+    era: Era,
+    today: NaiveDate,
+    seen_ids: HashSet<u64>,
+}
+
+impl FileKind for PersonsKind {
+    type Row = persons::PersonRow;
+    const ENTITY: &'static str = "person";
+
+    fn mapping(&self, headers: &[String]) -> Result<Mapping, Vec<String>> {
+        Mapping::new(headers, PERSON_COLUMNS, PERSON_NAME_COLUMNS, &[])
+    }
+
+    fn validate(
+        &self,
+        m: &Mapping,
+        cells: &[String],
+    ) -> Result<Self::Row, Vec<(String, FieldError)>> {
+        persons::validate_row(m, cells, self.era, self.today)
+    }
+
+    async fn check(
+        &mut self,
+        app: &App,
+        m: &Mapping,
+        batch: &mut [Checked<Self::Row>],
+    ) -> Result<(), ImportError> {
+        // A national ID may be on record once: not twice in the file, not again.
+        let ids: Vec<String> = batch
+            .iter()
+            .filter_map(|(_, r)| r.as_ref().ok().and_then(|p| p.national_id.clone()))
+            .collect();
+        let on_record = numbers_on_record(&app.db, self.org, "thai_national_id", &ids).await?;
+        let column = m.header_of("national_id");
+        for (rec, result) in batch.iter_mut() {
+            let Ok(p) = result else { continue };
+            let Some(id) = p.national_id.clone() else {
+                continue;
+            };
+            let code = if on_record.contains(&id) {
+                Some("import.national_id_on_record")
+            } else if id.parse::<u64>().is_ok_and(|n| !self.seen_ids.insert(n)) {
+                Some("import.national_id_repeated")
+            } else {
+                None
+            };
+            if let Some(code) = code {
+                let text = if code.ends_with("on_record") {
+                    "a person with this national ID is already on record"
+                } else {
+                    "this national ID is on an earlier row of the file"
+                };
+                *result = Err(vec![row_problem(
+                    rec.row,
+                    column.clone(),
+                    code,
+                    Some(text.into()),
+                )]);
+            }
+        }
+        Ok(())
+    }
+
+    async fn write(&mut self, tx: &mut Tx, rows: &[&Self::Row]) -> Result<Vec<Uuid>, ImportError> {
+        let bulk: Vec<BulkPerson<'_>> = rows
+            .iter()
+            .map(|p| BulkPerson {
+                person: &p.person,
+                documents: &p.documents,
+                address: p.address.as_ref(),
+            })
+            .collect();
+        Ok(insert_persons(tx, self.org, Some(self.by), &bulk).await?)
+    }
+}
+
+/// A contacts file (docs/IMPORT.md): contacts on existing cases the importer may add to.
+struct ContactsKind<'u> {
+    user: &'u CurrentUser,
+    era: Era,
+    now: DateTime<Utc>,
+    vocabulary: Vocabulary,
+    /// Case numbers looked up so far: the case, when it exists and the user may add to it.
+    cases: HashMap<String, Option<Uuid>>,
+    /// Cases of the organisation the user may not add to, among those named.
+    refused: u64,
+    /// Cases written to (their `updated_at` is set once, at the end).
+    touched: BTreeSet<Uuid>,
+}
+
+impl ContactsKind<'_> {
+    /// The case a number names, if the user may add to it (policy `EditCase`, as the
+    /// contact form; no per-case denial event: the import's event counts them).
+    async fn case(&mut self, app: &App, number: &str) -> Result<Option<Uuid>, ImportError> {
+        if let Some(c) = self.cases.get(number) {
+            return Ok(*c);
+        }
+        let org = self.user.actor.org_id;
+        let mut found = None;
+        if let Some(id) = karuna_store::case::case_id_by_number(&app.db, org, number).await? {
+            if let Some(case) = karuna_store::case::case_by_id(&app.db, id).await? {
+                let facts = CaseFacts {
+                    org_id: case.org_id,
+                    unit_id: case.unit_id,
+                    case_manager_id: case.manager_id,
+                    team_member_ids: karuna_store::case::team_ids(&app.db, id).await?,
+                    sensitive: case.sensitive,
+                };
+                if decide(&self.user.actor, Action::EditCase(&facts)).is_allowed() {
+                    found = Some(id);
+                } else {
+                    self.refused += 1;
+                }
+            }
+        }
+        self.cases.insert(number.to_string(), found);
+        Ok(found)
+    }
+}
+
+impl FileKind for ContactsKind<'_> {
+    type Row = (ContactRow, Uuid);
+    const ENTITY: &'static str = "contact";
+
+    fn mapping(&self, headers: &[String]) -> Result<Mapping, Vec<String>> {
+        Mapping::new(headers, CONTACT_COLUMNS, &[], CONTACT_REQUIRED)
+    }
+
+    fn validate(
+        &self,
+        m: &Mapping,
+        cells: &[String],
+    ) -> Result<Self::Row, Vec<(String, FieldError)>> {
+        // The case is looked up in `check`; nil until then.
+        contacts::validate_row(m, cells, &self.vocabulary, self.era, self.now)
+            .map(|r| (r, Uuid::nil()))
+    }
+
+    async fn check(
+        &mut self,
+        app: &App,
+        m: &Mapping,
+        batch: &mut [Checked<Self::Row>],
+    ) -> Result<(), ImportError> {
+        let column = m.header_of("case_number");
+        for (rec, result) in batch.iter_mut() {
+            let Ok((row, case)) = result else { continue };
+            match self.case(app, &row.case_number.clone()).await? {
+                Some(id) => *case = id,
+                None => {
+                    *result = Err(vec![row_problem(
+                        rec.row,
+                        column.clone(),
+                        "import.case_unknown",
+                        Some("no case with this number that you may add to".into()),
+                    )])
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn write(&mut self, tx: &mut Tx, rows: &[&Self::Row]) -> Result<Vec<Uuid>, ImportError> {
+        let mut ids = Vec::with_capacity(rows.len());
+        let org = self.user.actor.org_id;
+        for (row, case) in rows {
+            ids.push(
+                karuna_store::contact::insert(tx, org, *case, &row.contact, self.user.actor.id)
+                    .await?,
+            );
+            self.touched.insert(*case);
+        }
+        Ok(ids)
+    }
+
+    async fn finish(&mut self, tx: &mut Tx) -> Result<(), ImportError> {
+        for case in &self.touched {
+            karuna_store::case::touch(tx, *case).await?;
+        }
+        Ok(())
+    }
+
+    fn audit_note(&self) -> String {
+        format!(
+            " cases={} cases_refused={}",
+            self.touched.len(),
+            self.refused
+        )
+    }
+}
+
 impl App {
     /// Imports a persons file as `user` (who must be allowed to register cases). See the
     /// module documentation for the modes.
@@ -210,16 +452,62 @@ impl App {
             ("person", None),
         )
         .await?;
-        let era = Era::from_code(&user.era).unwrap_or_default();
-        let today = bangkok_date(Utc::now());
+        let kind = PersonsKind {
+            org: user.actor.org_id,
+            by: user.actor.id,
+            era: Era::from_code(&user.era).unwrap_or_default(),
+            today: bangkok_date(Utc::now()),
+            seen_ids: HashSet::new(),
+        };
+        self.import(kind, user, ctx, opts, obs).await
+    }
+
+    /// Imports a contacts file as `user`: each row goes on the case its number names, if
+    /// `user` may add to that case (as its manager, a team member or the unit's supervisor);
+    /// otherwise the row is rejected as naming no such case (existence is not revealed).
+    pub async fn import_contacts(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        opts: &ImportOptions,
+        obs: &mut dyn Observer,
+    ) -> Result<ImportReport, ImportError> {
+        self.authorize(
+            user,
+            ctx,
+            Action::ListCases,
+            "contact.import",
+            ("contact", None),
+        )
+        .await?;
+        let kind = ContactsKind {
+            user,
+            era: Era::from_code(&user.era).unwrap_or_default(),
+            now: Utc::now(),
+            vocabulary: opts.vocabulary.clone(),
+            cases: HashMap::new(),
+            refused: 0,
+            touched: BTreeSet::new(),
+        };
+        self.import(kind, user, ctx, opts, obs).await
+    }
+
+    /// The driver every kind of file runs through.
+    async fn import<K: FileKind>(
+        &self,
+        mut kind: K,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        opts: &ImportOptions,
+        obs: &mut dyn Observer,
+    ) -> Result<ImportReport, ImportError> {
         let mut rx = source::spawn(opts.source.clone());
         let info = match rx.recv().await {
             Some(Msg::Header(info)) => info,
             Some(Msg::Fatal(m)) => return Err(ImportError::File(vec![m])),
             _ => return Err(ImportError::File(vec!["the file has no header row".into()])),
         };
-        let mapping = Mapping::new(&info.headers, PERSON_COLUMNS, PERSON_NAME_COLUMNS, &[])
-            .map_err(ImportError::File)?;
+        let mapping = kind.mapping(&info.headers).map_err(ImportError::File)?;
         let mut report = ImportReport {
             notes: info.notes.clone(),
             ..ImportReport::default()
@@ -240,8 +528,6 @@ impl App {
         } else {
             Some(self.db.begin().await?)
         };
-        let org = user.actor.org_id;
-        let mut seen_ids: HashSet<u64> = HashSet::new();
         let mut first_id = None;
         let mut last_id = None;
         loop {
@@ -262,11 +548,10 @@ impl App {
                 return Err(ImportError::Interrupted);
             }
             let n = batch.len() as u64;
-            let mut checked: Vec<(Record, Result<persons::PersonRow, Vec<Problem>>)> =
-                Vec::with_capacity(batch.len());
+            let mut checked: Vec<Checked<K::Row>> = Vec::with_capacity(batch.len());
             for rec in batch {
                 let mut problems = record_problems(&mapping, &rec);
-                let result = match persons::validate_row(&mapping, &rec.cells, era, today) {
+                let result = match kind.validate(&mapping, &rec.cells) {
                     Ok(p) if problems.is_empty() => Ok(p),
                     Ok(_) => Err(problems),
                     Err(errors) => {
@@ -282,49 +567,13 @@ impl App {
                 };
                 checked.push((rec, result));
             }
-            // A national ID may be on record once: not twice in the file, not again.
-            let ids: Vec<String> = checked
-                .iter()
-                .filter_map(|(_, r)| r.as_ref().ok().and_then(|p| p.national_id.clone()))
-                .collect();
-            let on_record = numbers_on_record(&self.db, org, "thai_national_id", &ids).await?;
-            let column = mapping.header_of("national_id");
-            for (rec, result) in checked.iter_mut() {
-                let Ok(p) = result else { continue };
-                let Some(id) = p.national_id.clone() else {
-                    continue;
-                };
-                let code = if on_record.contains(&id) {
-                    Some("import.national_id_on_record")
-                } else if id.parse::<u64>().is_ok_and(|n| !seen_ids.insert(n)) {
-                    Some("import.national_id_repeated")
-                } else {
-                    None
-                };
-                if let Some(code) = code {
-                    let text = if code.ends_with("on_record") {
-                        "a person with this national ID is already on record"
-                    } else {
-                        "this national ID is on an earlier row of the file"
-                    };
-                    *result = Err(vec![row_problem(
-                        rec.row,
-                        column.clone(),
-                        code,
-                        Some(text.into()),
-                    )]);
-                }
-            }
-            let mut good: Vec<BulkPerson<'_>> = Vec::new();
+            kind.check(self, &mapping, &mut checked).await?;
+            let mut good: Vec<&K::Row> = Vec::new();
             for (rec, result) in &checked {
                 match result {
                     Ok(p) => {
                         report.valid += 1;
-                        good.push(BulkPerson {
-                            person: &p.person,
-                            documents: &p.documents,
-                            address: p.address.as_ref(),
-                        });
+                        good.push(p);
                     }
                     Err(problems) => {
                         report.rejected += 1;
@@ -342,7 +591,7 @@ impl App {
             let writing = opts.mode == Mode::SkipBadRows || report.rejected == 0;
             if let (Some(tx), true) = (tx.as_mut(), writing) {
                 for chunk in good.chunks(WRITE_BATCH) {
-                    let ids = insert_persons(tx, org, Some(user.actor.id), chunk).await?;
+                    let ids = kind.write(tx, chunk).await?;
                     first_id = first_id.or(ids.first().copied());
                     last_id = ids.last().copied().or(last_id);
                     report.written += ids.len() as u64;
@@ -363,22 +612,23 @@ impl App {
         if refused {
             report.written = 0;
         }
+        let action = if opts.dry_run {
+            format!("{}.import.dry_run", K::ENTITY)
+        } else {
+            format!("{}.import", K::ENTITY)
+        };
         let mut e = on(
             event(
                 Some(user),
                 ctx,
-                if opts.dry_run {
-                    "person.import.dry_run"
-                } else {
-                    "person.import"
-                },
+                &action,
                 if refused && !opts.dry_run {
                     Outcome::Failure
                 } else {
                     Outcome::Success
                 },
             ),
-            "person",
+            K::ENTITY,
             None,
         );
         let range = match (first_id, last_id, refused) {
@@ -386,11 +636,16 @@ impl App {
             _ => String::new(),
         };
         e.reason = Some(format!(
-            "rows={} valid={} rejected={} written={}{range}",
-            report.rows, report.valid, report.rejected, report.written
+            "rows={} valid={} rejected={} written={}{range}{}",
+            report.rows,
+            report.valid,
+            report.rejected,
+            report.written,
+            kind.audit_note()
         ));
         match tx {
             Some(mut tx) if !refused => {
+                kind.finish(&mut tx).await?;
                 audit::append(&mut tx, &e).await?;
                 tx.commit().await.map_err(karuna_store::StoreError::from)?;
             }

@@ -90,6 +90,7 @@ referral-police = Police
 referral-school = School
 referral-community = Community
 referral-self = Self-referred
+case-legacy-number = Earlier case number (previous system)
 referral-ngo = NGO
 referral-other = Other
 

@@ -90,6 +90,7 @@ referral-police = ตำรวจ
 referral-school = โรงเรียน
 referral-community = ชุมชน / ผู้นำชุมชน
 referral-self = มาด้วยตนเอง
+case-legacy-number = เลขที่รายกรณีเดิม (ระบบเดิม)
 referral-ngo = องค์กรพัฒนาเอกชน
 referral-other = อื่น ๆ
 

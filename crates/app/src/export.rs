@@ -1,11 +1,12 @@
-//! Export of persons and contacts to CSV or XLSX (`karuna export persons|contacts`), in the
-//! import's own columns so an export imports again unchanged. Access follows the case list
+//! Export of persons, cases and contacts to CSV or XLSX (`karuna export
+//! persons|cases|contacts`), in the import's own columns so an export imports again (a cases
+//! export leads with Karuna's number and status, which an import does not read). Access follows the case list
 //! exactly: the persons on the cases the acting user may open, without the clients of
 //! sensitive cases whose identity she may not see (`SeeClientIdentity`); the contacts of the
 //! cases she may open; roles with no case access are refused. Pages of 1,000 rows stream from
 //! the database to the file; the export is audited with its count.
 
-use crate::import::columns::{CONTACT_COLUMNS, PERSON_COLUMNS};
+use crate::import::columns::{CASE_COLUMNS, CONTACT_COLUMNS, PERSON_COLUMNS};
 use crate::import::source::Format;
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use karuna_domain::access::{Action, Role};
@@ -202,6 +203,63 @@ impl App {
         Ok(count)
     }
 
+    /// Writes the cases `user` may open to `path`: their Karuna number and status, then the
+    /// cases import's columns; the client's document number is left empty where the client's
+    /// identity is hidden from her (a sensitive case); returns how many.
+    pub async fn export_cases(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        path: &Path,
+        format: Format,
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> Result<u64, AppError> {
+        self.authorize(user, ctx, Action::ListCases, "case.export", ("case", None))
+            .await?;
+        let supervised = if user.role() == Role::Supervisor {
+            user.actor.unit_id
+        } else {
+            None
+        };
+        let scope = Scope {
+            org_id: user.actor.org_id,
+            actor_id: user.actor.id,
+            supervisor_unit: supervised,
+        };
+        let mut sink = Sink::create(path, format, "cases")?;
+        let header: Vec<String> = CASE_EXPORT_LEAD
+            .iter()
+            .copied()
+            .chain(CASE_COLUMNS.iter().map(|c| c.key))
+            .map(str::to_string)
+            .collect();
+        sink.write(&header)?;
+        let mut after: Option<Uuid> = None;
+        let mut count = 0u64;
+        loop {
+            let page = karuna_store::case::cases_in_scope(&self.db, scope, after, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.case.id);
+            let clients: Vec<Uuid> = page.iter().map(|c| c.case.client_id).collect();
+            let hidden =
+                matching::hidden_clients(&self.db, &clients, user.actor.id, supervised).await?;
+            for c in &page {
+                sink.write(&case_cells(c, hidden.contains(&c.case.client_id)))?;
+                count += 1;
+            }
+            progress(page.len() as u64);
+        }
+        sink.finish(path)?;
+        let mut e = on(
+            event(Some(user), ctx, "case.export", Outcome::Success),
+            "case",
+            None,
+        );
+        e.reason = Some(format!("rows={count}"));
+        audit::append_alone(&self.db, &e).await?;
+        Ok(count)
+    }
+
     /// Writes the contacts of the cases `user` may open to `path` (case number, kind, Bangkok
     /// date and time, …: the contacts import's columns); returns how many.
     pub async fn export_contacts(
@@ -255,6 +313,37 @@ impl App {
         audit::append_alone(&self.db, &e).await?;
         Ok(count)
     }
+}
+
+/// The cases export's columns before the import's: Karuna's own, which an import does not
+/// read (docs/IMPORT.md).
+const CASE_EXPORT_LEAD: [&str; 2] = ["case_number", "status"];
+
+/// One case as a row of the cases export (Bangkok opening date, ISO, Common era).
+fn case_cells(c: &karuna_store::case::CaseExportRow, client_hidden: bool) -> Vec<String> {
+    let case = &c.case;
+    let (consent, basis, note) = c.consent.clone().unwrap_or_default();
+    let lead = [case.number.clone(), case.status.clone()];
+    let rest = CASE_COLUMNS.iter().map(|col| match col.key {
+        "client_id_number" if client_hidden => String::new(),
+        "client_id_number" => c.client_number.clone().unwrap_or_default(),
+        "legacy_number" => case.legacy_number.clone().unwrap_or_default(),
+        "case_types" => case.case_types.join(","),
+        "referral_source" => case.referral_source.clone(),
+        "referral_note" => case.referral_note.clone().unwrap_or_default(),
+        "presenting_problem" => case.presenting_problem.clone(),
+        "urgency" => case.urgency.clone(),
+        "sensitive" => if case.sensitive { "1" } else { "0" }.to_string(),
+        "opened_on" => (case.opened_at + chrono::Duration::hours(7))
+            .format("%Y-%m-%d")
+            .to_string(),
+        "manager" => c.manager.clone(),
+        "consent" => consent.clone(),
+        "lawful_basis" => basis.clone().unwrap_or_default(),
+        "consent_note" => note.clone().unwrap_or_default(),
+        _ => String::new(),
+    });
+    lead.into_iter().chain(rest).collect()
 }
 
 /// One contact as a row of the contacts import's columns (Bangkok date and time).

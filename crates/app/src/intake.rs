@@ -206,7 +206,7 @@ pub(crate) fn check_address(a: &AddressInput, errors: &mut Vec<FieldError>) -> O
     }
 }
 
-fn check_consent(
+pub(crate) fn check_consent(
     c: &ConsentInput,
     errors: &mut Vec<FieldError>,
 ) -> Option<(Option<String>, Option<String>)> {
@@ -430,6 +430,8 @@ impl App {
             referral_note: Some(input.referral_note.trim().to_string()).filter(|r| !r.is_empty()),
             presenting_problem: problem.to_string(),
             safety_answers: serde_json::Value::Object(safety).to_string(),
+            opened_at: None,
+            legacy_number: None,
         };
         let case_id = store::insert_case(&mut tx, &new, &number).await?;
         store::add_person(&mut tx, case_id, client_id, "client").await?;

@@ -245,6 +245,8 @@ impl RawUser {
                     referral_note: None,
                     presenting_problem: "ขอความช่วยเหลือด้านที่พักอาศัย".into(),
                     safety_answers: "{}".into(),
+                    opened_at: None,
+                    legacy_number: None,
                 };
                 let id = case::insert_case(&mut tx, &new, &format!("RAW-{year_be}-{seq:06}"))
                     .await

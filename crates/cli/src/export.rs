@@ -67,6 +67,10 @@ pub async fn run(args: ExportArgs) -> Result<(), Failure> {
             app.export_persons(&user, &Ctx::default(), &args.output, format, &mut progress)
                 .await
         }
+        Kind::Cases => {
+            app.export_cases(&user, &Ctx::default(), &args.output, format, &mut progress)
+                .await
+        }
         Kind::Contacts => {
             app.export_contacts(&user, &Ctx::default(), &args.output, format, &mut progress)
                 .await
@@ -74,6 +78,7 @@ pub async fn run(args: ExportArgs) -> Result<(), Failure> {
     };
     let what = match args.kind {
         Kind::Persons => "persons",
+        Kind::Cases => "cases",
         Kind::Contacts => "contacts",
     };
     bar.finish_and_clear();

@@ -1,4 +1,4 @@
-//! `karuna import persons FILE`: the command-line adapter over `karuna_app::import` — flags,
+//! `karuna import persons|cases|contacts FILE`: the command-line adapter over `karuna_app::import` — flags,
 //! a progress bar on stderr (hidden when stderr is not a terminal), every row problem on
 //! stdout in the acting user's language, Ctrl-C rolling everything back.
 
@@ -9,7 +9,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use karuna_app::import::contacts::Vocabulary;
 use karuna_app::import::source::{Format, SourceOptions};
 use karuna_app::import::{ImportError, ImportOptions, Mode, Observer, Problem};
+use karuna_app::intake::{CONSENT_STATES, LAWFUL_BASES};
 use karuna_app::Ctx;
+use karuna_domain::case::{Urgency, CASE_TYPES, REFERRAL_SOURCES};
 use karuna_domain::contact::{CONTACT_KINDS, SOURCES};
 use karuna_thai::calendar::Era;
 use karuna_thai::lang::Lang;
@@ -25,6 +27,8 @@ use std::time::Instant;
 pub enum Kind {
     /// Persons (clients and others), with documents, phones and an address.
     Persons,
+    /// Cases opened for clients on record, found by a document number.
+    Cases,
     /// Contacts (the contact log) on existing cases, named by case number.
     Contacts,
 }
@@ -140,13 +144,20 @@ impl Observer for Console {
     }
 }
 
-/// The UI's labels of contact kinds and sources, in Thai and English, from the catalogue:
-/// a file may say เยี่ยมบ้าน or "Home visit" where the code is `home_visit`.
+/// The UI's labels of codes (contact kinds and sources, case types, referral sources,
+/// urgencies, consent states, lawful bases), in Thai and English, from the catalogue: a file
+/// may say เยี่ยมบ้าน or "Home visit" where the code is `home_visit`.
 fn vocabulary(catalog: &Catalog) -> Vocabulary {
     let mut v = Vocabulary::default();
-    let fields: [(&'static str, &str, &[&str]); 2] = [
+    let urgencies = Urgency::ALL.map(Urgency::code);
+    let fields: [(&'static str, &str, &[&str]); 7] = [
         ("kind", "contact-kind-", &CONTACT_KINDS),
         ("sources", "source-", &SOURCES),
+        ("case_types", "case-type-", &CASE_TYPES),
+        ("referral_source", "referral-", &REFERRAL_SOURCES),
+        ("urgency", "urgency-", &urgencies),
+        ("consent", "consent-status-", &CONSENT_STATES),
+        ("lawful_basis", "consent-basis-", &LAWFUL_BASES),
     ];
     for (field, prefix, codes) in fields {
         for code in codes {
@@ -227,6 +238,7 @@ pub async fn run(args: ImportArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let result = match args.kind {
         Kind::Persons => app.import_persons(&user, &ctx, &opts, &mut obs).await,
+        Kind::Cases => app.import_cases(&user, &ctx, &opts, &mut obs).await,
         Kind::Contacts => app.import_contacts(&user, &ctx, &opts, &mut obs).await,
     };
     obs.bar.finish_and_clear();

@@ -114,3 +114,81 @@ async fn import_reports_rows_and_exits_by_mode_export_refuses_auditors() {
     assert_eq!(o.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&o.stderr).contains("auditor"));
 }
+
+#[tokio::test]
+async fn persons_then_cases_then_contacts_with_the_ui_labels_in_thai() {
+    let env = Env::new().await;
+    env.user("worker", "case_manager");
+    let write = |name: &str, text: &str| {
+        let p = env.dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let persons = write(
+        "persons.csv",
+        "ชื่อ,นามสกุล,เลขประจำตัวประชาชน\nมาลี,ใจดี,1101700203450\n",
+    );
+    let o = env.run(&["import", "persons", &persons, "--as", "worker"], "");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+
+    // Codes written as the labels the Thai UI shows, from the message catalogue.
+    let cases = write(
+        "cases.csv",
+        "เลขประจำตัวผู้รับบริการ,เลขที่รายกรณีเดิม,ประเภทรายกรณี,แหล่งที่ส่งต่อ,ปัญหาที่นำมา,\
+         ความเร่งด่วน,ความยินยอม\n\
+         1-1017-00203-45-0,เดิม/2560/17,ยากจน / ไร้ที่พึ่ง,มาด้วยตนเอง,ไม่มีที่พัก,เร่งด่วน,ยินยอม\n",
+    );
+    let o = env.run(&["import", "cases", &cases, "--as", "worker"], "");
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let contacts = write(
+        "contacts.csv",
+        "เลขที่รายกรณี,ประเภทการติดต่อ,วันที่,บันทึก,แหล่งข้อมูล\n\
+         เดิม/2560/17,เยี่ยมบ้าน,15/01/2569,เยี่ยมบ้านพบมารดา,ครอบครัว\n",
+    );
+    let o = env.run(&["import", "contacts", &contacts, "--as", "worker"], "");
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    let o = env.run(
+        &[
+            "export",
+            "cases",
+            "--as",
+            "worker",
+            "--output",
+            "cases-out.csv",
+        ],
+        "",
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("1 cases written"));
+    let text = std::fs::read_to_string(env.dir.join("cases-out.csv")).unwrap();
+    assert!(
+        text.contains(",intake,1101700203450,เดิม/2560/17,poverty_homelessness,self,"),
+        "{text}"
+    );
+    let o = env.run(
+        &[
+            "export",
+            "contacts",
+            "--as",
+            "worker",
+            "--output",
+            "contacts-out.csv",
+        ],
+        "",
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(env.dir.join("contacts-out.csv")).unwrap();
+    assert!(text.contains(",home_visit,2026-01-15,"), "{text}");
+    assert!(text.contains(",family,0,"), "{text}");
+}

@@ -36,6 +36,10 @@ pub struct NewCase {
     pub presenting_problem: String,
     /// The safety screening answers (JSON object code → bool).
     pub safety_answers: String,
+    /// When the case was opened, if not now (an imported case).
+    pub opened_at: Option<DateTime<Utc>>,
+    /// The number an earlier system gave it (an imported case).
+    pub legacy_number: Option<String>,
 }
 
 /// A stored case.
@@ -77,11 +81,13 @@ pub struct CaseRow {
     pub version: i64,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// The number an earlier system gave it (an imported case).
+    pub legacy_number: Option<String>,
 }
 
 pub(crate) const CASE_COLS: &str = "c.id, c.org_id, c.unit_id, c.number, c.client_id, c.manager_id, c.status, c.urgency, \
     c.sensitive, c.case_types, c.referral_source, c.referral_note, c.presenting_problem, c.safety_answers, \
-    c.opened_at, c.closed_at, c.version, c.updated_at";
+    c.opened_at, c.closed_at, c.version, c.updated_at, c.legacy_number";
 
 pub(crate) fn case_from(r: &AnyRow) -> Result<CaseRow> {
     Ok(CaseRow {
@@ -103,6 +109,7 @@ pub(crate) fn case_from(r: &AnyRow) -> Result<CaseRow> {
         closed_at: opt_instant(r, "closed_at")?,
         version: r.try_get("version")?,
         updated_at: instant(r, "updated_at")?,
+        legacy_number: r.try_get("legacy_number")?,
     })
 }
 
@@ -134,8 +141,9 @@ pub async fn insert_case(tx: &mut Tx, c: &NewCase, number: &str) -> Result<Uuid>
     let now = now_db();
     sqlx::query(
         "INSERT INTO case_file (id, org_id, unit_id, number, client_id, manager_id, status, urgency, sensitive, \
-         case_types, referral_source, referral_note, presenting_problem, safety_answers, opened_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'intake', $7, $8, $9, $10, $11, $12, $13, $14, $14, $14)",
+         case_types, referral_source, referral_note, presenting_problem, safety_answers, opened_at, created_at, updated_at, \
+         legacy_number) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'intake', $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)",
     )
     .bind(id.to_string())
     .bind(c.org_id.to_string())
@@ -150,7 +158,9 @@ pub async fn insert_case(tx: &mut Tx, c: &NewCase, number: &str) -> Result<Uuid>
     .bind(c.referral_note.clone())
     .bind(&c.presenting_problem)
     .bind(&c.safety_answers)
+    .bind(c.opened_at.map(to_db).unwrap_or_else(|| now.clone()))
     .bind(&now)
+    .bind(c.legacy_number.clone())
     .execute(&mut **tx)
     .await
     .map_err(StoreError::from_insert)?;
@@ -190,6 +200,108 @@ pub async fn case_id_by_number(db: &Db, org_id: Uuid, number: &str) -> Result<Op
             .await?;
     id.map(|s| Uuid::parse_str(&s).map_err(|_| StoreError::Corrupt("uuid")))
         .transpose()
+}
+
+/// The case a number names: its Karuna number, else the number an earlier system gave it
+/// (imported cases); a Karuna number wins if both match.
+pub async fn case_id_by_any_number(db: &Db, org_id: Uuid, number: &str) -> Result<Option<Uuid>> {
+    if let Some(id) = case_id_by_number(db, org_id, number).await? {
+        return Ok(Some(id));
+    }
+    let id: Option<String> =
+        sqlx::query_scalar("SELECT id FROM case_file WHERE org_id = $1 AND legacy_number = $2")
+            .bind(org_id.to_string())
+            .bind(number)
+            .fetch_optional(db.read())
+            .await?;
+    id.map(|s| Uuid::parse_str(&s).map_err(|_| StoreError::Corrupt("uuid")))
+        .transpose()
+}
+
+/// Which of `numbers` are already legacy numbers of the organisation's cases.
+pub async fn legacy_numbers_on_record(
+    db: &Db,
+    org_id: Uuid,
+    numbers: &[String],
+) -> Result<std::collections::HashSet<String>> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in numbers.chunks(500) {
+        let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT legacy_number FROM case_file WHERE org_id = $1 AND legacy_number IN ({})",
+            list.join(", ")
+        );
+        let mut q = sqlx::query_scalar::<_, String>(&sql).bind(org_id.to_string());
+        for n in chunk {
+            q = q.bind(n.clone());
+        }
+        found.extend(q.fetch_all(db.read()).await?);
+    }
+    Ok(found)
+}
+
+/// A case as the cases export writes it.
+#[derive(Debug, Clone)]
+pub struct CaseExportRow {
+    /// The case.
+    pub case: CaseRow,
+    /// The manager's username.
+    pub manager: String,
+    /// The client's document number (a national ID first, else the oldest document).
+    pub client_number: Option<String>,
+    /// The latest service-provision consent: state, lawful basis, evidence.
+    pub consent: Option<(String, Option<String>, Option<String>)>,
+}
+
+/// Up to `limit` cases in `scope` (the case list's need-to-know set), after `after` in id
+/// order: the cases export's pages.
+pub async fn cases_in_scope(
+    db: &Db,
+    scope: crate::case_list::Scope,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<CaseExportRow>> {
+    let sql = format!(
+        "SELECT {CASE_COLS}, a.username AS manager_username, \
+         (SELECT d.number FROM identity_document d WHERE d.person_id = c.client_id \
+          ORDER BY CASE WHEN d.kind = 'thai_national_id' THEN 0 ELSE 1 END, d.created_at, d.id LIMIT 1) AS client_number \
+         FROM case_file c JOIN account a ON a.id = c.manager_id \
+         WHERE c.id > $4 AND {} ORDER BY c.id LIMIT {}",
+        crate::case_list::scope_set_sql(1),
+        limit.clamp(1, 10_000)
+    );
+    let rows = sqlx::query(&sql)
+        .bind(scope.org_id.to_string())
+        .bind(scope.actor_id.to_string())
+        .bind(
+            scope
+                .supervisor_unit
+                .map(|u| u.to_string())
+                .unwrap_or_default(),
+        )
+        .bind(after.map(|a| a.to_string()).unwrap_or_default())
+        .fetch_all(db.read())
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let case = case_from(r)?;
+        let consent = sqlx::query_as::<_, (String, Option<String>, Option<String>)>(
+            "SELECT status, lawful_basis, evidence_note FROM consent \
+             WHERE person_id = $1 AND case_id = $2 AND purpose = 'service_provision' \
+             ORDER BY recorded_at DESC, id DESC LIMIT 1",
+        )
+        .bind(case.client_id.to_string())
+        .bind(case.id.to_string())
+        .fetch_optional(db.read())
+        .await?;
+        out.push(CaseExportRow {
+            manager: r.try_get("manager_username")?,
+            client_number: r.try_get("client_number")?,
+            consent,
+            case,
+        });
+    }
+    Ok(out)
 }
 
 /// Current team members' account ids (for the access facts).

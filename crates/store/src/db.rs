@@ -82,6 +82,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "search_scope",
         include_str!("../migrations/0015_search_scope.sql"),
     ),
+    (
+        16,
+        "case_legacy_number",
+        include_str!("../migrations/0016_case_legacy_number.sql"),
+    ),
 ];
 
 impl Db {

@@ -234,6 +234,34 @@ pub async fn numbers_on_record(
     Ok(found)
 }
 
+/// The persons (not merged away) holding a document with one of `numbers`, any kind:
+/// `(number, person id)` pairs, several per number when several persons hold it.
+pub async fn persons_by_document(
+    db: &crate::Db,
+    org_id: Uuid,
+    numbers: &[String],
+) -> Result<Vec<(String, Uuid)>> {
+    let mut found = Vec::new();
+    for chunk in numbers.chunks(500) {
+        let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT DISTINCT d.number, d.person_id FROM identity_document d \
+             JOIN person p ON p.id = d.person_id \
+             WHERE d.org_id = $1 AND p.merged_into IS NULL AND d.number IN ({})",
+            list.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (String, String)>(&sql).bind(org_id.to_string());
+        for n in chunk {
+            q = q.bind(n.clone());
+        }
+        for (number, id) in q.fetch_all(db.read()).await? {
+            let id = Uuid::parse_str(&id).map_err(|_| crate::error::StoreError::Corrupt("uuid"))?;
+            found.push((number, id));
+        }
+    }
+    Ok(found)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -80,6 +80,65 @@ pub const CONTACT_COLUMNS: &[Column] = &[
 /// The columns a contacts file must have.
 pub const CONTACT_REQUIRED: &[&str] = &["case_number", "kind", "date", "note"];
 
+/// The columns of a cases file: a case opened for a client already on record (found by a
+/// document number), as the intake form registers it.
+pub const CASE_COLUMNS: &[Column] = &[
+    col(
+        "client_id_number",
+        "เลขประจำตัวผู้รับบริการ",
+        &[
+            "client_document",
+            "national_id",
+            "เลขประจำตัวประชาชน",
+            "เลขบัตรประชาชน",
+        ],
+    ),
+    col(
+        "legacy_number",
+        "เลขที่รายกรณีเดิม",
+        &["old_case_number", "เลขที่เดิม", "legacy_case_number"],
+    ),
+    col("case_types", "ประเภทรายกรณี", &["case_type", "ประเภท"]),
+    col(
+        "referral_source",
+        "แหล่งที่ส่งต่อ",
+        &["referral", "แหล่งส่งต่อ", "ช่องทางการรับเรื่อง"],
+    ),
+    col("referral_note", "รายละเอียดการส่งต่อ", &["referral_detail"]),
+    col(
+        "presenting_problem",
+        "ปัญหาที่นำมา",
+        &["problem", "ปัญหา", "สภาพปัญหา"],
+    ),
+    col("urgency", "ความเร่งด่วน", &[]),
+    col("sensitive", "ข้อมูลอ่อนไหว", &["รายกรณีอ่อนไหว"]),
+    col(
+        "opened_on",
+        "วันที่เปิดรายกรณี",
+        &["opened_at", "open_date", "วันที่รับเรื่อง"],
+    ),
+    col(
+        "manager",
+        "ผู้จัดการรายกรณี",
+        &["case_manager", "manager_username"],
+    ),
+    col("consent", "ความยินยอม", &["consent_status"]),
+    col("lawful_basis", "ฐานทางกฎหมายอื่น", &["ฐานทางกฎหมาย"]),
+    col(
+        "consent_note",
+        "หลักฐานความยินยอม",
+        &["consent_evidence", "evidence_note"],
+    ),
+];
+
+/// The columns a cases file must have.
+pub const CASE_REQUIRED: &[&str] = &[
+    "client_id_number",
+    "case_types",
+    "referral_source",
+    "presenting_problem",
+];
+
 /// Headers the importer ignores: the error column of its own rejected-rows file.
 pub const IGNORED: &[&str] = &["error", "ข้อผิดพลาด"];
 

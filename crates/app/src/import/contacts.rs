@@ -46,7 +46,7 @@ pub struct ContactRow {
 
 /// Yes/no cells: `1`, `yes`, `true`, `ใช่`, `มี`, `ต้องติดตาม` are yes; empty and the
 /// opposites are no; anything else is an error.
-fn yes_no(cell: &str) -> Option<bool> {
+pub(crate) fn yes_no(cell: &str) -> Option<bool> {
     match cell.trim().to_lowercase().as_str() {
         "" | "0" | "no" | "false" | "n" | "ไม่" | "ไม่ใช่" | "ไม่มี" | "ไม่ต้อง" => {
             Some(false)

@@ -105,7 +105,7 @@ pub async fn reindex_contact(tx: &mut Tx, id: Uuid) -> Result<()> {
 /// Indexes a case's number and presenting problem.
 pub async fn reindex_case(tx: &mut Tx, case_id: Uuid) -> Result<()> {
     let Some(r) = sqlx::query(
-        "SELECT org_id, number, presenting_problem, opened_at FROM case_file WHERE id = $1",
+        "SELECT org_id, number, legacy_number, presenting_problem, opened_at FROM case_file WHERE id = $1",
     )
     .bind(case_id.to_string())
     .fetch_optional(&mut **tx)
@@ -115,6 +115,12 @@ pub async fn reindex_case(tx: &mut Tx, case_id: Uuid) -> Result<()> {
     };
     let number: String = r.try_get("number")?;
     let problem: String = r.try_get("presenting_problem")?;
+    // An imported case is found by the earlier system's number too.
+    let legacy: Option<String> = r.try_get("legacy_number")?;
+    let numbers = match legacy {
+        Some(l) => format!("{number} {l}"),
+        None => number,
+    };
     put_doc(
         tx,
         &SearchDoc {
@@ -123,7 +129,7 @@ pub async fn reindex_case(tx: &mut Tx, case_id: Uuid) -> Result<()> {
             case_id,
             org_id: uuid(&r, "org_id")?,
             doc_date: r.try_get("opened_at")?,
-            text: format!("{number}\n{problem}"),
+            text: format!("{numbers}\n{problem}"),
             extra: Vec::new(),
         },
     )

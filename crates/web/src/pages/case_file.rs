@@ -106,6 +106,7 @@ struct FilePage {
     opened: String,
     version: i64,
     client_name: String,
+    legacy_number: Option<String>,
     persons: Vec<PersonCard>,
     contacts: Vec<ContactCard>,
     promises: Vec<PromiseCard>,
@@ -242,6 +243,7 @@ pub async fn render_file(
         referral_note: c.referral_note.clone(),
         problem: c.presenting_problem.clone(),
         opened: u.tr.datetime(&c.opened_at),
+        legacy_number: c.legacy_number.clone(),
         version: c.version,
         client_name: view
             .persons

@@ -189,6 +189,12 @@ pub async fn run(args: GenArgs) -> Result<(), Failure> {
         report.team.1,
         report.admin
     );
+    if report.stayed_in_wal {
+        eprintln!(
+            "karuna gen: another connection had the database open, so the run used the \
+             write-ahead log (as large as the run) instead of a rollback journal"
+        );
+    }
     if args.password_stdin {
         println!("every generated account has the password read from stdin");
     } else {

@@ -180,6 +180,11 @@ impl Db {
         Ok(())
     }
 
+    /// The writer pool (a bulk command's statements that return rows outside a transaction).
+    pub(crate) fn write_pool(&self) -> &AnyPool {
+        &self.writer
+    }
+
     /// True when a trivial query answers: the readiness probe.
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.reader).await.is_ok()

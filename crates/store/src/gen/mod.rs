@@ -139,6 +139,9 @@ pub struct GenReport {
     pub write_secs: f64,
     /// Seconds of `ANALYZE`.
     pub analyze_secs: f64,
+    /// On SQLite, the run had to stay in WAL mode (another connection held the file), so a
+    /// log as large as the run was written beside the file.
+    pub stayed_in_wal: bool,
 }
 
 /// The completed holistic assessments cases draw from.
@@ -247,6 +250,23 @@ const SQLITE_NORMAL: &[&str] = &[
     "PRAGMA temp_store = DEFAULT",
 ];
 
+/// Leaves WAL mode for a rollback journal; true when the file is in that mode. SQLite refuses
+/// while another connection has the file open, which a pool's closing connections may still
+/// do for a moment: the switch is retried for up to five seconds (a 1M run once stayed in
+/// WAL mode and wrote a 36 GB log for want of this).
+async fn rollback_journal(db: &Db) -> bool {
+    for _ in 0..50 {
+        let mode: Result<String, _> = sqlx::query_scalar("PRAGMA journal_mode = TRUNCATE")
+            .fetch_one(db.write_pool())
+            .await;
+        if mode.is_ok_and(|m| m.eq_ignore_ascii_case("truncate")) {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
 /// Generates the agency (after [`check`]); `progress` is called after every batch.
 pub async fn run(
     db: &Db,
@@ -255,6 +275,7 @@ pub async fn run(
 ) -> Result<GenReport, GenError> {
     check(db, o).await?;
     let sqlite = db.backend() == Backend::Sqlite;
+    let mut stayed_in_wal = false;
     if sqlite {
         for p in SQLITE_BULK {
             db.execute_on_writer(p).await?;
@@ -263,7 +284,7 @@ pub async fn run(
         // file are written once instead of twice, and the log does not grow to the size of
         // the whole run. Needs the only connection to the file ([`Db::single_connection`]);
         // when another process has it open the run stays in WAL mode.
-        let _ = db.execute_on_writer("PRAGMA journal_mode = TRUNCATE").await;
+        stayed_in_wal = !rollback_journal(db).await;
     }
     let result = write_all(db, o, progress).await;
     if sqlite {
@@ -273,6 +294,7 @@ pub async fn run(
         db.execute_on_writer("PRAGMA journal_mode = WAL").await?;
     }
     let mut report = result?;
+    report.stayed_in_wal = stayed_in_wal;
     progress(Progress {
         phase: Phase::Finishing,
         done: 0,

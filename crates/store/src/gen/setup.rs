@@ -233,6 +233,7 @@ pub async fn setup(tx: &mut Tx, o: &GenOptions) -> Result<(World, GenReport), Ge
         rows: 0,
         write_secs: 0.0,
         analyze_secs: 0.0,
+        stayed_in_wal: false,
     };
     let start = base
         .checked_sub_months(Months::new(60))

@@ -138,22 +138,21 @@ fn person_cells(
 }
 
 impl App {
-    /// Writes the persons `user` may see to `path`; returns how many. `progress` is told each
-    /// page's count.
-    pub async fn export_persons(
+    /// An export's access check (`ListCases`: roles without case access are refused and the
+    /// refusal audited) and its scope: the case list's need-to-know set; also the unit a
+    /// supervisor supervises.
+    async fn export_scope(
         &self,
         user: &CurrentUser,
         ctx: &Ctx,
-        path: &Path,
-        format: Format,
-        progress: &mut (dyn FnMut(u64) + Send),
-    ) -> Result<u64, AppError> {
+        entity: &str,
+    ) -> Result<(Scope, Option<Uuid>), AppError> {
         self.authorize(
             user,
             ctx,
             Action::ListCases,
-            "person.export",
-            ("person", None),
+            &format!("{entity}.export"),
+            (entity, None),
         )
         .await?;
         let supervised = if user.role() == Role::Supervisor {
@@ -166,6 +165,43 @@ impl App {
             actor_id: user.actor.id,
             supervisor_unit: supervised,
         };
+        Ok((scope, supervised))
+    }
+
+    /// Audits a finished export with its row count.
+    async fn export_audit(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        entity: &str,
+        count: u64,
+    ) -> Result<(), AppError> {
+        let mut e = on(
+            event(
+                Some(user),
+                ctx,
+                &format!("{entity}.export"),
+                Outcome::Success,
+            ),
+            entity,
+            None,
+        );
+        e.reason = Some(format!("rows={count}"));
+        audit::append_alone(&self.db, &e).await?;
+        Ok(())
+    }
+
+    /// Writes the persons `user` may see to `path`; returns how many. `progress` is told each
+    /// page's count.
+    pub async fn export_persons(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        path: &Path,
+        format: Format,
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> Result<u64, AppError> {
+        let (scope, supervised) = self.export_scope(user, ctx, "person").await?;
         let mut sink = Sink::create(path, format, "persons")?;
         let header: Vec<String> = PERSON_COLUMNS.iter().map(|c| c.key.to_string()).collect();
         sink.write(&header)?;
@@ -193,13 +229,7 @@ impl App {
             progress(page.len() as u64);
         }
         sink.finish(path)?;
-        let mut e = on(
-            event(Some(user), ctx, "person.export", Outcome::Success),
-            "person",
-            None,
-        );
-        e.reason = Some(format!("rows={count}"));
-        audit::append_alone(&self.db, &e).await?;
+        self.export_audit(user, ctx, "person", count).await?;
         Ok(count)
     }
 
@@ -214,18 +244,7 @@ impl App {
         format: Format,
         progress: &mut (dyn FnMut(u64) + Send),
     ) -> Result<u64, AppError> {
-        self.authorize(user, ctx, Action::ListCases, "case.export", ("case", None))
-            .await?;
-        let supervised = if user.role() == Role::Supervisor {
-            user.actor.unit_id
-        } else {
-            None
-        };
-        let scope = Scope {
-            org_id: user.actor.org_id,
-            actor_id: user.actor.id,
-            supervisor_unit: supervised,
-        };
+        let (scope, supervised) = self.export_scope(user, ctx, "case").await?;
         let mut sink = Sink::create(path, format, "cases")?;
         let header: Vec<String> = CASE_EXPORT_LEAD
             .iter()
@@ -250,13 +269,7 @@ impl App {
             progress(page.len() as u64);
         }
         sink.finish(path)?;
-        let mut e = on(
-            event(Some(user), ctx, "case.export", Outcome::Success),
-            "case",
-            None,
-        );
-        e.reason = Some(format!("rows={count}"));
-        audit::append_alone(&self.db, &e).await?;
+        self.export_audit(user, ctx, "case", count).await?;
         Ok(count)
     }
 
@@ -270,23 +283,7 @@ impl App {
         format: Format,
         progress: &mut (dyn FnMut(u64) + Send),
     ) -> Result<u64, AppError> {
-        self.authorize(
-            user,
-            ctx,
-            Action::ListCases,
-            "contact.export",
-            ("contact", None),
-        )
-        .await?;
-        let scope = Scope {
-            org_id: user.actor.org_id,
-            actor_id: user.actor.id,
-            supervisor_unit: if user.role() == Role::Supervisor {
-                user.actor.unit_id
-            } else {
-                None
-            },
-        };
+        let (scope, _) = self.export_scope(user, ctx, "contact").await?;
         let mut sink = Sink::create(path, format, "contacts")?;
         let header: Vec<String> = CONTACT_COLUMNS.iter().map(|c| c.key.to_string()).collect();
         sink.write(&header)?;
@@ -304,13 +301,7 @@ impl App {
             progress(page.len() as u64);
         }
         sink.finish(path)?;
-        let mut e = on(
-            event(Some(user), ctx, "contact.export", Outcome::Success),
-            "contact",
-            None,
-        );
-        e.reason = Some(format!("rows={count}"));
-        audit::append_alone(&self.db, &e).await?;
+        self.export_audit(user, ctx, "contact", count).await?;
         Ok(count)
     }
 }

@@ -192,12 +192,23 @@ pub async fn case_by_id_tx(tx: &mut Tx, id: Uuid) -> Result<Option<CaseRow>> {
 
 /// One case by its number within an organisation.
 pub async fn case_id_by_number(db: &Db, org_id: Uuid, number: &str) -> Result<Option<Uuid>> {
-    let id: Option<String> =
-        sqlx::query_scalar("SELECT id FROM case_file WHERE org_id = $1 AND number = $2")
-            .bind(org_id.to_string())
-            .bind(number)
-            .fetch_optional(db.read())
-            .await?;
+    case_id_where(db, org_id, "number", number).await
+}
+
+/// The organisation's case whose `column` (`number` or `legacy_number`) is `value`.
+async fn case_id_where(
+    db: &Db,
+    org_id: Uuid,
+    column: &'static str,
+    value: &str,
+) -> Result<Option<Uuid>> {
+    let id: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT id FROM case_file WHERE org_id = $1 AND {column} = $2"
+    ))
+    .bind(org_id.to_string())
+    .bind(value)
+    .fetch_optional(db.read())
+    .await?;
     id.map(|s| Uuid::parse_str(&s).map_err(|_| StoreError::Corrupt("uuid")))
         .transpose()
 }
@@ -205,17 +216,10 @@ pub async fn case_id_by_number(db: &Db, org_id: Uuid, number: &str) -> Result<Op
 /// The case a number names: its Karuna number, else the number an earlier system gave it
 /// (imported cases); a Karuna number wins if both match.
 pub async fn case_id_by_any_number(db: &Db, org_id: Uuid, number: &str) -> Result<Option<Uuid>> {
-    if let Some(id) = case_id_by_number(db, org_id, number).await? {
-        return Ok(Some(id));
+    match case_id_by_number(db, org_id, number).await? {
+        Some(id) => Ok(Some(id)),
+        None => case_id_where(db, org_id, "legacy_number", number).await,
     }
-    let id: Option<String> =
-        sqlx::query_scalar("SELECT id FROM case_file WHERE org_id = $1 AND legacy_number = $2")
-            .bind(org_id.to_string())
-            .bind(number)
-            .fetch_optional(db.read())
-            .await?;
-    id.map(|s| Uuid::parse_str(&s).map_err(|_| StoreError::Corrupt("uuid")))
-        .transpose()
 }
 
 /// Which of `numbers` are already legacy numbers of the organisation's cases.
@@ -270,18 +274,7 @@ pub async fn cases_in_scope(
         crate::case_list::scope_set_sql(1),
         limit.clamp(1, 10_000)
     );
-    let rows = sqlx::query(&sql)
-        .bind(scope.org_id.to_string())
-        .bind(scope.actor_id.to_string())
-        .bind(
-            scope
-                .supervisor_unit
-                .map(|u| u.to_string())
-                .unwrap_or_default(),
-        )
-        .bind(after.map(|a| a.to_string()).unwrap_or_default())
-        .fetch_all(db.read())
-        .await?;
+    let rows = crate::case_list::scoped_page(db, &sql, scope, after).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let case = case_from(r)?;

@@ -20,6 +20,28 @@ pub struct Scope {
     pub supervisor_unit: Option<Uuid>,
 }
 
+/// Runs an export page's query: `$1`–`$3` are the scope (as `scope_set_sql(1)`), `$4` the
+/// keyset cursor (the last id of the previous page, empty for the first).
+pub(crate) async fn scoped_page(
+    db: &crate::Db,
+    sql: &str,
+    scope: Scope,
+    after: Option<Uuid>,
+) -> crate::error::Result<Vec<sqlx::any::AnyRow>> {
+    Ok(sqlx::query(sql)
+        .bind(scope.org_id.to_string())
+        .bind(scope.actor_id.to_string())
+        .bind(
+            scope
+                .supervisor_unit
+                .map(|u| u.to_string())
+                .unwrap_or_default(),
+        )
+        .bind(after.map(|a| a.to_string()).unwrap_or_default())
+        .fetch_all(db.read())
+        .await?)
+}
+
 /// The scope predicate over `case_file c`, using parameters `$n`, `$n+1`, `$n+2`.
 pub(crate) fn scope_sql(n: usize) -> String {
     format!(

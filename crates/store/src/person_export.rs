@@ -37,18 +37,7 @@ pub async fn persons_in_scope(
         scope_set_sql(1),
         limit.clamp(1, 10_000)
     );
-    let rows = sqlx::query(&sql)
-        .bind(scope.org_id.to_string())
-        .bind(scope.actor_id.to_string())
-        .bind(
-            scope
-                .supervisor_unit
-                .map(|u| u.to_string())
-                .unwrap_or_default(),
-        )
-        .bind(after.map(|a| a.to_string()).unwrap_or_default())
-        .fetch_all(db.read())
-        .await?;
+    let rows = crate::case_list::scoped_page(db, &sql, scope, after).await?;
     rows.iter().map(person_from).collect()
 }
 

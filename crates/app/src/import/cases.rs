@@ -83,13 +83,16 @@ pub fn validate_row(
     if client_number.is_empty() {
         push("client_id_number", "required");
     }
-    let legacy_number = opt(&get("legacy_number"));
-    if legacy_number
-        .as_ref()
-        .is_some_and(|l| l.chars().count() > 100)
-    {
-        push("legacy_number", "too_long");
-    }
+    // An optional text cell of at most `max` characters.
+    let mut optional = |key: &str, max: usize| {
+        let v = opt(&get(key));
+        if v.as_ref().is_some_and(|v| v.chars().count() > max) {
+            push(key, "too_long");
+        }
+        v
+    };
+    let legacy_number = optional("legacy_number", 100);
+    let referral_note = optional("referral_note", 2000);
 
     let case_types: Vec<String> = get("case_types")
         .split([',', ';', '\n'])
@@ -107,13 +110,6 @@ pub fn validate_row(
         push("referral_source", "required");
     } else if !REFERRAL_SOURCES.contains(&referral_source.as_str()) {
         push("referral_source", "case.referral_unknown");
-    }
-    let referral_note = opt(&get("referral_note"));
-    if referral_note
-        .as_ref()
-        .is_some_and(|n| n.chars().count() > 2000)
-    {
-        push("referral_note", "too_long");
     }
     let presenting_problem = get("presenting_problem").trim().to_string();
     if presenting_problem.is_empty() {

@@ -42,6 +42,23 @@ pub struct CaseView {
     pub alleged_perpetrator: bool,
 }
 
+/// Everything the case-file page shows, loaded after one access check and one audit event.
+#[derive(Debug, Clone)]
+pub struct CaseFile {
+    /// The case, its persons, team and history.
+    pub view: CaseView,
+    /// Contacts, newest first.
+    pub contacts: Vec<karuna_store::contact::ContactRow>,
+    /// Promises.
+    pub promises: Vec<karuna_store::promise::PromiseRow>,
+    /// The promises' history.
+    pub promise_events: Vec<karuna_store::promise::PromiseEvent>,
+    /// The consent records of the case's persons.
+    pub consents: Vec<karuna_store::consent::ConsentRow>,
+    /// Evidence files (names and sizes).
+    pub attachments: Vec<karuna_store::consent::AttachmentInfo>,
+}
+
 /// One row of a case list, with the client masked where the viewer may not see who it is.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseListItem {
@@ -208,6 +225,36 @@ impl App {
         )
         .await?;
         Ok(view)
+    }
+
+    /// The whole case file for its page: `open_case` (the access check and the `case.read`
+    /// event), then its contacts, promises, consents and files read side by side, without
+    /// loading and checking the case again for each (at 1M cases the page's many small
+    /// queries queued on the reader pool: see docs/PERFORMANCE.md).
+    pub async fn case_file(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        id: Uuid,
+        contacts_limit: i64,
+    ) -> Result<CaseFile, AppError> {
+        let view = self.open_case(user, ctx, id).await?;
+        let db = &self.db;
+        let (contacts, promises, promise_events, consents, attachments) = tokio::try_join!(
+            karuna_store::contact::for_case(db, id, contacts_limit.clamp(1, 500)),
+            karuna_store::promise::for_case(db, id),
+            karuna_store::promise::events_for_case(db, id),
+            karuna_store::consent::for_case_persons(db, id),
+            karuna_store::consent::attachments_of_case(db, id),
+        )?;
+        Ok(CaseFile {
+            view,
+            contacts,
+            promises,
+            promise_events,
+            consents,
+            attachments,
+        })
     }
 
     /// A page of the cases the user may open, filtered; audited as a list read.

@@ -178,24 +178,15 @@ pub async fn render_file(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let app = &state.app;
-    let view = app
-        .open_case(&u.user, &u.ctx, id)
-        .await
-        .map_err(|e| u.err(e))?;
-    let contacts = app
-        .case_contacts(&u.user, &u.ctx, id, 200)
-        .await
-        .map_err(|e| u.err(e))?;
-    let (promises, events) = app
-        .case_promises(&u.user, &u.ctx, id)
-        .await
-        .map_err(|e| u.err(e))?;
-    let consents = app
-        .case_consents(&u.user, &u.ctx, id)
-        .await
-        .map_err(|e| u.err(e))?;
-    let files = app
-        .case_attachments(&u.user, &u.ctx, id)
+    let karuna_app::case::CaseFile {
+        view,
+        contacts,
+        promises,
+        promise_events: events,
+        consents,
+        attachments: files,
+    } = app
+        .case_file(&u.user, &u.ctx, id, 200)
         .await
         .map_err(|e| u.err(e))?;
     let staff = app

@@ -256,7 +256,8 @@ impl App {
         let mut after: Option<Uuid> = None;
         let mut count = 0u64;
         loop {
-            let page = karuna_store::case::cases_in_scope(&self.db, scope, after, PAGE).await?;
+            let page =
+                karuna_store::case_bulk::cases_in_scope(&self.db, scope, after, PAGE).await?;
             let Some(last) = page.last() else { break };
             after = Some(last.case.id);
             let clients: Vec<Uuid> = page.iter().map(|c| c.case.client_id).collect();
@@ -311,7 +312,7 @@ impl App {
 const CASE_EXPORT_LEAD: [&str; 2] = ["case_number", "status"];
 
 /// One case as a row of the cases export (Bangkok opening date, ISO, Common era).
-fn case_cells(c: &karuna_store::case::CaseExportRow, client_hidden: bool) -> Vec<String> {
+fn case_cells(c: &karuna_store::case_bulk::CaseExportRow, client_hidden: bool) -> Vec<String> {
     let case = &c.case;
     let (consent, basis, note) = c.consent.clone().unwrap_or_default();
     let lead = [case.number.clone(), case.status.clone()];

@@ -206,6 +206,34 @@ pub(crate) fn check_address(a: &AddressInput, errors: &mut Vec<FieldError>) -> O
     }
 }
 
+/// The referral source (a known code), its note and the presenting problem (required, bounded):
+/// the intake form's rules, which the cases import applies too.
+pub(crate) fn check_referral(
+    source: &str,
+    note: &str,
+    problem: &str,
+    errors: &mut Vec<FieldError>,
+) {
+    let source = source.trim();
+    if !REFERRAL_SOURCES.contains(&source) {
+        let code = if source.is_empty() {
+            "required"
+        } else {
+            "case.referral_unknown"
+        };
+        errors.push(FieldError::new("referral_source", code));
+    }
+    let problem = problem.trim();
+    if problem.is_empty() {
+        errors.push(FieldError::new("presenting_problem", "required"));
+    } else if problem.chars().count() > 20_000 {
+        errors.push(FieldError::new("presenting_problem", "too_long"));
+    }
+    if note.chars().count() > 2000 {
+        errors.push(FieldError::new("referral_note", "too_long"));
+    }
+}
+
 pub(crate) fn check_consent(
     c: &ConsentInput,
     errors: &mut Vec<FieldError>,
@@ -298,26 +326,14 @@ impl App {
         }
 
         // The case.
+        check_referral(
+            &input.referral_source,
+            &input.referral_note,
+            &input.presenting_problem,
+            &mut errors,
+        );
         let referral_source = input.referral_source.trim();
-        if !REFERRAL_SOURCES.contains(&referral_source) {
-            errors.push(FieldError::new(
-                "referral_source",
-                if referral_source.is_empty() {
-                    "required"
-                } else {
-                    "case.referral_unknown"
-                },
-            ));
-        }
         let problem = input.presenting_problem.trim();
-        if problem.is_empty() {
-            errors.push(FieldError::new("presenting_problem", "required"));
-        } else if problem.chars().count() > 20_000 {
-            errors.push(FieldError::new("presenting_problem", "too_long"));
-        }
-        if input.referral_note.chars().count() > 2000 {
-            errors.push(FieldError::new("referral_note", "too_long"));
-        }
         let urgency = screen(&input.safety).map_err(|e| errors.push(e)).ok();
         let types = self.case_types_of(user.actor.org_id).await?;
         check_case_types(&input.case_types, &types, &[], &mut errors);

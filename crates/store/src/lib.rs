@@ -7,6 +7,7 @@ pub mod account;
 pub mod assessment;
 pub mod audit;
 pub mod case;
+pub mod case_bulk;
 pub mod case_list;
 pub mod case_type;
 pub mod closure;

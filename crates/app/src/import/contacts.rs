@@ -112,6 +112,161 @@ pub fn validate_row(
     }
 }
 
+// The file kind for the import driver (`App::import` in the parent module).
+use super::columns::{CONTACT_COLUMNS, CONTACT_REQUIRED};
+use super::{row_problem, Checked, FileKind, ImportError, ImportOptions, ImportReport, Observer};
+use crate::{App, Ctx, CurrentUser};
+use karuna_domain::access::Action;
+use karuna_domain::access::{decide, CaseFacts};
+use karuna_store::Tx;
+use std::collections::BTreeSet;
+use uuid::Uuid;
+/// A contacts file (docs/IMPORT.md): contacts on existing cases the importer may add to.
+struct ContactsKind<'u> {
+    user: &'u CurrentUser,
+    era: Era,
+    now: DateTime<Utc>,
+    vocabulary: Vocabulary,
+    /// Case numbers looked up so far: the case, when it exists and the user may add to it.
+    cases: HashMap<String, Option<Uuid>>,
+    /// Cases of the organisation the user may not add to, among those named.
+    refused: u64,
+    /// Cases written to (their `updated_at` is set once, at the end).
+    touched: BTreeSet<Uuid>,
+}
+
+impl ContactsKind<'_> {
+    /// The case a number names, if the user may add to it (policy `EditCase`, as the
+    /// contact form; no per-case denial event: the import's event counts them).
+    async fn case(&mut self, app: &App, number: &str) -> Result<Option<Uuid>, ImportError> {
+        if let Some(c) = self.cases.get(number) {
+            return Ok(*c);
+        }
+        let org = self.user.actor.org_id;
+        let mut found = None;
+        if let Some(id) = karuna_store::case::case_id_by_any_number(&app.db, org, number).await? {
+            if let Some(case) = karuna_store::case::case_by_id(&app.db, id).await? {
+                let facts = CaseFacts {
+                    org_id: case.org_id,
+                    unit_id: case.unit_id,
+                    case_manager_id: case.manager_id,
+                    team_member_ids: karuna_store::case::team_ids(&app.db, id).await?,
+                    sensitive: case.sensitive,
+                };
+                if decide(&self.user.actor, Action::EditCase(&facts)).is_allowed() {
+                    found = Some(id);
+                } else {
+                    self.refused += 1;
+                }
+            }
+        }
+        self.cases.insert(number.to_string(), found);
+        Ok(found)
+    }
+}
+
+impl FileKind for ContactsKind<'_> {
+    type Row = (ContactRow, Uuid);
+    const ENTITY: &'static str = "contact";
+
+    fn mapping(&self, headers: &[String]) -> Result<Mapping, Vec<String>> {
+        Mapping::new(headers, CONTACT_COLUMNS, &[], CONTACT_REQUIRED)
+    }
+
+    fn validate(
+        &self,
+        m: &Mapping,
+        cells: &[String],
+    ) -> Result<Self::Row, Vec<(String, FieldError)>> {
+        // The case is looked up in `check`; nil until then.
+        validate_row(m, cells, &self.vocabulary, self.era, self.now).map(|r| (r, Uuid::nil()))
+    }
+
+    async fn check(
+        &mut self,
+        app: &App,
+        m: &Mapping,
+        batch: &mut [Checked<Self::Row>],
+    ) -> Result<(), ImportError> {
+        let column = m.header_of("case_number");
+        for (rec, result) in batch.iter_mut() {
+            let Ok((row, case)) = result else { continue };
+            match self.case(app, &row.case_number.clone()).await? {
+                Some(id) => *case = id,
+                None => {
+                    *result = Err(vec![row_problem(
+                        rec.row,
+                        column.clone(),
+                        "import.case_unknown",
+                        Some("no case with this number that you may add to".into()),
+                    )])
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn write(&mut self, tx: &mut Tx, rows: &[&Self::Row]) -> Result<Vec<Uuid>, ImportError> {
+        let mut ids = Vec::with_capacity(rows.len());
+        let org = self.user.actor.org_id;
+        for (row, case) in rows {
+            ids.push(
+                karuna_store::contact::insert(tx, org, *case, &row.contact, self.user.actor.id)
+                    .await?,
+            );
+            self.touched.insert(*case);
+        }
+        Ok(ids)
+    }
+
+    async fn finish(&mut self, tx: &mut Tx) -> Result<(), ImportError> {
+        for case in &self.touched {
+            karuna_store::case::touch(tx, *case).await?;
+        }
+        Ok(())
+    }
+
+    fn audit_note(&self) -> String {
+        format!(
+            " cases={} cases_refused={}",
+            self.touched.len(),
+            self.refused
+        )
+    }
+}
+
+impl App {
+    /// Imports a contacts file as `user`: each row goes on the case its number names, if
+    /// `user` may add to that case (as its manager, a team member or the unit's supervisor);
+    /// otherwise the row is rejected as naming no such case (existence is not revealed).
+    pub async fn import_contacts(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        opts: &ImportOptions,
+        obs: &mut dyn Observer,
+    ) -> Result<ImportReport, ImportError> {
+        self.authorize(
+            user,
+            ctx,
+            Action::ListCases,
+            "contact.import",
+            ("contact", None),
+        )
+        .await?;
+        let kind = ContactsKind {
+            user,
+            era: Era::from_code(&user.era).unwrap_or_default(),
+            now: Utc::now(),
+            vocabulary: opts.vocabulary.clone(),
+            cases: HashMap::new(),
+            refused: 0,
+            touched: BTreeSet::new(),
+        };
+        self.import(kind, user, ctx, opts, obs).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -190,6 +190,126 @@ pub fn validate_row(
     }
 }
 
+// The file kind for the import driver (`App::import` in the parent module).
+use super::columns::{PERSON_COLUMNS, PERSON_NAME_COLUMNS};
+use super::{row_problem, Checked, FileKind, ImportError, ImportOptions, ImportReport, Observer};
+use crate::{App, Ctx, CurrentUser};
+use chrono::Utc;
+use karuna_domain::access::Action;
+use karuna_store::person_bulk::{insert_persons, numbers_on_record, BulkPerson};
+use karuna_store::Tx;
+use karuna_thai::calendar::bangkok_date;
+use std::collections::HashSet;
+use uuid::Uuid;
+/// A persons file (docs/IMPORT.md): persons with documents, phones and an address.
+struct PersonsKind {
+    org: Uuid,
+    by: Uuid,
+    era: Era,
+    today: NaiveDate,
+    seen_ids: HashSet<u64>,
+}
+
+impl FileKind for PersonsKind {
+    type Row = PersonRow;
+    const ENTITY: &'static str = "person";
+
+    fn mapping(&self, headers: &[String]) -> Result<Mapping, Vec<String>> {
+        Mapping::new(headers, PERSON_COLUMNS, PERSON_NAME_COLUMNS, &[])
+    }
+
+    fn validate(
+        &self,
+        m: &Mapping,
+        cells: &[String],
+    ) -> Result<Self::Row, Vec<(String, FieldError)>> {
+        validate_row(m, cells, self.era, self.today)
+    }
+
+    async fn check(
+        &mut self,
+        app: &App,
+        m: &Mapping,
+        batch: &mut [Checked<Self::Row>],
+    ) -> Result<(), ImportError> {
+        // A national ID may be on record once: not twice in the file, not again.
+        let ids: Vec<String> = batch
+            .iter()
+            .filter_map(|(_, r)| r.as_ref().ok().and_then(|p| p.national_id.clone()))
+            .collect();
+        let on_record = numbers_on_record(&app.db, self.org, "thai_national_id", &ids).await?;
+        let column = m.header_of("national_id");
+        for (rec, result) in batch.iter_mut() {
+            let Ok(p) = result else { continue };
+            let Some(id) = p.national_id.clone() else {
+                continue;
+            };
+            let code = if on_record.contains(&id) {
+                Some("import.national_id_on_record")
+            } else if id.parse::<u64>().is_ok_and(|n| !self.seen_ids.insert(n)) {
+                Some("import.national_id_repeated")
+            } else {
+                None
+            };
+            if let Some(code) = code {
+                let text = if code.ends_with("on_record") {
+                    "a person with this national ID is already on record"
+                } else {
+                    "this national ID is on an earlier row of the file"
+                };
+                *result = Err(vec![row_problem(
+                    rec.row,
+                    column.clone(),
+                    code,
+                    Some(text.into()),
+                )]);
+            }
+        }
+        Ok(())
+    }
+
+    async fn write(&mut self, tx: &mut Tx, rows: &[&Self::Row]) -> Result<Vec<Uuid>, ImportError> {
+        let bulk: Vec<BulkPerson<'_>> = rows
+            .iter()
+            .map(|p| BulkPerson {
+                person: &p.person,
+                documents: &p.documents,
+                address: p.address.as_ref(),
+            })
+            .collect();
+        Ok(insert_persons(tx, self.org, Some(self.by), &bulk).await?)
+    }
+}
+
+impl App {
+    /// Imports a persons file as `user` (who must be allowed to register cases). See the
+    /// module documentation for the modes.
+    pub async fn import_persons(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        opts: &ImportOptions,
+        obs: &mut dyn Observer,
+    ) -> Result<ImportReport, ImportError> {
+        self.authorize(
+            user,
+            ctx,
+            Action::CreateCase,
+            "person.import",
+            ("person", None),
+        )
+        .await?;
+        let kind = PersonsKind {
+            org: user.actor.org_id,
+            by: user.actor.id,
+            era: Era::from_code(&user.era).unwrap_or_default(),
+            today: bangkok_date(Utc::now()),
+            seen_ids: HashSet::new(),
+        };
+        self.import(kind, user, ctx, opts, obs).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

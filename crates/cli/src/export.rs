@@ -1,6 +1,6 @@
-//! `karuna export persons|contacts --as USER --output FILE`: the persons or contacts the
-//! account may see, in the import's columns, to CSV or XLSX; a progress bar on stderr when it
-//! is a terminal.
+//! `karuna export persons|cases|contacts --as USER --output FILE`: the persons, cases or
+//! contacts the account may see, in the import's columns, to CSV or XLSX; a progress bar on
+//! stderr when it is a terminal.
 
 use crate::config::DbOptions;
 use crate::import::{FormatArg, Kind};

@@ -5,6 +5,7 @@ use crate::case::{case_from, CaseRow, CASE_COLS};
 use crate::db::Db;
 use crate::error::Result;
 use sqlx::Row;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Which of `numbers` are already legacy numbers of the organisation's cases.
@@ -60,24 +61,63 @@ pub async fn cases_in_scope(
         limit.clamp(1, 10_000)
     );
     let rows = crate::case_list::scoped_page(db, &sql, scope, after).await?;
+    let cases = rows
+        .iter()
+        .map(case_from)
+        .collect::<Result<Vec<CaseRow>>>()?;
+    let mut consents = latest_consents(db, &cases).await?;
     let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let case = case_from(r)?;
-        let consent = sqlx::query_as::<_, (String, Option<String>, Option<String>)>(
-            "SELECT status, lawful_basis, evidence_note FROM consent \
-             WHERE person_id = $1 AND case_id = $2 AND purpose = 'service_provision' \
-             ORDER BY recorded_at DESC, id DESC LIMIT 1",
-        )
-        .bind(case.client_id.to_string())
-        .bind(case.id.to_string())
-        .fetch_optional(db.read())
-        .await?;
+    for (r, case) in rows.iter().zip(cases) {
         out.push(CaseExportRow {
             manager: r.try_get("manager_username")?,
             client_number: r.try_get("client_number")?,
-            consent,
+            consent: consents.remove(&case.id.to_string()),
             case,
         });
     }
     Ok(out)
+}
+
+/// The latest service-provision consent of each case's client on that case, for a page of
+/// cases in one query (by the clients, which `consent_person` indexes), keyed by case id.
+async fn latest_consents(
+    db: &Db,
+    cases: &[CaseRow],
+) -> Result<HashMap<String, (String, Option<String>, Option<String>)>> {
+    let mut latest = HashMap::new();
+    if cases.is_empty() {
+        return Ok(latest);
+    }
+    let list: Vec<String> = (0..cases.len()).map(|i| format!("${}", i + 1)).collect();
+    let sql = format!(
+        "SELECT case_id, person_id, status, lawful_basis, evidence_note FROM consent \
+         WHERE purpose = 'service_provision' AND person_id IN ({}) ORDER BY recorded_at, id",
+        list.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for c in cases {
+        q = q.bind(c.client_id.to_string());
+    }
+    let clients: HashMap<String, String> = cases
+        .iter()
+        .map(|c| (c.id.to_string(), c.client_id.to_string()))
+        .collect();
+    for r in q.fetch_all(db.read()).await? {
+        let Some(case_id) = r.try_get::<Option<String>, _>("case_id")? else {
+            continue;
+        };
+        let person: String = r.try_get("person_id")?;
+        // Only the case's own client's consent on that case; later rows replace earlier.
+        if clients.get(&case_id) == Some(&person) {
+            latest.insert(
+                case_id,
+                (
+                    r.try_get("status")?,
+                    r.try_get("lawful_basis")?,
+                    r.try_get("evidence_note")?,
+                ),
+            );
+        }
+    }
+    Ok(latest)
 }

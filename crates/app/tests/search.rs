@@ -202,6 +202,13 @@ async fn thai_words_inside_text_without_spaces() {
         .snippet
         .iter()
         .any(|p| p.hit && p.text == "ผู้เสียหาย"));
+    // A part of a compound finds the compound, marked in the snippet.
+    let r = find(&app, &manager, "เสียหาย").await;
+    assert_eq!(ids(&r), BTreeSet::from([hit]));
+    assert!(r.items[0]
+        .snippet
+        .iter()
+        .any(|p| p.hit && p.text == "ผู้เสียหาย"));
     // ตา is not found inside ตาม or ตาย, only as a word.
     let r = find(&app, &manager, "ตา").await;
     assert_eq!(ids(&r), BTreeSet::from([eye]));
@@ -587,4 +594,47 @@ async fn the_migration_backfill_indexes_existing_rows() {
         BTreeSet::from([id])
     );
     assert_eq!(find(&app, &manager, "กานดา").await.total, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_parts_backfill_reaches_bodies_written_before_it() {
+    let (app, manager, _, a, _) = setup().await;
+    let note = note("01/11/2569", "ผู้เสียหายได้รับการช่วยเหลือ");
+    let id = app
+        .add_contact(&manager, &Ctx::default(), a.case_id, &note)
+        .await
+        .unwrap();
+    // A body as written before migration 0017: the text's tokens, then the access tokens.
+    let mut tx = app.db.begin().await.unwrap();
+    let body: String = sqlx::query_scalar("SELECT body FROM search_doc WHERE entity_id = $1")
+        .bind(id.to_string())
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    let old: Vec<&str> = body.split(' ').filter(|t| *t != "เสียหาย").collect();
+    sqlx::query("UPDATE search_doc SET body = $1 WHERE entity_id = $2")
+        .bind(old.join(" "))
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(find(&app, &manager, "เสียหาย").await.total, 0);
+    let mut tx = app.db.begin().await.unwrap();
+    karuna_store::search::scope::backfill_parts(&mut tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        ids(&find(&app, &manager, "เสียหาย").await),
+        BTreeSet::from([id])
+    );
+    // Access tokens stay last, and the user's other searches are unchanged.
+    let body: String = sqlx::query_scalar("SELECT body FROM search_doc WHERE entity_id = $1")
+        .bind(id.to_string())
+        .fetch_one(app.db.read())
+        .await
+        .unwrap();
+    assert!(body.split(' ').last().is_some_and(|t| t.starts_with("zq")));
+    assert_eq!(find(&app, &manager, "ผู้เสียหาย").await.total, 1);
 }

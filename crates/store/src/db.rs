@@ -87,6 +87,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "case_legacy_number",
         include_str!("../migrations/0016_case_legacy_number.sql"),
     ),
+    (
+        17,
+        "search_compound_parts",
+        include_str!("../migrations/0017_search_compound_parts.sql"),
+    ),
 ];
 
 impl Db {
@@ -230,6 +235,9 @@ impl Db {
             }
             if *version == 15 {
                 crate::search::scope::backfill(&mut tx).await?;
+            }
+            if *version == 17 {
+                crate::search::scope::backfill_parts(&mut tx).await?;
             }
             sqlx::query(
                 "INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)",

@@ -2,7 +2,8 @@
 //! digits as ASCII, letters, digits and marks only), the user's query parsed into terms that
 //! are never passed through as FTS syntax, and highlighted snippets built in Rust.
 
-use karuna_thai::segment::segment_into;
+use karuna_thai::segment::{segment_into, sub_words};
+use std::collections::HashSet;
 
 /// Queries longer than this many characters are cut (and the caller is told).
 pub const MAX_QUERY_CHARS: usize = 256;
@@ -54,11 +55,30 @@ pub fn tokens(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The indexed body: the tokens of `text`, then `extra` tokens, separated by single spaces.
+/// The indexed body: the tokens of `text`, then `extra` tokens, then the parts of their
+/// compounds, separated by single spaces.
 pub fn body(text: &str, extra: &[String]) -> String {
     let mut all = tokens(text);
     all.extend(extra.iter().filter_map(|t| normalize_token(t)));
+    add_parts(&mut all);
     all.join(" ")
+}
+
+/// Appends the parts of the compounds among `tokens` (`karuna_thai::segment::sub_words`:
+/// ผู้เสียหาย gives ผู้ and เสียหาย) that are not already there, so a search for a part finds
+/// the compound. They go after the text, so phrases still match only the words as written.
+/// Applying it again adds nothing.
+pub fn add_parts(tokens: &mut Vec<String>) {
+    let mut seen: HashSet<String> = tokens.iter().cloned().collect();
+    let mut parts = Vec::new();
+    for t in tokens.iter() {
+        for p in sub_words(t).into_iter().filter_map(normalize_token) {
+            if seen.insert(p.clone()) {
+                parts.push(p);
+            }
+        }
+    }
+    tokens.extend(parts);
 }
 
 /// One searched term.
@@ -230,7 +250,16 @@ pub struct SnippetPart {
     pub hit: bool,
 }
 
+/// Whether a token of the text is, or is a compound with a part that is, a searched word.
 fn is_hit(token: &str, terms: &[Term]) -> bool {
+    matches_term(token, terms)
+        || sub_words(token)
+            .into_iter()
+            .filter_map(normalize_token)
+            .any(|p| matches_term(&p, terms))
+}
+
+fn matches_term(token: &str, terms: &[Term]) -> bool {
     terms.iter().any(|t| match t {
         Term::Word { token: w, prefix } => {
             if *prefix {

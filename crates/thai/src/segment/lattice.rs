@@ -54,14 +54,25 @@ impl Scratch {
     }
 }
 
+/// How a run is segmented.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mode {
+    /// Running text: the cheapest path, a dictionary word of the whole run included.
+    Text,
+    /// A compound's parts: the whole run as one word is not a path.
+    Parts,
+}
+
 /// Segments the run held in `scratch.codes`, which starts at byte `start` of the text, and
-/// pushes the byte ranges of its tokens onto `out`.
+/// pushes the byte ranges of its tokens onto `out`. Returns whether every token is a
+/// dictionary word (no unknown stretch, no lone full stop).
 pub(super) fn segment_run(
     trie: &Trie,
     scratch: &mut Scratch,
     start: usize,
+    mode: Mode,
     out: &mut Vec<(usize, usize)>,
-) {
+) -> bool {
     let Scratch {
         codes,
         brk,
@@ -71,7 +82,7 @@ pub(super) fn segment_run(
     } = scratch;
     let n = codes.len();
     if n == 0 {
-        return;
+        return true;
     }
     tcc::boundaries(codes, brk);
     cost.clear();
@@ -99,7 +110,8 @@ pub(super) fn segment_run(
                 None => break,
             }
             k += 1;
-            if brk[k] && trie.is_word(state) {
+            let whole = i == 0 && k == n && mode == Mode::Parts;
+            if brk[k] && trie.is_word(state) && !whole {
                 let c = cost[k] + WORD;
                 // `<`: of equally cheap paths, the one with the shorter first word wins.
                 if c < best {
@@ -137,6 +149,7 @@ pub(super) fn segment_run(
     let mut i = 0;
     let mut byte = start;
     let mut previous_unknown = false;
+    let mut all_words = true;
     while i < n {
         let j = next[i];
         let len: usize = codes[i..j]
@@ -144,6 +157,7 @@ pub(super) fn segment_run(
             .map(|&c| if c == DOT { 1 } else { 3 })
             .sum();
         let unknown = edge[i] == Edge::Unknown;
+        all_words &= edge[i] == Edge::Word;
         match out.last_mut() {
             Some(last) if unknown && previous_unknown => last.1 = byte + len,
             _ => out.push((byte, byte + len)),
@@ -152,4 +166,5 @@ pub(super) fn segment_run(
         byte += len;
         i = j;
     }
+    all_words
 }

@@ -16,13 +16,15 @@
 //! Tokens are slices of the input, in order and never overlapping; what lies between them is
 //! white space only.
 
+mod compound;
 mod dict;
 mod lattice;
 mod tcc;
 #[cfg(test)]
 mod tests;
 
-use lattice::Scratch;
+pub use compound::sub_words;
+use lattice::{Mode, Scratch};
 use std::cell::RefCell;
 
 thread_local! {
@@ -118,7 +120,7 @@ fn thai_run(
             break;
         }
     }
-    lattice::segment_run(trie, scratch, start, out);
+    lattice::segment_run(trie, scratch, start, Mode::Text, out);
     j
 }
 

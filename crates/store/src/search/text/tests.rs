@@ -15,6 +15,32 @@ fn thai_compound_word_is_one_token() {
 }
 
 #[test]
+fn compound_parts_follow_the_text_once() {
+    let b = body("ผู้เสียหายได้รับการช่วยเหลือ", &[]);
+    let t: Vec<&str> = b.split(' ').collect();
+    assert_eq!(t[..4], ["ผู้เสียหาย", "ได้รับ", "การ", "ช่วยเหลือ"]);
+    assert!(t[4..].contains(&"เสียหาย"), "{t:?}");
+    // การ is already a word of the text: not added twice; applying again adds nothing.
+    assert_eq!(t.iter().filter(|x| **x == "การ").count(), 1);
+    let mut again: Vec<String> = t.iter().map(|x| x.to_string()).collect();
+    add_parts(&mut again);
+    assert_eq!(again.join(" "), b);
+    // Ordinary words stay whole.
+    assert_eq!(body("ตารางติดตาม", &[]).split(' ').count(), 2);
+}
+
+#[test]
+fn a_part_marks_its_compound_in_the_snippet() {
+    let parts = snippet("ผู้เสียหายได้รับการช่วยเหลือ", &[word("เสียหาย")], 80);
+    assert!(
+        parts.iter().any(|p| p.hit && p.text == "ผู้เสียหาย"),
+        "{parts:?}"
+    );
+    let parts = snippet("ตารางนัดหมาย", &[word("ตา")], 80);
+    assert!(!parts.iter().any(|p| p.hit), "{parts:?}");
+}
+
+#[test]
 fn tokens_are_lowercase_and_without_punctuation() {
     assert_eq!(tokens("Hello, WORLD! ๒๕๖๙"), vec!["hello", "world", "2569"]);
     assert_eq!(normalize_token("-"), None);

@@ -367,6 +367,47 @@ async fn phrases_prefixes_and_filters() {
     assert_eq!(next, "1");
     assert_ne!(r.items[0].id, r2.items[0].id);
     assert!(r2.next.is_none());
+    // A page past the last hit is empty and still counts them.
+    let r3 = find_with(
+        &app,
+        &manager,
+        with(move |r| {
+            r.limit = Some(1);
+            r.after = "5".into();
+        }),
+    )
+    .await;
+    assert_eq!((r3.items.len(), r3.total), (0, 2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_occurrences_in_a_shorter_note_rank_first_on_both_databases() {
+    let (app, manager, _, a, _) = setup().await;
+    let filler = "ครอบครัวมีรายได้น้อย ".repeat(30);
+    let mut ids = Vec::new();
+    for (date, text) in [
+        ("01/11/2569", format!("{filler}ประสานโรงพยาบาล")),
+        (
+            "02/11/2569",
+            "ประสานโรงพยาบาล แล้วไปโรงพยาบาล และโรงพยาบาลรับตัวไว้".to_string(),
+        ),
+        ("03/11/2569", "ประสานโรงพยาบาล".to_string()),
+    ] {
+        let id = app
+            .add_contact(&manager, &Ctx::default(), a.case_id, &note(date, &text))
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    let r = find(&app, &manager, "โรงพยาบาล").await;
+    let order: Vec<Uuid> = r
+        .items
+        .iter()
+        .filter(|i| i.kind == "contact")
+        .map(|i| i.id)
+        .collect();
+    // Three times first; then once in a short note before once in a long one.
+    assert_eq!(order, [ids[1], ids[2], ids[0]]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -15,7 +15,7 @@ use super::text::{note, ANALYSES, GOALS, PLACES, PROBLEMS, PROMISES};
 use super::{stream, World};
 use crate::search::index::{assessment_text, plan_text};
 use crate::search::scope::{tokens_for, with_tokens};
-use crate::search::text::body;
+use crate::search::text::{body, token_body, with_parts};
 use crate::time::to_db;
 use chrono::{DateTime, Datelike, Duration, Utc};
 use karuna_domain::case::{case_number, CASE_TYPES, REFERRAL_SOURCES};
@@ -255,7 +255,7 @@ impl CaseGen {
         }
 
         // Contacts: the first on the day of opening, the rest through the case's life.
-        let name_body = body(&format!("คุณ{}", client.first_th), &[]);
+        let name_body = token_body(&format!("คุณ{}", client.first_th));
         let mut last = opened;
         for k in 0..w.notes {
             let at = if k == 0 {
@@ -282,7 +282,7 @@ impl CaseGen {
                 full.push('\n');
                 full.push_str(pl);
                 fb.push(' ');
-                fb.push_str(&body(pl, &[]));
+                fb.push_str(&token_body(pl));
             }
             out.t(CONTACT).push(vec![
                 nid.clone().into(),
@@ -299,7 +299,7 @@ impl CaseGen {
                 at_db.clone().into(),
                 by.into(),
             ]);
-            doc(out, w, "contact", &nid, &cid, &at_db, (full, fb));
+            doc(out, w, "contact", &nid, &cid, &at_db, (full, with_parts(&fb)));
         }
 
         // An assessment for every case that reached planning.

@@ -5,7 +5,7 @@
 
 use super::rng::Rng;
 use crate::search::synthetic::PHRASES;
-use crate::search::text::body;
+use crate::search::text::token_body;
 use std::sync::OnceLock;
 
 /// More narrative beside the search benchmark's phrases.
@@ -185,7 +185,7 @@ pub const GOALS: [[&str; 8]; 7] = [
     ],
 ];
 
-/// Phrases with their index bodies.
+/// Phrases with their index tokens (a note's body is finished by `search::text::with_parts`).
 struct Phrases {
     all: Vec<(&'static str, String)>,
 }
@@ -196,13 +196,13 @@ fn phrases() -> &'static Phrases {
         all: PHRASES
             .iter()
             .chain(MORE)
-            .map(|p| (*p, body(p, &[])))
+            .map(|p| (*p, token_body(p)))
             .collect(),
     })
 }
 
-/// A note and its index body: three to six phrases, sometimes the client's name
-/// (`name_body` is the body of `คุณ` + name).
+/// A note and its index tokens (to finish with `search::text::with_parts`): three to six
+/// phrases, sometimes the client's name (`name_body` is the `token_body` of `คุณ` + name).
 pub fn note(rng: &mut Rng, name: &str, name_body: &str) -> (String, String) {
     let p = phrases();
     let n = 3 + rng.below(4);
@@ -229,13 +229,14 @@ pub fn note(rng: &mut Rng, name: &str, name_body: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::text::{body, with_parts};
 
     #[test]
     fn a_notes_body_is_the_join_of_its_phrases_bodies() {
         for i in 0..300 {
             let mut rng = Rng::derive(7, 7, i);
-            let (text, b) = note(&mut rng, "สมศรี", &body("คุณสมศรี", &[]));
-            assert_eq!(b, body(&text, &[]), "{text}");
+            let (text, b) = note(&mut rng, "สมศรี", &token_body("คุณสมศรี"));
+            assert_eq!(with_parts(&b), body(&text, &[]), "{text}");
         }
     }
 }

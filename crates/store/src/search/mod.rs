@@ -5,6 +5,7 @@
 //! may see its client's identity.
 
 pub mod index;
+mod rank;
 pub mod scope;
 pub mod synthetic;
 pub mod text;
@@ -76,37 +77,21 @@ pub struct SearchPage {
     pub more: bool,
 }
 
-/// When more documents match, the newest this many are ranked (the count still goes on to
-/// [`COUNT_CAP`]): ranking every match of a common word in a national database would cost
-/// more than a search may.
-pub const RANK_CAP: i64 = 2000;
+/// When more documents match, the newest this many are ranked: ranking every match of a
+/// common word in a national database would cost more than a search may. One more than
+/// [`COUNT_CAP`], so the ranked candidates also give the count, in the same query.
+pub const RANK_CAP: i64 = COUNT_CAP + 1;
 
-/// The FROM clause, match condition, score, ranking order and the newest-first key of each
-/// backend; `$4` is the query.
-fn backend_sql(
-    backend: Backend,
-) -> (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-) {
+/// The FROM clause, match condition and the newest-first key of each backend; `$4` is the
+/// query.
+fn backend_sql(backend: Backend) -> (&'static str, &'static str, &'static str) {
     match backend {
         Backend::Sqlite => (
             "search_fts JOIN search_doc d ON d.rid = search_fts.rowid",
             "search_fts MATCH $4",
-            "bm25(search_fts)",
-            "ASC",
             "search_fts.rowid",
         ),
-        Backend::Postgres => (
-            "search_doc d",
-            "d.tsv @@ CAST($4 AS tsquery)",
-            "CAST(ts_rank(d.tsv, CAST($4 AS tsquery)) AS DOUBLE PRECISION)",
-            "DESC",
-            "d.rid",
-        ),
+        Backend::Postgres => ("search_doc d", "d.tsv @@ CAST($4 AS tsquery)", "d.rid"),
     }
 }
 
@@ -126,7 +111,7 @@ pub async fn search(
             more: false,
         });
     }
-    let (from, matches, score, dir, newest) = backend_sql(db.backend());
+    let (from, matches, newest) = backend_sql(db.backend());
     let mut binds: Vec<String> = vec![
         scope.org_id.to_string(),
         scope.actor_id.to_string(),
@@ -174,6 +159,8 @@ pub async fn search(
     if let Some(d) = f.to.and_then(|d| d.succ_opt()) {
         doc_conds.push(format!("d.doc_date < {}", param(date_db(d))));
     }
+    let patterns: Vec<String> = rank::patterns(q).into_iter().map(&mut param).collect();
+    let bound_before_patterns = binds.len() - patterns.len();
     // Each candidate is checked against its case (the scope predicate again, and the filters).
     let from = format!("{from} JOIN case_file c ON c.id = d.case_id");
     let where_ = format!(
@@ -181,26 +168,30 @@ pub async fn search(
         doc_conds.join(" AND "),
         case_conds.join(" AND ")
     );
-    // The newest RANK_CAP candidates are ranked; ids only, the page's text and case columns
-    // are read for its rows alone.
+    // The newest RANK_CAP candidates are ranked (module `rank`) and counted; ids only, the
+    // page's text and case columns are read for its rows alone.
     let sql = format!(
         "SELECT d.entity_type, d.entity_id, d.case_id, d.doc_date, d.text, c.number, c.status, c.unit_id, \
          c.manager_id, c.sensitive, p.prefix, p.first_name_th, p.last_name_th, p.first_name_latin, \
-         p.last_name_latin, p.nickname FROM (SELECT r.rid, r.score, r.doc_date, r.entity_id, r.case_id FROM \
-         (SELECT d.rid, {score} AS score, d.doc_date, d.entity_id, d.case_id \
+         p.last_name_latin, p.nickname, h.total FROM (SELECT r.rid, {score} AS score, r.doc_date, \
+         r.entity_id, r.case_id, COUNT(*) OVER () AS total FROM \
+         (SELECT d.rid, d.doc_date, d.entity_id, d.case_id, {columns} \
          FROM {from} WHERE {where_} ORDER BY {newest} DESC LIMIT {RANK_CAP}) r \
-         ORDER BY r.score {dir}, r.doc_date DESC, r.entity_id DESC, r.case_id DESC \
+         ORDER BY score DESC, r.doc_date DESC, r.entity_id DESC, r.case_id DESC \
          LIMIT {} OFFSET {}) h JOIN search_doc d ON d.rid = h.rid JOIN case_file c ON c.id = d.case_id \
          JOIN person p ON p.id = c.client_id \
-         ORDER BY h.score {dir}, h.doc_date DESC, h.entity_id DESC, h.case_id DESC",
+         ORDER BY h.score DESC, h.doc_date DESC, h.entity_id DESC, h.case_id DESC",
         limit.clamp(1, 100),
-        offset.clamp(0, COUNT_CAP)
+        offset.clamp(0, COUNT_CAP),
+        score = rank::score(patterns.len()),
+        columns = rank::columns(db.backend(), &patterns),
     );
     let mut query = sqlx::query(&sql);
     for b in &binds {
         query = query.bind(b.clone());
     }
     let rows = query.fetch_all(db.read()).await?;
+    let counted: Option<i64> = rows.first().map(|r| r.try_get("total")).transpose()?;
     let hits = rows
         .iter()
         .map(|r| {
@@ -226,15 +217,22 @@ pub async fn search(
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let count_sql = format!(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {where_} LIMIT {}) t",
-        COUNT_CAP + 1
-    );
-    let mut query = sqlx::query_scalar::<_, i64>(&count_sql);
-    for b in binds {
-        query = query.bind(b);
-    }
-    let total = query.fetch_one(db.read()).await?;
+    let total = match counted {
+        Some(n) => n,
+        None if offset <= 0 => 0,
+        // A page past the end: the count needs a query of its own.
+        None => {
+            let count_sql = format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {where_} LIMIT {RANK_CAP}) t"
+            );
+            let mut query = sqlx::query_scalar::<_, i64>(&count_sql);
+            // The ranking patterns, bound last, are not part of this statement.
+            for b in binds.into_iter().take(bound_before_patterns) {
+                query = query.bind(b);
+            }
+            query.fetch_one(db.read()).await?
+        }
+    };
     Ok(SearchPage {
         hits,
         total: total.min(COUNT_CAP),

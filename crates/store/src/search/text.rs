@@ -64,6 +64,24 @@ pub fn body(text: &str, extra: &[String]) -> String {
     all.join(" ")
 }
 
+/// The tokens of `text` joined, without the parts of compounds: for bulk writers that build
+/// a body from pieces and finish it once with [`with_parts`].
+pub fn token_body(text: &str) -> String {
+    tokens(text).join(" ")
+}
+
+/// A body of tokens (pieces of [`token_body`] joined by spaces) finished as [`body`] makes
+/// it: the parts of its compounds appended.
+pub fn with_parts(tokens: &str) -> String {
+    let mut all: Vec<String> = tokens
+        .split(' ')
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect();
+    add_parts(&mut all);
+    all.join(" ")
+}
+
 /// Appends the parts of the compounds among `tokens` (`karuna_thai::segment::sub_words`:
 /// ผู้เสียหาย gives ผู้ and เสียหาย) that are not already there, so a search for a part finds
 /// the compound. They go after the text, so phrases still match only the words as written.

@@ -17,6 +17,7 @@ pub mod export;
 pub mod import;
 pub mod intake;
 pub mod matching;
+pub mod merge_history;
 pub mod monitoring;
 pub mod person;
 pub mod person_merge;

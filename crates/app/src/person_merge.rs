@@ -128,7 +128,30 @@ fn check_reason(reason: &str, required: bool, errors: &mut Vec<FieldError>) {
     }
 }
 
-fn brief(p: &PersonRow) -> PersonBrief {
+/// The offset and page size of a list request (`after` is the offset cursor).
+pub(crate) fn page_args(after: &str, limit: Option<i64>) -> Result<(usize, usize), AppError> {
+    let limit = match limit {
+        None => DEFAULT_LIMIT,
+        Some(n) if (1..=MAX_LIMIT as i64).contains(&n) => n as usize,
+        Some(_) => return Err(AppError::field("limit", "merge.bad_limit")),
+    };
+    let offset = match after.trim() {
+        "" => 0,
+        s => s
+            .parse::<usize>()
+            .map_err(|_| AppError::field("after", "merge.bad_cursor"))?,
+    };
+    Ok((offset, limit))
+}
+
+/// The unit a supervisor's lists are about.
+pub(crate) fn supervised_unit(user: &CurrentUser) -> Result<Uuid, AppError> {
+    user.actor
+        .unit_id
+        .ok_or(AppError::Forbidden(karuna_domain::access::DenyReason::Role))
+}
+
+pub(crate) fn brief(p: &PersonRow) -> PersonBrief {
     let prefix = p
         .prefix
         .as_deref()
@@ -238,21 +261,8 @@ impl App {
             ("person", None),
         )
         .await?;
-        let limit = match limit {
-            None => DEFAULT_LIMIT,
-            Some(n) if (1..=MAX_LIMIT as i64).contains(&n) => n as usize,
-            Some(_) => return Err(AppError::field("limit", "merge.bad_limit")),
-        };
-        let offset = match after.trim() {
-            "" => 0,
-            s => s
-                .parse::<usize>()
-                .map_err(|_| AppError::field("after", "merge.bad_cursor"))?,
-        };
-        let unit = user
-            .actor
-            .unit_id
-            .ok_or(AppError::Forbidden(karuna_domain::access::DenyReason::Role))?;
+        let (offset, limit) = page_args(after, limit)?;
+        let unit = supervised_unit(user)?;
         let all = self
             .duplicate_pairs(Visibility {
                 org_id: user.actor.org_id,

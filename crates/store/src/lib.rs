@@ -18,6 +18,7 @@ pub mod duplicates;
 pub mod error;
 pub mod gen;
 pub mod matching;
+pub mod merge_history;
 pub mod monitoring;
 pub mod person;
 pub mod person_bulk;

@@ -397,8 +397,8 @@ const ROUTES: &[Entry] = &[
     ("/persons/duplicates/dismissals", &[("POST", Page)], || {
         post(pages::duplicates::dismiss)
     }),
-    ("/persons/merges", &[("POST", Page)], || {
-        post(pages::duplicates::merge)
+    ("/persons/merges", &[("GET", Page), ("POST", Page)], || {
+        get(pages::merges::show).post(pages::duplicates::merge)
     }),
     ("/persons/merges/{id}/undo", &[("POST", Page)], || {
         post(pages::duplicates::undo)
@@ -411,9 +411,11 @@ const ROUTES: &[Entry] = &[
         &[("POST", Api)],
         || post(api::persons::dismiss),
     ),
-    ("/api/v1/persons/merges", &[("POST", Api)], || {
-        post(api::persons::merge)
-    }),
+    (
+        "/api/v1/persons/merges",
+        &[("GET", Api), ("POST", Api)],
+        || get(api::persons::merges).post(api::persons::merge),
+    ),
     ("/api/v1/persons/merges/{id}/undo", &[("POST", Api)], || {
         post(api::persons::undo)
     }),

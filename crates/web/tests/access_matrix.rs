@@ -225,6 +225,7 @@ const MATRIX: &[(&str, &str, Who)] = &[
         "/persons/duplicates/dismissals",
         Who::Only(SUPERVISOR),
     ),
+    ("GET", "/persons/merges", Who::Only(SUPERVISOR)),
     ("POST", "/persons/merges", Who::Only(SUPERVISOR)),
     ("POST", "/persons/merges/{id}/undo", Who::Only(SUPERVISOR)),
     ("GET", "/api/v1/persons/duplicates", Who::Only(SUPERVISOR)),
@@ -233,6 +234,7 @@ const MATRIX: &[(&str, &str, Who)] = &[
         "/api/v1/persons/duplicates/dismissals",
         Who::Only(SUPERVISOR),
     ),
+    ("GET", "/api/v1/persons/merges", Who::Only(SUPERVISOR)),
     ("POST", "/api/v1/persons/merges", Who::Only(SUPERVISOR)),
     (
         "POST",

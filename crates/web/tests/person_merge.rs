@@ -464,3 +464,102 @@ async fn not_the_same_person_and_same_case_conflict() {
     );
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_merge_history_lists_merges_and_undoes_them() {
+    let server = TestServer::demo().await;
+    let s = seed(&server).await;
+    let c = server.client();
+    let sup = server.token("demo-supervisor").await;
+    let history = || {
+        c.get(server.url("/api/v1/persons/merges"))
+            .bearer_auth(&sup)
+            .send()
+    };
+    let empty: Value = history().await.unwrap().json().await.unwrap();
+    assert_eq!(empty["total"], 0, "{empty}");
+    let l = list(&c, &server, &sup).await;
+    let resp = c
+        .post(server.url("/api/v1/persons/merges"))
+        .bearer_auth(&sup)
+        .json(&json!({"survivor_id": s.p1, "loser_id": s.p2,
+            "survivor_version": version_of(&l, &s.p1), "loser_version": version_of(&l, &s.p2),
+            "reason": "same national ID"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    let done: Value = resp.json().await.unwrap();
+    let merge_id = done["merge_id"].as_str().unwrap().to_string();
+
+    // The API lists it: who is kept, who merged, why, how many rows moved, not undone.
+    let h: Value = history().await.unwrap().json().await.unwrap();
+    assert_eq!(h["total"], 1, "{h}");
+    let m = &h["items"][0];
+    assert_eq!(m["id"], merge_id.as_str());
+    assert_eq!(m["survivor"]["id"], s.p1.as_str());
+    assert_eq!(m["loser"]["id"], s.p2.as_str());
+    assert_eq!(m["reason"], "same national ID");
+    assert_eq!(m["rows"], done["rows"]);
+    assert!(m["undone_at"].is_null());
+    assert!(!m["merged_by"].as_str().unwrap().is_empty());
+    assert_eq!(server.audit_count("person.merges", "success").await, 2);
+    let bad = c
+        .get(server.url("/api/v1/persons/merges?after=x"))
+        .bearer_auth(&sup)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+
+    // The page, linked from the navigation, offers the undo; a reason is required.
+    let (page_client, csrf) = server.login("demo-supervisor").await;
+    let html = page_client
+        .get(server.url("/persons/merges"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("href=\"/persons/merges\""));
+    assert!(html.contains(&format!("/persons/merges/{merge_id}/undo")));
+    assert!(html.contains("same national ID") && html.contains("สมชาย"));
+    let undo = |reason: &str| {
+        page_client
+            .post(server.url(&format!("/persons/merges/{merge_id}/undo")))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("back", "history"),
+                ("reason", reason),
+            ])
+            .send()
+    };
+    let resp = undo("").await.unwrap();
+    assert_eq!(resp.status(), 422);
+    let html = resp.text().await.unwrap();
+    assert!(
+        html.contains("id=\"merges-error\""),
+        "the history again, with the error"
+    );
+    let resp = undo("two brothers").await.unwrap();
+    assert_eq!(resp.status(), 303);
+    assert_eq!(common::location(&resp), "/persons/merges?undone=1");
+
+    // Undone: who undid it and why; no undo form any more.
+    let h: Value = history().await.unwrap().json().await.unwrap();
+    let m = &h["items"][0];
+    assert!(!m["undone_at"].is_null(), "{m}");
+    assert_eq!(m["undo_reason"], "two brothers");
+    let html = page_client
+        .get(server.url("/persons/merges?undone=1"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"merges-flash\"") && html.contains("two brothers"));
+    assert!(!html.contains(&format!("/persons/merges/{merge_id}/undo")));
+    server.stop().await;
+}

@@ -299,7 +299,15 @@ impl CaseGen {
                 at_db.clone().into(),
                 by.into(),
             ]);
-            doc(out, w, "contact", &nid, &cid, &at_db, (full, with_parts(&fb)));
+            doc(
+                out,
+                w,
+                "contact",
+                &nid,
+                &cid,
+                &at_db,
+                (full, with_parts(&fb)),
+            );
         }
 
         // An assessment for every case that reached planning.

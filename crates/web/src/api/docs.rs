@@ -57,7 +57,7 @@ impl Modify for Security {
         api::assessments::publish, api::assessments::published, api::assessments::list, api::assessments::start,
         api::assessments::compare, api::assessments::get_one, api::assessments::update, api::assessments::complete,
         api::search::search,
-        api::persons::duplicates, api::persons::merge, api::persons::undo, api::persons::dismiss,
+        api::persons::duplicates, api::persons::merges, api::persons::merge, api::persons::undo, api::persons::dismiss,
     ),
     modifiers(&Security),
     tags((name = "account", description = "The caller's own account"), (name = "users", description = "Account administration"),

@@ -8,6 +8,7 @@ use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use karuna_app::merge_history::MergePage;
 use karuna_app::person_merge::{DismissRequest, DuplicatePage, MergeDone, MergeRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -63,6 +64,26 @@ pub async fn duplicates(
     let page = state
         .app
         .list_duplicates(&u.user, &u.ctx, &after, limit)
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok(Json(page))
+}
+
+/// `GET /api/v1/persons/merges`: the merge history of the supervisor's unit, newest first.
+#[utoipa::path(get, path = "/api/v1/persons/merges", tag = "persons", params(DuplicatesQuery),
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, body = MergePage),
+        (status = 403, description = "not a supervisor of a unit", content_type = "application/problem+json"),
+        (status = 422, description = "bad limit or cursor", content_type = "application/problem+json")))]
+pub async fn merges(
+    State(state): State<AppState>,
+    u: ApiUser,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Json<MergePage>, WebError> {
+    let (after, limit) = paging(&pairs);
+    let page = state
+        .app
+        .list_merges(&u.user, &u.ctx, &after, limit)
         .await
         .map_err(|e| u.err(e))?;
     Ok(Json(page))

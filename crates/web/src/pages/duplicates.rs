@@ -114,21 +114,14 @@ async fn read(
     Ok(p)
 }
 
-/// Redirects on success; otherwise the list again with the refusal's message (4xx).
-async fn finish(
-    state: &AppState,
-    u: &PageUser,
-    r: Result<String, AppError>,
-) -> Result<Response, WebError> {
-    match r {
-        Ok(to) => Ok(Redirect::to(&to).into_response()),
-        Err(
-            e @ (AppError::Invalid(_)
-            | AppError::Conflict
-            | AppError::Refused(_)
-            | AppError::Merged(_)
-            | AppError::NotFound),
-        ) => {
+/// A refusal a page shows above its list (status and message), or the error to answer with.
+pub(super) fn refusal(u: &PageUser, e: AppError) -> Result<(StatusCode, String), WebError> {
+    match e {
+        e @ (AppError::Invalid(_)
+        | AppError::Conflict
+        | AppError::Refused(_)
+        | AppError::Merged(_)
+        | AppError::NotFound) => {
             let w = WebError::new(e, Surface::Page, u.tr.clone());
             let (status, _) = w.status_code();
             let mut msg = w.detail();
@@ -140,9 +133,21 @@ async fn finish(
                     .collect::<Vec<_>>()
                     .join(" ");
             }
-            page(state, u, &[], None, Some((status, msg))).await
+            Ok((status, msg))
         }
-        Err(e) => Err(u.err(e)),
+        e => Err(u.err(e)),
+    }
+}
+
+/// Redirects on success; otherwise the list again with the refusal's message (4xx).
+async fn finish(
+    state: &AppState,
+    u: &PageUser,
+    r: Result<String, AppError>,
+) -> Result<Response, WebError> {
+    match r {
+        Ok(to) => Ok(Redirect::to(&to).into_response()),
+        Err(e) => page(state, u, &[], None, Some(refusal(u, e)?)).await,
     }
 }
 
@@ -182,7 +187,8 @@ pub async fn merge(
     finish(&state, &u, done).await
 }
 
-/// `POST /persons/merges/{id}/undo`.
+/// `POST /persons/merges/{id}/undo` (`back=history` when sent from the merge history, which
+/// it then shows again).
 pub async fn undo(
     State(state): State<AppState>,
     u: PageUser,
@@ -194,9 +200,16 @@ pub async fn undo(
     let r = state
         .app
         .undo_merge(&u.user, &u.ctx, id, &p.get("reason"))
-        .await
-        .map(|_| "/persons/duplicates?undone=1".to_string());
-    finish(&state, &u, r).await
+        .await;
+    if p.get("back") == "history" {
+        return super::merges::finish(&state, &u, r.map(|_| ())).await;
+    }
+    finish(
+        &state,
+        &u,
+        r.map(|_| "/persons/duplicates?undone=1".to_string()),
+    )
+    .await
 }
 
 /// `POST /persons/duplicates/dismissals`.

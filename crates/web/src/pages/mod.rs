@@ -13,6 +13,7 @@ pub mod duplicates;
 pub mod home;
 pub mod intake;
 pub mod login;
+pub mod merges;
 pub mod person_card;
 pub mod plan;
 pub mod plan_form;
@@ -105,6 +106,7 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str) -> Vec<NavItem> {
             items.push(("/search", "nav-search"));
             if user.role() == Role::Supervisor {
                 items.push(("/persons/duplicates", "nav-duplicates"));
+                items.push(("/persons/merges", "nav-merges"));
             }
         }
         Role::DataAnalyst => {}

@@ -308,6 +308,23 @@ async fn phrases_prefixes_and_filters() {
     )
     .await;
     assert_eq!(ids(&r), BTreeSet::from([one]));
+    // Both ends: the index matches the months, the date column the days; a range of more
+    // than three years is left to the date column.
+    for (from, to, expected) in [
+        ("2026-11-10", "2026-11-30", vec![two]),
+        ("2026-10-01", "2026-11-05", vec![one]),
+        ("2020-01-01", "2026-12-31", vec![one, two]),
+        ("2026-12-01", "2027-01-31", vec![]),
+    ] {
+        let r = SearchRequest {
+            q: "counsellor".into(),
+            from: from.into(),
+            to: to.into(),
+            ..Default::default()
+        };
+        let got = ids(&find_with(&app, &manager, r).await);
+        assert_eq!(got, expected.into_iter().collect(), "{from}..{to}");
+    }
     let r = find_with(
         &app,
         &manager,

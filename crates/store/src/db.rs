@@ -89,8 +89,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         17,
-        "search_compound_parts",
-        include_str!("../migrations/0017_search_compound_parts.sql"),
+        "search_parts_and_months",
+        include_str!("../migrations/0017_search_parts_and_months.sql"),
     ),
 ];
 

@@ -15,7 +15,7 @@ use super::text::{note, ANALYSES, GOALS, PLACES, PROBLEMS, PROMISES};
 use super::{stream, World};
 use crate::search::index::{assessment_text, plan_text};
 use crate::search::scope::{tokens_for, with_tokens};
-use crate::search::text::{body, token_body, with_parts};
+use crate::search::text::{body, token_body, with_month, with_parts};
 use crate::time::to_db;
 use chrono::{DateTime, Datelike, Duration, Utc};
 use karuna_domain::case::{case_number, CASE_TYPES, REFERRAL_SOURCES};
@@ -73,7 +73,7 @@ fn doc(
         case.into(),
         at.into(),
         text.into(),
-        b.into(),
+        with_month(b, at).into(),
     ]);
 }
 

@@ -4,7 +4,7 @@
 //! triggers on SQLite, a `tsvector` built by a trigger on PostgreSQL).
 
 use super::scope::{tokens, with_tokens};
-use super::text::body;
+use super::text::{body, with_month};
 use crate::db::Tx;
 use crate::error::Result;
 use crate::row::uuid;
@@ -51,7 +51,7 @@ pub async fn put_doc(tx: &mut Tx, d: &SearchDoc<'_>) -> Result<()> {
     .bind(&d.doc_date)
     .bind(&d.text)
     .bind(with_tokens(
-        &body(&d.text, &d.extra),
+        &with_month(body(&d.text, &d.extra), &d.doc_date),
         &tokens(tx, d.case_id, d.entity_type).await?,
     ))
     .execute(&mut **tx)

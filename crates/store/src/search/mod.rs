@@ -95,6 +95,22 @@ fn backend_sql(backend: Backend) -> (&'static str, &'static str, &'static str) {
     }
 }
 
+/// The index condition of a date filter with both ends: its month tokens, quoted with `quote`
+/// and joined with `or`, after `open`; empty without one (or for a range too long for it).
+/// The date column is checked as well, to the day.
+fn months(f: &SearchFilter, open: &str, quote: &str, or: &str) -> String {
+    let (Some(from), Some(to)) = (f.from, f.to) else {
+        return String::new();
+    };
+    match text::month_tokens(from, to) {
+        Some(ms) => {
+            let quoted: Vec<String> = ms.iter().map(|m| format!("{quote}{m}{quote}")).collect();
+            format!("{open}{})", quoted.join(or))
+        }
+        None => String::new(),
+    }
+}
+
 /// Hits for `q` in the cases of `scope`, filtered; `offset`/`limit` page them.
 pub async fn search(
     db: &Db,
@@ -119,10 +135,21 @@ pub async fn search(
             .supervisor_unit
             .map(|u| u.to_string())
             .unwrap_or_default(),
-        // The words AND the user's access tokens: the index returns her cases' documents only.
+        // The words AND the user's access tokens (the index returns her cases' documents only)
+        // AND, for a date range, its months.
         match db.backend() {
-            Backend::Sqlite => format!("({}) AND {}", q.fts5(), scope::fts5_filter(scope)),
-            Backend::Postgres => format!("({}) & {}", q.tsquery(), scope::tsquery_filter(scope)),
+            Backend::Sqlite => format!(
+                "({}) AND {}{}",
+                q.fts5(),
+                scope::fts5_filter(scope),
+                months(f, " AND (", "\"", " OR ")
+            ),
+            Backend::Postgres => format!(
+                "({}) & {}{}",
+                q.tsquery(),
+                scope::tsquery_filter(scope),
+                months(f, " & (", "'", " | ")
+            ),
         },
     ];
     // The cases the user may open, filtered: one set, built once per query, that each

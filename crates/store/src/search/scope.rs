@@ -128,16 +128,18 @@ pub async fn backfill(tx: &mut Tx) -> Result<()> {
     Ok(())
 }
 
-/// Adds the parts of compounds (`text::add_parts`) to every stored body, keeping its access
-/// tokens last (the migration that introduced them; a body that has them is left as is).
+/// Adds the parts of compounds (`text::add_parts`) and the month token (`text::with_month`)
+/// to every stored body, keeping its access tokens last (the migration that introduced them;
+/// a body that has them is left as is).
 pub async fn backfill_parts(tx: &mut Tx) -> Result<()> {
     let mut after = 0_i64;
     loop {
-        let docs =
-            sqlx::query("SELECT rid, body FROM search_doc WHERE rid > $1 ORDER BY rid LIMIT 2000")
-                .bind(after)
-                .fetch_all(&mut **tx)
-                .await?;
+        let docs = sqlx::query(
+            "SELECT rid, body, doc_date FROM search_doc WHERE rid > $1 ORDER BY rid LIMIT 2000",
+        )
+        .bind(after)
+        .fetch_all(&mut **tx)
+        .await?;
         let Some(last) = docs.last() else {
             return Ok(());
         };
@@ -150,7 +152,9 @@ pub async fn backfill_parts(tx: &mut Tx) -> Result<()> {
                 .map(str::to_string)
                 .partition(|t| is_scope_token(t));
             super::text::add_parts(&mut words);
-            let new = with_tokens(&words.join(" "), &access.join(" "));
+            let dated =
+                super::text::with_month(words.join(" "), &d.try_get::<String, _>("doc_date")?);
+            let new = with_tokens(&dated, &access.join(" "));
             if new != body {
                 sqlx::query("UPDATE search_doc SET body = $1 WHERE rid = $2")
                     .bind(new)

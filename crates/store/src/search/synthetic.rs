@@ -4,7 +4,7 @@
 
 use super::index::{reindex_case, reindex_person};
 use super::scope::{tokens_for, with_tokens};
-use super::text::body;
+use super::text::{body, with_month};
 use crate::db::Db;
 use crate::error::Result;
 use crate::time::{now_db, to_db};
@@ -200,7 +200,7 @@ pub async fn seed(
                 let c = rng.below(case_ids.len());
                 let at = to_db(start + Duration::minutes(((written + k) * 7) as i64));
                 let text = note(&mut rng);
-                let body = with_tokens(&body(&text, &[]), &case_tokens[c]);
+                let body = with_tokens(&with_month(body(&text, &[]), &at), &case_tokens[c]);
                 rows.push((Uuid::now_v7(), case_ids[c], at, text, body));
             }
             insert_notes(&mut tx, owners.org_id, &rows, &now).await?;

@@ -64,6 +64,51 @@ pub fn body(text: &str, extra: &[String]) -> String {
     all.join(" ")
 }
 
+/// Date ranges of at most this many months are matched by the index's month tokens; longer
+/// ones by the date column alone.
+pub const MAX_RANGE_MONTHS: usize = 36;
+
+/// The month token of a document dated `doc_date` (a stored instant, `YYYY-MM-…`, UTC):
+/// `zd` + year + month. Every body ends with it (before the access tokens), so a date filter
+/// is also an index term and the index returns only the months asked for.
+pub fn month_token(doc_date: &str) -> Option<String> {
+    let b = doc_date.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    (digits(0..4) && b.get(4) == Some(&b'-') && digits(5..7))
+        .then(|| format!("zd{}{}", &doc_date[..4], &doc_date[5..7]))
+}
+
+/// `body` with the month token of `doc_date` appended (once).
+pub fn with_month(body: String, doc_date: &str) -> String {
+    match month_token(doc_date) {
+        Some(m) if !body.split(' ').any(|t| t == m) => {
+            if body.is_empty() {
+                m
+            } else {
+                format!("{body} {m}")
+            }
+        }
+        _ => body,
+    }
+}
+
+/// The month tokens of the days `from` to `to` (both included, compared like stored
+/// instants), or `None` when the range spans more than [`MAX_RANGE_MONTHS`] months.
+pub fn month_tokens(from: chrono::NaiveDate, to: chrono::NaiveDate) -> Option<Vec<String>> {
+    use chrono::Datelike;
+    let index = |d: chrono::NaiveDate| d.year() * 12 + d.month0() as i32;
+    let (a, b) = (index(from), index(to));
+    if b < a || (b - a) as usize >= MAX_RANGE_MONTHS {
+        return None;
+    }
+    Some(
+        (a..=b)
+            .map(|m| format!("zd{:04}{:02}", m.div_euclid(12), m.rem_euclid(12) + 1))
+            .collect(),
+    )
+}
+
 /// The tokens of `text` joined, without the parts of compounds: for bulk writers that build
 /// a body from pieces and finish it once with [`with_parts`].
 pub fn token_body(text: &str) -> String {

@@ -142,3 +142,26 @@ fn a_long_query_is_cut_between_words() {
     assert!(q.truncated);
     assert_eq!(q.terms, vec![word("zqxjkv")]);
 }
+
+#[test]
+fn month_tokens_cover_a_range_and_end_each_body() {
+    assert_eq!(
+        month_token("2024-03-15T10:00:00.000000Z").as_deref(),
+        Some("zd202403")
+    );
+    assert_eq!(month_token("24-03"), None);
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert_eq!(
+        month_tokens(d("2023-11-20"), d("2024-02-01")).unwrap(),
+        ["zd202311", "zd202312", "zd202401", "zd202402"]
+    );
+    assert_eq!(
+        month_tokens(d("2024-01-01"), d("2026-12-31")).map(|m| m.len()),
+        Some(36)
+    );
+    assert_eq!(month_tokens(d("2023-12-31"), d("2026-12-01")), None);
+    assert_eq!(month_tokens(d("2024-02-01"), d("2024-01-01")), None);
+    let b = with_month(body("ผู้เสียหาย", &[]), "2024-03-15T10:00:00Z");
+    assert!(b.ends_with(" zd202403"), "{b}");
+    assert_eq!(with_month(b.clone(), "2024-03-01"), b, "added once");
+}

@@ -1,3 +1,0 @@
--- The search index gains the parts of compound words (ผู้เสียหาย also indexes ผู้ and
--- เสียหาย; see karuna_thai::segment::sub_words). No schema change: the stored bodies are
--- rewritten in Rust by `search::scope::backfill_parts`, in this migration's transaction.

@@ -103,6 +103,13 @@ pub async fn append_alone(db: &Db, e: &NewEvent) -> Result<Uuid> {
 /// racing collide on the unique `chain_seq`; the loser rolls back and tries again later.
 pub async fn seal(db: &Db, batch: i64) -> Result<usize> {
     let mut tx = db.begin().await?;
+    if db.backend() == crate::db::Backend::Postgres {
+        // Sealers of several app servers take turns: each reads the head and the unsealed
+        // rows only after the previous one committed (SQLite's single writer does this).
+        sqlx::query("SELECT pg_advisory_xact_lock(7274001)")
+            .execute(&mut *tx)
+            .await?;
+    }
     let head = sqlx::query("SELECT seq_to, head_hash FROM audit_seal ORDER BY seq_to DESC LIMIT 1")
         .fetch_optional(&mut *tx)
         .await?;

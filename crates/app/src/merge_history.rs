@@ -7,7 +7,7 @@ use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use chrono::{DateTime, Utc};
 use karuna_domain::access::Action;
 use karuna_domain::audit::Outcome;
-use karuna_store::{audit, matching, merge_history as store};
+use karuna_store::{audit, merge_history as store, person};
 use serde::Serialize;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -82,10 +82,10 @@ impl App {
             .iter()
             .flat_map(|m| [m.survivor_id, m.loser_id])
             .collect();
-        let persons: HashMap<Uuid, PersonBrief> = matching::load(&self.db, org, &ids)
+        let persons: HashMap<Uuid, PersonBrief> = person::persons_by_ids(&self.db, org, &ids)
             .await?
             .iter()
-            .map(|(p, _)| (p.id, brief(p)))
+            .map(|p| (p.id, brief(p)))
             .collect();
         let mut items = Vec::with_capacity(entries.len());
         for m in entries {

@@ -136,9 +136,9 @@ pub async fn candidate_ids(
         .collect()
 }
 
-/// Persons by id with what matching compares, in one query per table. The lookups go by
-/// primary key and person only (an `org_id` condition there lets SQLite pick an index led by
-/// `org_id` and scan the organisation); persons of another organisation are dropped after.
+/// Persons by id with what matching compares, in one query per table
+/// (`person::persons_by_ids`, then phones and documents by person); persons of another
+/// organisation are dropped.
 pub async fn load(db: &Db, org_id: Uuid, ids: &[Uuid]) -> Result<Vec<(PersonRow, MatchPerson)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -154,14 +154,7 @@ pub async fn load(db: &Db, org_id: Uuid, ids: &[Uuid]) -> Result<Vec<(PersonRow,
         }
         q
     }
-    let sql = format!("SELECT {PERSON_COLS} FROM person WHERE id IN ({list})");
-    let persons = bound(&sql, ids)
-        .fetch_all(db.read())
-        .await?
-        .iter()
-        .map(person_from)
-        .filter(|p| p.as_ref().map_or(true, |p| p.org_id == org_id))
-        .collect::<Result<Vec<_>>>()?;
+    let persons = crate::person::persons_by_ids(db, org_id, ids).await?;
     let mut phones: HashMap<String, Vec<String>> = HashMap::new();
     let sql = format!("SELECT person_id, e164 FROM person_phone WHERE person_id IN ({list})");
     for r in bound(&sql, ids).fetch_all(db.read()).await? {

@@ -1,7 +1,7 @@
 //! The individual plan over the API: a first version, validation by path, approval where the
 //! case type asks for it, progress with GAS and the T-score, revisions kept as versions.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use serde_json::{json, Value};

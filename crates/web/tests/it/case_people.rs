@@ -1,7 +1,7 @@
 //! The people of a case over HTTP: the era a birth year was read in, promise keeping for
 //! supervisors, consent with an evidence file, correcting a person.
 
-mod common;
+use crate::common;
 
 use common::{intake_form, location, TestServer};
 

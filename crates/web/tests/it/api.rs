@@ -1,7 +1,7 @@
 //! The JSON API: problem+json for every kind of bad input, field-level messages, optimistic
 //! concurrency, no partial writes.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use karuna_app::Ctx;

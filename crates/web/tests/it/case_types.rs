@@ -1,7 +1,7 @@
 //! Case types as configuration: an administrator adds, relabels and deactivates types; intake
 //! and the case file follow; stale versions conflict; everyone else only reads.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use serde_json::{json, Value};

@@ -2,7 +2,7 @@
 //! length, the same on both databases, and the migrations that rebuild or extend existing
 //! documents.
 
-mod search_support;
+use crate::search_support;
 
 use search_support::*;
 

@@ -5,7 +5,7 @@
 
 use karuna_thai::matching::{compare_persons, is_thai, MatchPerson, THRESHOLD};
 
-const GOLD: &str = include_str!("../../../data/gold/name-pairs.tsv");
+const GOLD: &str = include_str!("../../../../data/gold/name-pairs.tsv");
 
 /// Floors set from the measured figures (see docs/ARCHITECTURE.md, "Person matching").
 const PRECISION_FLOOR: f64 = 0.95;

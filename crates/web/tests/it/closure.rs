@@ -1,6 +1,6 @@
 //! Reviews, closure and follow-up through the pages.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use serde_json::{json, Value};

@@ -3,7 +3,7 @@
 //! merge moves every link and leaves a tombstone; search finds the survivor only; undo restores
 //! exactly; stale or impossible requests get clear 4xx answers and change nothing.
 
-mod common;
+use crate::common;
 
 use common::{csrf_of, TestServer, DEMO_PASSWORD};
 use karuna_app::Ctx;

@@ -1,7 +1,7 @@
 //! Intake and the case file over HTTP: the form flow with the duplicate check, every tab in
 //! both languages, contacts and promises through the forms, and the JSON API.
 
-mod common;
+use crate::common;
 
 use common::{csrf_of, intake_form, location, TestServer};
 use serde_json::{json, Value};

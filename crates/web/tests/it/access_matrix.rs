@@ -2,7 +2,7 @@
 //! outcome against the matrix below. A route registered without a row here fails the test,
 //! and so does a row for a route that no longer exists.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use karuna_web::{route_specs, RouteKind};
@@ -260,7 +260,7 @@ fn every_route_has_a_matrix_row_and_every_row_a_route() {
             MATRIX
                 .iter()
                 .any(|(m, p, _)| *m == s.method && *p == s.path),
-            "route {} {} has no row in the access matrix (tests/access_matrix.rs)",
+            "route {} {} has no row in the access matrix (tests/it/access_matrix.rs)",
             s.method,
             s.path
         );

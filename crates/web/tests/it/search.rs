@@ -1,7 +1,7 @@
 //! Search over HTTP: the page (form without JavaScript, marked and escaped snippets, field
 //! errors) and `GET /api/v1/search` (JSON, problem+json for bad input, never a 500).
 
-mod common;
+use crate::common;
 
 use common::{TestServer, DEMO_PASSWORD};
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! Accounts and sessions over real HTTP: login, logout, restart, lockout, idle timeout, CSRF,
 //! cookie flags, demo mode, bearer tokens, password change.
 
-mod common;
+use crate::common;
 
 use common::{csrf_of, temp_dir, TestServer};
 use karuna_app::{Ctx, Settings};

@@ -2,7 +2,7 @@
 //! beside the questions, complete, compare with an inline SVG chart; the admin's template
 //! preview with path-named errors, import and publish.
 
-mod common;
+use crate::common;
 
 use common::{location, TestServer};
 use karuna_app::Ctx;

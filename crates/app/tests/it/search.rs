@@ -2,7 +2,7 @@
 //! inside text without spaces, phrases, prefixes, filters, corrections, need-to-know inside
 //! the query, sensitive clients, and bad input that never reaches the database as syntax.
 
-mod search_support;
+use crate::search_support;
 
 use search_support::*;
 

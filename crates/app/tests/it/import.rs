@@ -3,7 +3,7 @@
 //! skip-bad-rows modes, an interrupted import, and the bad inputs (delimiters, BOM, CRLF,
 //! TIS-620, headers, empty rows, Buddhist-era dates, XLSX formulas).
 
-mod import_support;
+use crate::import_support;
 
 use import_support::*;
 use karuna_app::import::source::Format;

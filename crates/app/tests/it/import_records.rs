@@ -2,7 +2,7 @@
 //! a case the importer may add to, cases open for clients on record and keep the earlier
 //! system's number, and the exports follow the case list's access rules.
 
-mod import_support;
+use crate::import_support;
 
 use import_support::*;
 use karuna_app::import::contacts::Vocabulary;

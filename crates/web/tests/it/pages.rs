@@ -1,7 +1,7 @@
 //! The server-rendered shell: every page in Thai and English with no untranslated key, the
 //! user's calendar, forms that re-render with field messages, the audit viewer.
 
-mod common;
+use crate::common;
 
 use common::{csrf_of, TestServer};
 

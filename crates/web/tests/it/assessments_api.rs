@@ -1,7 +1,7 @@
 //! The assessment walk over the API: start, save, a stale save, answers that do not fit,
 //! complete, compare; template import with path-named errors; export as YAML.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use karuna_app::Ctx;

@@ -1,7 +1,7 @@
 //! The plan pages: the version form with errors beside their fields, the plan in force with a
 //! progress form per goal and the GAS T-score.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use serde_json::json;

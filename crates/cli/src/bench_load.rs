@@ -1,9 +1,12 @@
 //! `karuna bench load`: drives one or more running Karuna servers over HTTP with N virtual
 //! users and think time, replaying the mix of Primero's own load test (log in, home page, case
 //! list, case search, create a case, open a case) plus adding a contact note. Prints, per
-//! request type, throughput, p50/p95/p99 latency and errors, and the servers' peak RSS.
-//! With `--raw` it issues the same reads and writes straight to the database instead (see
-//! `bench_raw`), so the application's overhead can be given as a ratio. Asserts nothing.
+//! request type, throughput, p50/p95/p99 latency and errors, the servers' peak RSS, and the
+//! servers' own CPU time per request: over the mix, and per request type in a phase of its
+//! own after the mix (`--phase-seconds`), read from `/proc/PID/stat` so that the load
+//! generator sharing the cores does not blur it. With `--raw` it issues the same reads and
+//! writes straight to the database instead (see `bench_raw`), and the CPU is its own process's,
+//! so the application's overhead can be given as a ratio. Asserts nothing.
 
 use clap::Args;
 use std::collections::BTreeMap;
@@ -54,6 +57,10 @@ pub struct LoadArgs {
     /// Seed for the users' choices.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Seconds of each single-type phase after the mix, for the CPU per request type
+    /// (0: mix only).
+    #[arg(long, default_value_t = 10)]
+    pub phase_seconds: u64,
 }
 
 /// The request types and their weights in a user's loop (log in happens once per user, at
@@ -206,6 +213,11 @@ impl Tally {
             }
         }
     }
+    /// Requests completed, with or without an error.
+    pub fn requests(&self) -> usize {
+        self.lat.values().map(Vec::len).sum::<usize>() + self.errors.values().sum::<usize>()
+    }
+
     pub fn merge(&mut self, o: Tally) {
         for (k, v) in o.lat {
             self.lat.entry(k).or_default().extend(v);
@@ -272,6 +284,93 @@ pub fn pct(sorted: &[Duration], p: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)].as_secs_f64() * 1000.0
 }
 
+/// CPU time (user + system, every thread, living or ended) the processes have used so far,
+/// in seconds; processes that cannot be read count as 0.
+pub fn cpu_seconds(pids: &[u32]) -> f64 {
+    // SAFETY: sysconf only reads a constant of the running system.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    let ticks = if ticks > 0 { ticks as f64 } else { 100.0 };
+    pids.iter()
+        .filter_map(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            // The command name (field 2) may hold spaces: count fields after its ')'.
+            let rest = &stat[stat.rfind(')')? + 1..];
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+            let utime: u64 = fields.get(11)?.parse().ok()?;
+            let stime: u64 = fields.get(12)?.parse().ok()?;
+            Some((utime + stime) as f64 / ticks)
+        })
+        .sum()
+}
+
+/// The CPU seconds a run used, per request type and over the mix.
+#[derive(Default)]
+pub struct CpuTable {
+    /// (label, requests, CPU seconds)
+    rows: Vec<(&'static str, usize, f64)>,
+}
+
+impl CpuTable {
+    pub fn add(&mut self, label: &'static str, requests: usize, cpu_secs: f64) {
+        self.rows.push((label, requests, cpu_secs));
+    }
+
+    /// Prints CPU milliseconds per request; `whose` says whose CPU was read.
+    pub fn print(&self, whose: &str) {
+        println!();
+        println!("CPU per request ({whose}):");
+        println!(
+            "{:<20} {:>8} {:>10} {:>12}",
+            "request", "n", "cpu s", "cpu ms/req"
+        );
+        for (label, n, cpu) in &self.rows {
+            let per = if *n == 0 {
+                "-".to_string()
+            } else {
+                format!("{:.3}", cpu * 1000.0 / *n as f64)
+            };
+            println!("{label:<20} {n:>8} {cpu:>10.2} {per:>12}");
+        }
+    }
+}
+
+/// Runs the mix, then each request type alone for `--phase-seconds`, and returns the mix's
+/// tally and seconds with the CPU table read by `cpu` (seconds used so far).
+pub async fn measure<U: VirtualUser>(
+    users: Vec<U>,
+    args: &LoadArgs,
+    cpu: impl Fn() -> f64 + Send + Sync + Clone + 'static,
+    tick: impl Fn() + Send + Sync + Clone + 'static,
+) -> Result<(Tally, f64, CpuTable), String> {
+    let mut table = CpuTable::default();
+    let (users, mix) = drive(users, args, None, cpu.clone(), tick.clone()).await?;
+    table.add("all (mix)", mix.tally.requests(), mix.cpu_secs);
+    let mut users = users;
+    if args.phase_seconds > 0 {
+        let phase = LoadArgs {
+            duration: args.phase_seconds,
+            warmup: 1,
+            ..args.clone()
+        };
+        for (op, _) in MIX {
+            let (back, run) = drive(users, &phase, Some(*op), cpu.clone(), tick.clone()).await?;
+            users = back;
+            table.add(op.label(), run.tally.requests(), run.cpu_secs);
+        }
+    }
+    Ok((mix.tally, mix.secs, table))
+}
+
+/// What one driven run measured.
+pub struct Run {
+    pub tally: Tally,
+    /// Measured wall seconds.
+    pub secs: f64,
+    /// CPU seconds used over the measured seconds.
+    pub cpu_secs: f64,
+}
+
 /// Resident memory of the processes: (current total, peak of the sum seen) in KiB.
 struct RssWatch {
     pids: Vec<u32>,
@@ -327,13 +426,16 @@ pub trait VirtualUser: Send + 'static {
     ) -> impl std::future::Future<Output = Result<(), String>> + Send;
 }
 
-/// Runs every user's loop (the mix, think time) through the warm-up and the measured
-/// seconds, calling `tick` every 250 ms meanwhile; returns the tally and the measured time.
+/// Runs every user's loop (the mix, or only the request type `only`; think time) through the
+/// warm-up and the measured seconds, calling `tick` every 250 ms meanwhile and `cpu` at the
+/// measured window's ends; gives the users back with what was measured.
 pub async fn drive<U: VirtualUser>(
     users: Vec<U>,
     args: &LoadArgs,
+    only: Option<Op>,
+    cpu: impl Fn() -> f64,
     tick: impl Fn() + Send + 'static,
-) -> Result<(Tally, f64), String> {
+) -> Result<(Vec<U>, Run), String> {
     let measuring = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
@@ -345,7 +447,7 @@ pub async fn drive<U: VirtualUser>(
         tasks.push(tokio::spawn(async move {
             let mut tally = Tally::default();
             while !stop.load(Ordering::Relaxed) {
-                let op = rng.op();
+                let op = only.unwrap_or_else(|| rng.op());
                 let t = Instant::now();
                 let r = u.run(op, &mut rng).await;
                 if measuring.load(Ordering::Relaxed) && !stop.load(Ordering::Relaxed) {
@@ -356,7 +458,7 @@ pub async fn drive<U: VirtualUser>(
                     tokio::time::sleep(pause).await;
                 }
             }
-            tally
+            (u, tally)
         }));
     }
     let ticker = {
@@ -370,16 +472,28 @@ pub async fn drive<U: VirtualUser>(
     };
     tokio::time::sleep(Duration::from_secs(args.warmup)).await;
     measuring.store(true, Ordering::Relaxed);
+    let cpu_start = cpu();
     let start = Instant::now();
     tokio::time::sleep(Duration::from_secs(args.duration)).await;
     stop.store(true, Ordering::Relaxed);
     let secs = start.elapsed().as_secs_f64();
+    let cpu_secs = cpu() - cpu_start;
     let mut tally = Tally::default();
+    let mut users = Vec::new();
     for t in tasks {
-        tally.merge(t.await.map_err(|e| e.to_string())?);
+        let (u, t) = t.await.map_err(|e| e.to_string())?;
+        users.push(u);
+        tally.merge(t);
     }
     let _ = ticker.await;
-    Ok((tally, secs))
+    Ok((
+        users,
+        Run {
+            tally,
+            secs,
+            cpu_secs,
+        },
+    ))
 }
 
 /// Runs the HTTP load benchmark (or, with `--raw`, the direct-database one).
@@ -456,11 +570,21 @@ pub async fn run(args: LoadArgs) -> Result<(), String> {
         return Err(format!("no virtual user could log in: {why}"));
     }
 
-    let (tally, secs) = {
+    let (tally, secs, cpu) = {
         let watch = watch.clone();
-        drive(users, &args, move || watch.sample()).await?
+        let cpu_pids = pids.clone();
+        measure(
+            users,
+            &args,
+            move || cpu_seconds(&cpu_pids),
+            move || watch.sample(),
+        )
+        .await?
     };
     tally.print(secs, logins);
+    if !pids.is_empty() {
+        cpu.print("the servers' own CPU time, phases of one request type after the mix");
+    }
     if pids.is_empty() {
         println!("server RSS: no `karuna serve` process found on this machine (give --pid)");
     } else {
@@ -501,6 +625,25 @@ mod tests {
         assert!(expand_accounts(&["x{3..1}".into()]).is_err());
         assert!(expand_accounts(&["x{a..b}".into()]).is_err());
         assert!(expand_accounts(&[" ".into()]).is_err());
+    }
+
+    #[test]
+    fn cpu_time_is_read_from_proc() {
+        let me = [std::process::id()];
+        // Burn CPU until a tick shows (bounded): the parser must find utime/stime.
+        let start = Instant::now();
+        let mut x = 1u64;
+        while cpu_seconds(&me) == 0.0 && start.elapsed() < Duration::from_secs(10) {
+            for i in 0..1_000_000u64 {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(i);
+            }
+        }
+        assert!(cpu_seconds(&me) > 0.0, "no CPU time read ({x})");
+        assert_eq!(
+            cpu_seconds(&[u32::MAX]),
+            0.0,
+            "a missing process counts as 0"
+        );
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! audit rows), without HTTP, the access policy, validation, templates or JSON. Its figures
 //! against the HTTP run give the application's overhead as a ratio.
 
-use crate::bench_load::{drive, LoadArgs, Op, Rng, Tally, VirtualUser, NOTES, SEARCHES};
+use crate::bench_load::{
+    cpu_seconds, measure, LoadArgs, Op, Rng, Tally, VirtualUser, NOTES, SEARCHES,
+};
 use chrono::{Duration as Days, Utc};
 use karuna_domain::contact::ValidContact;
 use karuna_domain::person::{validate_person, PersonInput};
@@ -312,8 +314,10 @@ pub async fn run(args: LoadArgs, accounts: Vec<String>) -> R<()> {
             .unwrap_or_default();
         return Err(format!("no virtual user could start: {why}"));
     }
-    let (tally, secs) = drive(users, &args, || {}).await?;
+    let me = std::process::id();
+    let (tally, secs, cpu) = measure(users, &args, move || cpu_seconds(&[me]), || {}).await?;
     tally.print(secs, logins);
+    cpu.print("this process's CPU time, the database work included on SQLite");
     db.close().await;
     Ok(())
 }

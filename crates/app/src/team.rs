@@ -14,6 +14,9 @@ use karuna_store::case as store;
 use karuna_thai::calendar::{bangkok_date, Era};
 use uuid::Uuid;
 
+/// The most colleagues a staff picker lists; a name search narrows a longer list.
+pub const STAFF_PICKER_LIMIT: i64 = 200;
+
 impl App {
     /// Adds a colleague of the organisation to the case team.
     pub async fn add_team_member(
@@ -146,12 +149,16 @@ impl App {
         Ok(pid)
     }
 
-    /// Colleagues who can join or take over cases (for pickers).
+    /// Colleagues who can join or take over a case of `unit`, for pickers: those of the unit,
+    /// or, with a `name`, those of the whole organisation whose name contains it; at most
+    /// [`STAFF_PICKER_LIMIT`], read in one statement whatever the organisation's size.
     pub async fn case_staff(
         &self,
         user: &CurrentUser,
         ctx: &Ctx,
-    ) -> Result<Vec<(Uuid, String, String)>, AppError> {
+        unit: Uuid,
+        name: Option<&str>,
+    ) -> Result<Vec<accounts::StaffRow>, AppError> {
         self.authorize(
             user,
             ctx,
@@ -160,26 +167,28 @@ impl App {
             ("account", None),
         )
         .await?;
-        let mut out = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let page =
-                accounts::list_accounts(&self.db, user.actor.org_id, after.as_deref(), 200).await?;
-            let last = page.last().map(|a| a.username.clone());
-            for a in page.into_iter().filter(|a| {
-                a.active
-                    && matches!(
-                        a.role.as_str(),
-                        "case_manager" | "team_member" | "supervisor"
-                    )
-            }) {
-                out.push((a.id, a.display_name, a.role));
-            }
-            match last {
-                Some(l) => after = Some(l),
-                None => break,
-            }
-        }
-        Ok(out)
+        Ok(
+            accounts::staff_for_picker(&self.db, user.actor.org_id, unit, name, STAFF_PICKER_LIMIT)
+                .await?,
+        )
+    }
+
+    /// The display names of colleagues named on a record (e.g. a contact's participants who
+    /// have left the case team), in one statement.
+    pub async fn staff_names(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        ids: &[Uuid],
+    ) -> Result<Vec<(Uuid, String)>, AppError> {
+        self.authorize(
+            user,
+            ctx,
+            Action::ListCases,
+            "account.list",
+            ("account", None),
+        )
+        .await?;
+        Ok(accounts::display_names(&self.db, user.actor.org_id, ids).await?)
     }
 }

@@ -288,6 +288,82 @@ pub async fn list_accounts(
     rows.iter().map(account_from).collect()
 }
 
+/// A colleague offered in a staff picker: no password hash, no settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffRow {
+    pub id: Uuid,
+    pub display_name: String,
+    /// Role code: `case_manager`, `team_member` or `supervisor`.
+    pub role: String,
+}
+
+/// The staff a picker offers, by name, at most `limit`: active case managers, team members
+/// and supervisors of the organisation whose display name or username contains `name` (any
+/// case), or, without a name, those of `unit`. One statement, bounded by `limit` whatever the
+/// organisation's size.
+pub async fn staff_for_picker(
+    db: &Db,
+    org_id: Uuid,
+    unit: Uuid,
+    name: Option<&str>,
+    limit: i64,
+) -> Result<Vec<StaffRow>> {
+    let pattern = name.map(str::trim).filter(|n| !n.is_empty()).map(|n| {
+        let escaped: String = n
+            .to_lowercase()
+            .chars()
+            .flat_map(|c| match c {
+                '\\' | '%' | '_' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        format!("%{escaped}%")
+    });
+    let rows = sqlx::query(
+        "SELECT id, display_name, role FROM account \
+         WHERE org_id = $1 AND active = 1 \
+           AND role IN ('case_manager', 'team_member', 'supervisor') \
+           AND (($2 = '' AND unit_id = $3) \
+                OR ($2 <> '' AND (lower(display_name) LIKE $2 ESCAPE '\\' \
+                                  OR lower(username) LIKE $2 ESCAPE '\\'))) \
+         ORDER BY display_name, id LIMIT $4",
+    )
+    .bind(org_id.to_string())
+    .bind(pattern.unwrap_or_default())
+    .bind(unit.to_string())
+    .bind(limit)
+    .fetch_all(db.read())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(StaffRow {
+                id: uuid(r, "id")?,
+                display_name: r.try_get("display_name")?,
+                role: r.try_get("role")?,
+            })
+        })
+        .collect()
+}
+
+/// The display names of the organisation's accounts among `ids`, in one statement.
+pub async fn display_names(db: &Db, org_id: Uuid, ids: &[Uuid]) -> Result<Vec<(Uuid, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT id, display_name FROM account WHERE org_id = $1 AND id IN ({})",
+        crate::row::placeholders(2, ids.len())
+    );
+    let mut q = sqlx::query(&sql).bind(org_id.to_string());
+    for id in ids {
+        q = q.bind(id.to_string());
+    }
+    let rows = q.fetch_all(db.read()).await?;
+    rows.iter()
+        .map(|r| Ok((uuid(r, "id")?, r.try_get("display_name")?)))
+        .collect()
+}
+
 /// The demo accounts, for the demo login page.
 pub async fn demo_usernames(db: &Db) -> Result<Vec<String>> {
     Ok(

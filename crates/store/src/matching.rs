@@ -5,6 +5,7 @@
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
 use crate::person::{person_from, PersonRow, PERSON_COLS};
+use crate::row::placeholders;
 use karuna_thai::matching::{match_keys, MatchPerson};
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
@@ -27,14 +28,6 @@ pub fn match_person(
         documents,
         phones,
     }
-}
-
-/// `$from, $from+1, …` for `n` values.
-fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Writes the keys of one person (replacing any earlier ones).

@@ -6,18 +6,11 @@ use crate::case_list::{scope_set_sql, Scope};
 use crate::db::Db;
 use crate::error::Result;
 use crate::person::{person_from, AddressRow, PersonRow, PERSON_COLS};
+use crate::row::placeholders;
 use crate::row::uuid;
 use sqlx::Row;
 use std::collections::HashMap;
 use uuid::Uuid;
-
-/// `$from, …` for `n` values.
-fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 /// Up to `limit` persons on a case in `scope`, after `after` in id order.
 pub async fn persons_in_scope(

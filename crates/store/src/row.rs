@@ -7,6 +7,14 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use uuid::Uuid;
 
+/// `$from, $from+1, …` for `n` values (an `IN (…)` list).
+pub(crate) fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A required UUID column.
 pub(crate) fn uuid(row: &AnyRow, col: &str) -> Result<Uuid> {
     let s: String = row.try_get(col)?;

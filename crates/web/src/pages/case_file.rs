@@ -82,6 +82,8 @@ pub struct CaseForms {
     pub promise_error: Option<(Uuid, String)>,
     /// A confirmation to show.
     pub flash: Option<String>,
+    /// The team tab's staff search (`staff_q`): a name to find colleagues of other units.
+    pub staff_query: String,
 }
 
 #[derive(Template)]
@@ -125,6 +127,8 @@ struct FilePage {
     lawful_bases: Vec<Choice>,
     person_ids: Vec<Choice>,
     staff_on_case: Vec<Choice>,
+    /// The team tab's staff search, as typed.
+    staff_query: String,
     prefixes: Vec<Choice>,
     sexes: Vec<Choice>,
     forms: CaseForms,
@@ -139,6 +143,7 @@ pub struct FileQuery {
     created: Option<String>,
     saved: Option<String>,
     understood: Option<String>,
+    staff_q: String,
 }
 
 /// `GET /cases/{id}`.
@@ -149,7 +154,10 @@ pub async fn show(
     Query(q): Query<FileQuery>,
 ) -> Result<Response, WebError> {
     let id = Uuid::parse_str(&id).map_err(|_| u.err(AppError::NotFound))?;
-    let mut forms = CaseForms::default();
+    let mut forms = CaseForms {
+        staff_query: q.staff_q.chars().take(100).collect(),
+        ..CaseForms::default()
+    };
     if q.created.is_some() {
         let mut msg = u.tr.get("case-created");
         if let Some(era @ ("be" | "ce")) = q.understood.as_deref() {
@@ -189,10 +197,48 @@ pub async fn render_file(
         .case_file(&u.user, &u.ctx, id, 200)
         .await
         .map_err(|e| u.err(e))?;
-    let staff = app
-        .case_staff(&u.user, &u.ctx)
-        .await
-        .map_err(|e| u.err(e))?;
+    // The pickers are read only where they are shown: the team tab, for those who may
+    // steer the case. Elsewhere the page names only the manager, the team and the contacts'
+    // participants.
+    let staff = if tab == "team" && view.can_manage {
+        let name = Some(forms.staff_query.as_str()).filter(|q| !q.trim().is_empty());
+        app.case_staff(&u.user, &u.ctx, view.case.unit_id, name)
+            .await
+            .map_err(|e| u.err(e))?
+    } else {
+        Vec::new()
+    };
+    let on_case =
+        |aid: Uuid| aid == view.case.manager_id || view.team.iter().any(|m| m.account_id == aid);
+    let mut others: Vec<Uuid> = contacts
+        .iter()
+        .flat_map(|k| k.participants.iter().filter_map(|p| p.account_id))
+        .filter(|aid| !on_case(*aid))
+        .collect();
+    others.sort();
+    others.dedup();
+    let other_names = if others.is_empty() {
+        Vec::new()
+    } else {
+        app.staff_names(&u.user, &u.ctx, &others)
+            .await
+            .map_err(|e| u.err(e))?
+    };
+    let staff_name = |aid: Uuid| -> Option<String> {
+        if aid == view.case.manager_id {
+            return Some(view.manager_name.clone());
+        }
+        view.team
+            .iter()
+            .find(|m| m.account_id == aid)
+            .map(|m| m.display_name.clone())
+            .or_else(|| {
+                other_names
+                    .iter()
+                    .find(|(id, _)| *id == aid)
+                    .map(|(_, n)| n.clone())
+            })
+    };
     let case_types = app
         .case_types(&u.user, &u.ctx)
         .await
@@ -271,10 +317,7 @@ pub async fn render_file(
                     .iter()
                     .filter_map(|p| match (p.person_id, p.account_id) {
                         (Some(pid), _) => Some(name_of(pid)),
-                        (None, Some(aid)) => staff
-                            .iter()
-                            .find(|(s, _, _)| *s == aid)
-                            .map(|(_, n, _)| n.clone()),
+                        (None, Some(aid)) => staff_name(aid),
                         _ => None,
                     })
                     .collect::<Vec<_>>()
@@ -438,24 +481,23 @@ pub async fn render_file(
         },
         staff: staff
             .iter()
-            .filter(|(sid, _, _)| {
-                *sid != c.manager_id && !view.team.iter().any(|m| m.account_id == *sid)
-            })
-            .map(|(sid, name, role)| Choice {
-                value: sid.to_string(),
-                label: format!("{name} ({})", label(u, "role", role)),
+            .filter(|s| !on_case(s.id))
+            .map(|s| Choice {
+                value: s.id.to_string(),
+                label: format!("{} ({})", s.display_name, label(u, "role", &s.role)),
             })
             .collect(),
         managers: staff
             .iter()
-            .filter(|(sid, _, role)| {
-                *sid != c.manager_id && (role == "case_manager" || role == "supervisor")
+            .filter(|s| {
+                s.id != c.manager_id && (s.role == "case_manager" || s.role == "supervisor")
             })
-            .map(|(sid, name, _)| Choice {
-                value: sid.to_string(),
-                label: name.clone(),
+            .map(|s| Choice {
+                value: s.id.to_string(),
+                label: s.display_name.clone(),
             })
             .collect(),
+        staff_query: forms.staff_query.clone(),
         kinds: choices(u, "contact-kind", &CONTACT_KINDS),
         sources: choices(u, "source", &SOURCES),
         relationships: choices(u, "relationship", &RELATIONSHIPS[1..]),

@@ -15,3 +15,4 @@ mod person_merge;
 mod plan_pages;
 mod plans;
 mod search;
+mod statements;

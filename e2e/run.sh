@@ -110,7 +110,9 @@ log "server ready at $KARUNA_URL"
 if [[ $# -gt 0 ]]; then
   TESTS=("$@")
 else
-  TESTS=(smoke.test.mjs assets.test.mjs intake.test.mjs process.test.mjs)
+  # Every test file in e2e/, in name order.
+  TESTS=()
+  for f in "$E2E_DIR"/*.test.mjs; do TESTS+=("$(basename "$f")"); done
 fi
 
 set +e

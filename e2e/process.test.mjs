@@ -94,6 +94,8 @@ test('intake to closure: assessment, approved plan, progress, review, closure, f
     // 3. The holistic assessment, completed.
     await page.goto(`${BASE}/cases/${caseId}/assessments`);
     await assertAccessible(page, 'assessments');
+    // An older person's case starts with the older-person template; the worker may choose another.
+    assert.equal(await page.locator('#template_key').inputValue(), 'older_person');
     await page.locator('#template_key').selectOption('holistic');
     await clickAndLoad(page, 'button#assessment-start');
     assert.match(pathname(page), /^\/assessments\/[0-9a-f-]{36}$/);

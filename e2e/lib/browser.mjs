@@ -74,7 +74,7 @@ export function watch(page, origin) {
   const problems = [];
   page.on('response', (res) => {
     const url = new URL(res.url());
-    if (url.origin !== origin || url.pathname === '/favicon.ico') return;
+    if (url.origin !== origin) return;
     // Redirects are fine; 401/403 on the page under test would show in its asserts.
     if (res.status() >= 400) problems.push(`HTTP ${res.status()} for ${url.pathname}${url.search}`);
   });

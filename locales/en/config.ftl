@@ -25,3 +25,6 @@ case-types-back = Back to the case types
 error-case-type-code-format = Use lower-case letters, digits or _, starting with a letter, 2–40 characters
 error-case-type-code-taken = A case type with this code already exists
 error-out-of-range = Must be between { $min } and { $max }
+case-types-template = Default assessment
+case-types-template-default = Standard: { $template }
+case-types-template-help = The assessment chosen for you when you start assessing a case of this type; workers may still choose another.

@@ -25,3 +25,6 @@ case-types-back = กลับไปยังรายการประเภ�
 error-case-type-code-format = รหัสต้องเป็นตัวอักษรภาษาอังกฤษตัวเล็ก ตัวเลข หรือ _ ขึ้นต้นด้วยตัวอักษร ยาว 2–40 ตัว
 error-case-type-code-taken = มีประเภทรายกรณีที่ใช้รหัสนี้แล้ว
 error-out-of-range = ต้องอยู่ระหว่าง { $min } ถึง { $max }
+case-types-template = แบบประเมินเริ่มต้น
+case-types-template-default = ตามค่ามาตรฐาน: { $template }
+case-types-template-help = แบบประเมินที่เลือกไว้ให้เมื่อเริ่มประเมินรายกรณีประเภทนี้ ผู้ปฏิบัติงานยังเลือกแบบอื่นได้

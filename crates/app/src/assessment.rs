@@ -11,6 +11,7 @@ use karuna_domain::assessment::{
 };
 use karuna_domain::audit::Outcome;
 use karuna_domain::case::Urgency;
+use karuna_domain::case_type::default_template;
 use karuna_domain::FieldError;
 use karuna_store::assessment::{self as store, AssessmentRow, TemplateRow};
 use karuna_store::audit;
@@ -301,9 +302,18 @@ impl App {
             ("assessment_template", None),
         )
         .await?;
-        store::seed_shipped(&self.db, user.actor.org_id).await?;
+        self.published_templates(user.actor.org_id).await
+    }
+
+    /// The latest published version of every template of an organisation, shipped ones seeded
+    /// if missing (internal: no access check).
+    pub(crate) async fn published_templates(
+        &self,
+        org_id: Uuid,
+    ) -> Result<Vec<TemplateRow>, AppError> {
+        store::seed_shipped(&self.db, org_id).await?;
         let mut latest: Vec<TemplateRow> = Vec::new();
-        for t in store::templates(&self.db, user.actor.org_id).await? {
+        for t in store::templates(&self.db, org_id).await? {
             if t.status == "published" && !latest.iter().any(|l| l.key == t.key) {
                 latest.push(t);
             }
@@ -311,8 +321,30 @@ impl App {
         Ok(latest)
     }
 
-    /// Starts an assessment of a case with the latest published version of a template; the
-    /// assessment keeps that version whatever is published later.
+    /// The template a new assessment of a case starts with: its types' template (the first
+    /// of its types whose template is published), else the holistic one.
+    pub async fn case_default_template(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        case_id: Uuid,
+    ) -> Result<Option<String>, AppError> {
+        let (case, _) = self
+            .case_for(user, ctx, case_id, CaseAccess::Open, "case.read")
+            .await?;
+        self.default_template_of(&case).await
+    }
+
+    async fn default_template_of(&self, case: &CaseRow) -> Result<Option<String>, AppError> {
+        let published = self.published_templates(case.org_id).await?;
+        let keys: Vec<&str> = published.iter().map(|t| t.key.as_str()).collect();
+        let types = self.case_types_of(case.org_id).await?;
+        Ok(default_template(&types, &case.case_types, &keys))
+    }
+
+    /// Starts an assessment of a case with the latest published version of a template (an
+    /// empty key: the case type's, `case_default_template`); the assessment keeps that version
+    /// whatever is published later.
     pub async fn start_assessment(
         &self,
         user: &CurrentUser,
@@ -324,7 +356,11 @@ impl App {
             .case_for(user, ctx, case_id, CaseAccess::Edit, "assessment.create")
             .await?;
         store::seed_shipped(&self.db, case.org_id).await?;
-        let template = store::latest_published(&self.db, case.org_id, key.trim())
+        let key = match key.trim() {
+            "" => self.default_template_of(&case).await?.unwrap_or_default(),
+            k => k.to_string(),
+        };
+        let template = store::latest_published(&self.db, case.org_id, &key)
             .await?
             .ok_or_else(|| AppError::field("template_key", "assessment.template.unknown"))?;
         let mut tx = self.db.begin().await?;

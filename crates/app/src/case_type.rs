@@ -7,6 +7,7 @@ use karuna_domain::audit::Outcome;
 use karuna_domain::case_type::{
     effective, rules_for, validate_case_type, CaseRules, CaseType, CaseTypeInput,
 };
+use karuna_store::assessment::TemplateRow;
 use karuna_store::audit;
 use karuna_store::case_type as store;
 use uuid::Uuid;
@@ -57,6 +58,24 @@ impl App {
             .ok_or(AppError::NotFound)
     }
 
+    /// The templates a case type may start with (the latest published version of each), for
+    /// the case-type form.
+    pub async fn case_type_templates(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+    ) -> Result<Vec<TemplateRow>, AppError> {
+        self.authorize(
+            user,
+            ctx,
+            Action::ViewConfiguration,
+            "assessment_template.list",
+            ("assessment_template", None),
+        )
+        .await?;
+        self.published_templates(user.actor.org_id).await
+    }
+
     /// Adds the organisation's own case type (administrators).
     pub async fn create_case_type(
         &self,
@@ -102,6 +121,10 @@ impl App {
         )
         .await?;
         let org = admin.actor.org_id;
+        // Read (and seed) the published templates before the write transaction: seeding
+        // writes, and SQLite has one writer.
+        let published = self.published_templates(org).await?;
+        let keys: Vec<&str> = published.iter().map(|t| t.key.as_str()).collect();
         let mut tx = self.db.begin().await?;
         let taken = effective(store::rows_tx(&mut tx, org).await?);
         let current = match existing {
@@ -119,8 +142,8 @@ impl App {
             }
             None => None,
         };
-        let mut t =
-            validate_case_type(input, current.as_ref(), &taken).map_err(AppError::Invalid)?;
+        let mut t = validate_case_type(input, current.as_ref(), &taken, &keys)
+            .map_err(AppError::Invalid)?;
         t.version = store::save(&mut tx, org, &t, admin.actor.id).await?;
         let mut e = on(
             event(Some(admin), ctx, action, Outcome::Success),

@@ -44,7 +44,7 @@ pub(crate) async fn close_with(
     c: &ClosureRow,
 ) -> Result<(), AppError> {
     store::set_status(tx, c.id, &["ready", "approved"], "done", None).await?;
-    let today = bangkok_date(chrono::Utc::now());
+    let today = bangkok_date(karuna_store::time::now());
     let dates = follow_up_dates(today, &c.follow_up_months);
     store::insert_follow_ups(tx, org_id, case_id, c.id, &dates).await?;
     Ok(())
@@ -112,7 +112,7 @@ impl App {
             return Err(FieldError::new("outcome", "review.not_in_implementation").into());
         }
         let gas = self.plan(user, ctx, case_id).await?.gas_t;
-        let today = bangkok_date(chrono::Utc::now());
+        let today = bangkok_date(karuna_store::time::now());
         let mut tx = self.db.begin().await?;
         let id = store::insert_review(
             &mut tx,
@@ -252,7 +252,7 @@ impl App {
         self.case_for(user, ctx, case_id, CaseAccess::Edit, "follow_up.complete")
             .await?;
         let era = Era::from_code(&user.era).unwrap_or_default();
-        let today = bangkok_date(chrono::Utc::now());
+        let today = bangkok_date(karuna_store::time::now());
         let on_date = if date.trim().is_empty() {
             today
         } else {

@@ -1,7 +1,10 @@
 //! About fifty realistic demo cases, made through the real use cases (so validation, numbering
 //! and the audit trail all apply) when `serve --demo` seeds the demo organisation. Deterministic:
 //! the variety comes from each case's index; dates are relative to today, so the data looks
-//! current whenever it is seeded. The people, places and texts are made in `demo`.
+//! current whenever it is seeded. Each case is told in the past in order — intake on the day of
+//! the first contact, then the contacts, promises, assessment, plan, reviews and closure — by
+//! seeding it under the store's clock (`karuna_store::time::with_clock`) set to each step's
+//! moment. The people, places and texts are made in `demo`.
 
 use crate::consent::ConsentChange;
 use crate::demo::{
@@ -12,11 +15,12 @@ use crate::demo_plans::Step;
 use crate::intake::{ConsentInput, IntakeInput};
 use crate::promise::PromiseUpdate;
 use crate::{App, AppError, Ctx, CurrentUser};
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use karuna_domain::case::SAFETY_QUESTIONS;
 use karuna_domain::contact::ContactInput;
 use karuna_domain::person::{DocumentInput, PersonInput};
 use karuna_domain::promise::PromiseInput;
+use karuna_store::time::{set_clock, with_clock};
 use karuna_thai::calendar::bangkok_date;
 use uuid::Uuid;
 
@@ -47,6 +51,51 @@ struct Plan<'a> {
 impl Plan<'_> {
     fn day(&self, offset: i64) -> String {
         typed(self.today + Duration::days(offset))
+    }
+
+    /// The instant `days_ago` days before today at `hh:mm` Bangkok time.
+    fn moment(&self, days_ago: i64, hh: u32, mm: u32) -> DateTime<Utc> {
+        let time = NaiveTime::from_hms_opt(hh, mm, 0).unwrap_or(NaiveTime::MIN);
+        let local = (self.today - Duration::days(days_ago)).and_time(time);
+        Utc.from_utc_datetime(&local) - Duration::hours(7)
+    }
+
+    /// Intake: the morning of the first contact's day.
+    fn opened(&self) -> DateTime<Utc> {
+        self.moment(self.contact_span().1 as i64, 8, 30)
+    }
+
+    /// When the case makes the `j`-th of its `m` moves: spread from intake to the last
+    /// contact (to a little before it when the case is reopened afterwards), late in the day.
+    fn step_at(&self, j: usize, m: usize) -> DateTime<Utc> {
+        let (_, first, last) = self.contact_span();
+        let end = match self.stage {
+            b'O' | b'Q' => last + ((first - last) / 5).max(1),
+            _ => last,
+        };
+        let day = first - (first - end) * (j + 1) / m.max(1);
+        self.moment(day as i64, 17, 0) + Duration::minutes(30 * j as i64)
+    }
+
+    /// A reopening: the evening of the last contact's day.
+    fn reopened(&self) -> DateTime<Utc> {
+        self.moment(self.contact_span().2 as i64, 19, 30)
+    }
+
+    /// Promises are made the day after intake.
+    fn promised(&self) -> DateTime<Utc> {
+        self.moment(self.contact_span().1 as i64 - 1, 11, 0)
+    }
+
+    /// When a promise due `due` days from today is settled by `end`: kept on its due date,
+    /// missed the day after, renegotiated on the day it falls due — never before it was made.
+    fn settled(&self, due: i64, end: End) -> DateTime<Utc> {
+        let at = match end {
+            End::Miss => self.moment(-due - 1, 10, 0),
+            End::Renegotiate(_) => self.moment(-due, 9, 0),
+            End::Keep | End::Open => self.moment(-due, 10, 0),
+        };
+        at.max(self.promised() + Duration::hours(1))
     }
 
     fn client_age(&self) -> i32 {
@@ -266,7 +315,8 @@ impl App {
         for i in 0..DEMO_CASE_COUNT {
             let s = &list[i % list.len()];
             let stage = if s.has('r') { b'X' } else { PLAN[i] };
-            self.seed_case(&staff, &Plan { i, s, stage, today }).await?;
+            let plan = Plan { i, s, stage, today };
+            with_clock(plan.opened(), self.seed_case(&staff, &plan)).await?;
         }
         Ok(DEMO_CASE_COUNT)
     }
@@ -369,6 +419,8 @@ impl App {
         // Contacts, oldest first; the psychologist records one of them on her cases.
         let (n, first, last) = plan.contact_span();
         let notes = table(NOTES, s.key());
+        // What the first visits showed is recorded after the second contact.
+        let mut after_visit = plan.opened();
         for k in 0..n {
             let days = first - (first - last) * k / (n - 1);
             // The first two notes open the case; later ones vary with the case.
@@ -385,11 +437,24 @@ impl App {
                 (manager, row(&table(NOTES, "g"), (i + k) / 4, 2)?)
             };
             let follow_up = k == n - 1 && !matches!(stage, b'C' | b'X');
+            let time = TIMES[(i + k) % TIMES.len()];
+            let minutes = 20 + (i * 7 + k * 13) % 100;
+            let (hh, mm) = time.split_once(':').unwrap_or(("9", "30"));
+            let when = plan.moment(
+                days as i64,
+                hh.parse().unwrap_or(9),
+                mm.parse().unwrap_or(30),
+            );
+            // The note is written when the contact is over.
+            set_clock(when + Duration::minutes(minutes as i64 + 15));
+            if k == 1.min(n - 1) {
+                after_visit = when + Duration::minutes(minutes as i64 + 60);
+            }
             let c = ContactInput {
                 kind: r[0].into(),
                 date: plan.day(-(days as i64)),
-                time: TIMES[(i + k) % TIMES.len()].into(),
-                duration_minutes: (20 + (i * 7 + k * 13) % 100).to_string(),
+                time: time.into(),
+                duration_minutes: minutes.to_string(),
                 place: place.of(r[0], s.has('U')),
                 note: r[1].replace("{n}", &short),
                 sources: sources(r[0]),
@@ -401,6 +466,7 @@ impl App {
                 .await
                 .map_err(tag(i, "contact"))?;
         }
+        set_clock(after_visit);
         if s.key() == "t" && matches!(stage, b'P' | b'M' | b'R' | b'C' | b'O') {
             let change = ConsentChange {
                 person_id: opened.client_id.to_string(),
@@ -453,8 +519,12 @@ impl App {
             self.seed_promise(who, &ctx, case, plan, what, *due, *end, *to)
                 .await?;
         }
-        for to in plan.path() {
-            let step = Step::new(case, to, stage, i, s.has('r'), &s.types, plan.today);
+        let path = plan.path();
+        for (j, to) in path.iter().copied().enumerate() {
+            let at = plan.step_at(j, path.len());
+            set_clock(at);
+            let day = bangkok_date(at);
+            let step = Step::new(case, to, stage, i, s.has('r'), &s.types, day);
             self.before_demo_step(manager, &ctx, &step)
                 .await
                 .map_err(tag(i, "process"))?;
@@ -478,6 +548,7 @@ impl App {
             _ => "",
         };
         if !reopen_to.is_empty() {
+            set_clock(plan.reopened());
             let reason = text(&format!("reopen_{}", stage as char));
             self.reopen_case(manager, &ctx, case, version, reopen_to, reason)
                 .await
@@ -566,6 +637,7 @@ impl App {
         to: Option<Uuid>,
     ) -> Result<(), AppError> {
         let i = plan.i;
+        set_clock(plan.promised());
         let input = PromiseInput {
             what: what.into(),
             due: plan.day(due),
@@ -575,6 +647,7 @@ impl App {
             .add_promise(who, ctx, case, &input)
             .await
             .map_err(tag(i, "promise"))?;
+        let settled_at = plan.settled(due, end);
         let (action, reason, due) = match end {
             End::Open => return Ok(()),
             End::Keep => ("keep", String::new(), String::new()),
@@ -585,6 +658,7 @@ impl App {
                 plan.day(days),
             ),
         };
+        set_clock(settled_at);
         let update = PromiseUpdate {
             version: 1,
             action: action.into(),

@@ -234,7 +234,7 @@ impl App {
                     Some(json!(lo + (n as i64 % (hi - lo + 1).max(1))))
                 }
                 Kind::YesNo => Some(json!(n.is_multiple_of(3))),
-                Kind::Date => Some(json!(chrono::Utc::now().date_naive().to_string())),
+                Kind::Date => Some(json!(karuna_store::time::now().date_naive().to_string())),
                 Kind::Text => Some(json!("ข้อมูลจากการสัมภาษณ์ผู้รับบริการและการเยี่ยมบ้าน")),
             };
             if let Some(v) = v {

@@ -278,7 +278,7 @@ impl App {
             .map(|v| v.content.goals.iter().map(|g| g.id).collect())
             .unwrap_or_default();
         let era = Era::from_code(&user.era).unwrap_or_default();
-        let today = bangkok_date(chrono::Utc::now());
+        let today = bangkok_date(karuna_store::time::now());
         let p = validate_progress(input, era, &goals, today)?;
         let plan_number = current.map_or(0, |v| v.number);
         let mut tx = self.db.begin().await?;

@@ -1,6 +1,6 @@
 //! Case types as configuration: each organisation narrows, relabels or extends the built-in list
 //! and sets, per type, how often reviews fall due and whether plans and closures need a
-//! supervisor's approval.
+//! supervisor's approval, and which assessment template a case of the type starts with.
 
 use crate::case::CASE_TYPES;
 use crate::FieldError;
@@ -8,6 +8,23 @@ use serde::{Deserialize, Serialize};
 
 /// Days between reviews when an organisation has not said otherwise.
 pub const DEFAULT_REVIEW_DAYS: i64 = 30;
+
+/// The template a case falls back to when none of its types names one that is published.
+pub const FALLBACK_TEMPLATE: &str = "holistic";
+
+/// The shipped assessment template each built-in type starts with (its law's steps where it
+/// has them); an organisation may choose another per type.
+pub fn built_in_template(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "trafficking" => "trafficking_care",
+        "child_protection" => "child_protection",
+        "domestic_violence" => "domestic_violence",
+        "older_person" => "older_person",
+        "disability" => "disability",
+        "poverty_homelessness" | "other" => FALLBACK_TEMPLATE,
+        _ => return None,
+    })
+}
 
 /// The longest label accepted.
 const MAX_LABEL: usize = 100;
@@ -32,6 +49,9 @@ pub struct CaseType {
     pub plan_approval: bool,
     /// A closure must be approved by a supervisor.
     pub closure_approval: bool,
+    /// The assessment template key a case of this type starts with, when the organisation
+    /// chose one; `None` keeps the built-in choice (`template_key`).
+    pub assessment_template: Option<String>,
     /// Optimistic-lock version; 0 for a built-in type never changed.
     pub version: i64,
 }
@@ -48,8 +68,17 @@ impl CaseType {
             review_days: DEFAULT_REVIEW_DAYS,
             plan_approval: false,
             closure_approval: false,
+            assessment_template: None,
             version: 0,
         }
+    }
+
+    /// The template key a case of this type starts with: the organisation's choice, else the
+    /// built-in one; `None` for an own type without a choice.
+    pub fn template_key(&self) -> Option<&str> {
+        self.assessment_template
+            .as_deref()
+            .or_else(|| built_in_template(&self.code))
     }
 
     /// The configured label in `lang` (`th` or `en`), falling back to the other language;
@@ -123,6 +152,24 @@ pub fn rules_for(types: &[CaseType], codes: &[String]) -> CaseRules {
     }
 }
 
+/// The template a new assessment of a case of types `codes` defaults to, among the published
+/// template keys `available`: the first of the case's types (in the case's order) whose
+/// template is published, else the holistic assessment, else the first available.
+pub fn default_template(
+    types: &[CaseType],
+    codes: &[String],
+    available: &[&str],
+) -> Option<String> {
+    codes
+        .iter()
+        .filter_map(|c| types.iter().find(|t| &t.code == c))
+        .filter_map(CaseType::template_key)
+        .chain(std::iter::once(FALLBACK_TEMPLATE))
+        .find(|k| available.contains(k))
+        .or_else(|| available.first().copied())
+        .map(str::to_string)
+}
+
 /// What an administrator submits for a case type.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -141,6 +188,9 @@ pub struct CaseTypeInput {
     pub plan_approval: bool,
     /// Closures need a supervisor's approval.
     pub closure_approval: bool,
+    /// The assessment template key cases of this type start with; empty keeps the built-in
+    /// choice (or none, for an own type).
+    pub assessment_template: String,
 }
 
 fn label(value: &str, field: &str, errors: &mut Vec<FieldError>) -> Option<String> {
@@ -152,13 +202,22 @@ fn label(value: &str, field: &str, errors: &mut Vec<FieldError>) -> Option<Strin
 }
 
 /// Checks an administrator's input; `existing` is the type being changed (`None` when new,
-/// in which case the code must be new and well-formed among `taken`).
+/// in which case the code must be new and well-formed among `taken`); a chosen template must
+/// be one of the published `templates`.
 pub fn validate_case_type(
     input: &CaseTypeInput,
     existing: Option<&CaseType>,
     taken: &[CaseType],
+    templates: &[&str],
 ) -> Result<CaseType, Vec<FieldError>> {
     let mut errors = Vec::new();
+    let template = input.assessment_template.trim();
+    if !template.is_empty() && !templates.contains(&template) {
+        errors.push(FieldError::new(
+            "assessment_template",
+            "assessment.template.unknown",
+        ));
+    }
     let code = match existing {
         Some(e) => e.code.clone(),
         None => {
@@ -203,6 +262,7 @@ pub fn validate_case_type(
         review_days: input.review_days,
         plan_approval: input.plan_approval,
         closure_approval: input.closure_approval,
+        assessment_template: (!template.is_empty()).then(|| template.to_string()),
         version: existing.map_or(0, |e| e.version),
     })
 }
@@ -285,7 +345,7 @@ mod tests {
     fn new_codes_are_checked() {
         let taken = effective(Vec::new());
         let bad = |code: &str| {
-            validate_case_type(&input(code, "ก"), None, &taken)
+            validate_case_type(&input(code, "ก"), None, &taken, &[])
                 .unwrap_err()
                 .into_iter()
                 .map(|e| e.code)
@@ -295,7 +355,8 @@ mod tests {
         assert_eq!(bad("Has Space"), ["case_type.code_format"]);
         assert_eq!(bad("9lives"), ["case_type.code_format"]);
         assert_eq!(bad("disability"), ["case_type.code_taken"]);
-        let ok = validate_case_type(&input("migrant_worker", " แรงงาน "), None, &taken).unwrap();
+        let ok =
+            validate_case_type(&input("migrant_worker", " แรงงาน "), None, &taken, &[]).unwrap();
         assert_eq!(ok.label_th.as_deref(), Some("แรงงาน"));
         assert!(!ok.built_in);
     }
@@ -306,17 +367,17 @@ mod tests {
         let mut i = input("ignored", "");
         i.review_days = 14;
         i.plan_approval = true;
-        let t = validate_case_type(&i, Some(&taken[1]), &taken).unwrap();
+        let t = validate_case_type(&i, Some(&taken[1]), &taken, &[]).unwrap();
         assert_eq!(t.code, "child_protection");
         assert!(t.label_th.is_none() && t.plan_approval && t.review_days == 14);
         i.review_days = 0;
-        let e = validate_case_type(&i, Some(&taken[1]), &taken).unwrap_err();
+        let e = validate_case_type(&i, Some(&taken[1]), &taken, &[]).unwrap_err();
         assert_eq!(e[0].field, "review_days");
         let own = CaseType {
             built_in: false,
             ..CaseType::built_in("own")
         };
-        let e = validate_case_type(&input("", ""), Some(&own), &taken).unwrap_err();
+        let e = validate_case_type(&input("", ""), Some(&own), &taken, &[]).unwrap_err();
         assert_eq!(e[0].field, "label_th");
     }
 
@@ -337,5 +398,72 @@ mod tests {
         assert!(errors.is_empty());
         check_case_types(&[], &types, &[], &mut errors);
         assert_eq!(errors[0].code, "required");
+    }
+
+    #[test]
+    fn a_case_starts_with_its_types_template_or_falls_back() {
+        let mut types = effective(Vec::new());
+        let codes = |c: &[&str]| c.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let all = [
+            "child_protection",
+            "disability",
+            "domestic_violence",
+            "holistic",
+            "older_person",
+            "safety",
+            "trafficking_care",
+        ];
+        let pick = |types: &[CaseType], c: &[&str], avail: &[&str]| {
+            default_template(types, &codes(c), avail)
+        };
+        assert_eq!(
+            pick(&types, &["domestic_violence"], &all).as_deref(),
+            Some("domestic_violence")
+        );
+        assert_eq!(
+            pick(&types, &["older_person", "child_protection"], &all).as_deref(),
+            Some("older_person")
+        );
+        assert_eq!(pick(&types, &["other"], &all).as_deref(), Some("holistic"));
+        // An own type without a choice, or a template not published: the holistic one.
+        let own = CaseType {
+            built_in: false,
+            ..CaseType::built_in("migrant_worker")
+        };
+        types.push(own);
+        assert_eq!(
+            pick(&types, &["migrant_worker"], &all).as_deref(),
+            Some("holistic")
+        );
+        assert_eq!(
+            pick(&types, &["disability"], &["holistic", "safety"]).as_deref(),
+            Some("holistic")
+        );
+        assert_eq!(
+            pick(&types, &["disability"], &["safety"]).as_deref(),
+            Some("safety")
+        );
+        assert_eq!(pick(&types, &["disability"], &[]), None);
+        // The organisation's choice wins over the built-in one.
+        types[2].assessment_template = Some("safety".into());
+        assert_eq!(
+            pick(&types, &["domestic_violence"], &all).as_deref(),
+            Some("safety")
+        );
+    }
+
+    #[test]
+    fn a_chosen_template_must_be_published() {
+        let taken = effective(Vec::new());
+        let mut i = input("migrant_worker", "แรงงาน");
+        i.assessment_template = "nowhere".into();
+        let e = validate_case_type(&i, None, &taken, &["holistic"]).unwrap_err();
+        assert_eq!(e[0].field, "assessment_template");
+        i.assessment_template = " holistic ".into();
+        let t = validate_case_type(&i, None, &taken, &["holistic"]).unwrap();
+        assert_eq!(t.template_key(), Some("holistic"));
+        i.assessment_template.clear();
+        let t = validate_case_type(&i, None, &taken, &["holistic"]).unwrap();
+        assert_eq!(t.assessment_template, None);
     }
 }

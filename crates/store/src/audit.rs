@@ -3,7 +3,7 @@
 
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
-use crate::time::now_db;
+use crate::time::real_now_db;
 use karuna_domain::audit::{AuditRecord, GENESIS_HASH};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -75,7 +75,7 @@ pub async fn append(tx: &mut Tx, e: &NewEvent) -> Result<Uuid> {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(id.to_string())
-    .bind(now_db())
+    .bind(real_now_db())
     .bind(e.org_id.map(|u| u.to_string()))
     .bind(e.actor_id.map(|u| u.to_string()))
     .bind(e.actor_username.clone())
@@ -151,7 +151,7 @@ pub async fn seal(db: &Db, batch: i64) -> Result<usize> {
     .bind(seq)
     .bind(from)
     .bind(&prev)
-    .bind(now_db())
+    .bind(real_now_db())
     .execute(&mut *tx)
     .await
     .map_err(StoreError::from_insert)?;

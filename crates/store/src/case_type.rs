@@ -19,12 +19,13 @@ fn from_row(r: &AnyRow) -> Result<CaseType> {
         review_days: r.try_get("review_days")?,
         plan_approval: flag(r, "plan_approval")?,
         closure_approval: flag(r, "closure_approval")?,
+        assessment_template: r.try_get("assessment_template")?,
         version: r.try_get("version")?,
     })
 }
 
-const COLS: &str =
-    "code, label_th, label_en, active, review_days, plan_approval, closure_approval, version";
+const COLS: &str = "code, label_th, label_en, active, review_days, plan_approval, \
+    closure_approval, assessment_template, version";
 
 /// The organisation's stored rows (merge them with `domain::case_type::effective`).
 pub async fn rows(db: &Db, org_id: Uuid) -> Result<Vec<CaseType>> {
@@ -56,8 +57,8 @@ pub async fn save(tx: &mut Tx, org_id: Uuid, t: &CaseType, by: Uuid) -> Result<i
     if t.version == 0 {
         sqlx::query(
             "INSERT INTO case_type (org_id, code, label_th, label_en, active, review_days, \
-             plan_approval, closure_approval, version, updated_by, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10)",
+             plan_approval, closure_approval, version, updated_by, updated_at, \
+             assessment_template) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11)",
         )
         .bind(org_id.to_string())
         .bind(&t.code)
@@ -69,6 +70,7 @@ pub async fn save(tx: &mut Tx, org_id: Uuid, t: &CaseType, by: Uuid) -> Result<i
         .bind(i64::from(t.closure_approval))
         .bind(by.to_string())
         .bind(&now)
+        .bind(t.assessment_template.clone())
         .execute(&mut **tx)
         .await
         .map_err(|e| match StoreError::from_insert(e) {
@@ -80,7 +82,8 @@ pub async fn save(tx: &mut Tx, org_id: Uuid, t: &CaseType, by: Uuid) -> Result<i
     let r = sqlx::query(
         "UPDATE case_type SET label_th = $1, label_en = $2, active = $3, review_days = $4, \
          plan_approval = $5, closure_approval = $6, version = version + 1, updated_by = $7, \
-         updated_at = $8 WHERE org_id = $9 AND code = $10 AND version = $11",
+         updated_at = $8, assessment_template = $12 \
+         WHERE org_id = $9 AND code = $10 AND version = $11",
     )
     .bind(t.label_th.clone())
     .bind(t.label_en.clone())
@@ -93,6 +96,7 @@ pub async fn save(tx: &mut Tx, org_id: Uuid, t: &CaseType, by: Uuid) -> Result<i
     .bind(org_id.to_string())
     .bind(&t.code)
     .bind(t.version)
+    .bind(t.assessment_template.clone())
     .execute(&mut **tx)
     .await?;
     if r.rows_affected() == 0 {

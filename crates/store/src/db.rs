@@ -92,6 +92,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "search_parts_and_months",
         include_str!("../migrations/0017_search_parts_and_months.sql"),
     ),
+    (
+        40,
+        "case_type_template",
+        include_str!("../migrations/0040_case_type_template.sql"),
+    ),
 ];
 
 impl Db {

@@ -27,3 +27,8 @@ pub async fn serve_asset(Path(path): Path<String>) -> Response {
         None => (StatusCode::NOT_FOUND, "").into_response(),
     }
 }
+
+/// `GET /favicon.ico`: the embedded icon (an SVG, which browsers accept under this name too).
+pub async fn favicon() -> Response {
+    serve_asset(Path("favicon.svg".to_string())).await
+}

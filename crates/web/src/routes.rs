@@ -51,6 +51,7 @@ const ROUTES: &[Entry] = &[
     ("/static/{*path}", &[("GET", Public)], || {
         get(assets::serve_asset)
     }),
+    ("/favicon.ico", &[("GET", Public)], || get(assets::favicon)),
     ("/login", &[("GET", Public), ("POST", Public)], || {
         get(pages::login::show).post(pages::login::submit)
     }),

@@ -104,7 +104,11 @@ async fn walk_start_save_complete_compare() {
         .into_iter()
         .map(|t| t.key)
         .collect();
-    assert_eq!(keys.len(), 4, "{keys:?}");
+    assert_eq!(
+        keys.len(),
+        karuna_domain::assessment::shipped::SHIPPED.len(),
+        "{keys:?}"
+    );
 
     let first = app.start_assessment(&m, &ctx, c, "safety").await.unwrap();
     let mut notes = std::collections::BTreeMap::new();

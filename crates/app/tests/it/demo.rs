@@ -198,3 +198,92 @@ async fn the_accounts_only_seed_has_no_cases() {
     assert!(!app.seed_demo().await.unwrap());
     assert_eq!(count(&app, "SELECT COUNT(*) FROM case_file").await, 0);
 }
+
+/// Every instant a demo case's timeline shows, with its case's intake.
+const CASE_EVENTS: &str = "SELECT c.opened_at, x.at FROM case_file c JOIN (
+      SELECT case_id, occurred_at AS at FROM contact
+      UNION ALL SELECT case_id, created_at FROM contact
+      UNION ALL SELECT case_id, created_at FROM assessment
+      UNION ALL SELECT case_id, completed_at FROM assessment WHERE completed_at IS NOT NULL
+      UNION ALL SELECT case_id, created_at FROM plan_version
+      UNION ALL SELECT case_id, created_at FROM goal_progress
+      UNION ALL SELECT case_id, created_at FROM case_review
+      UNION ALL SELECT case_id, created_at FROM case_closure
+      UNION ALL SELECT case_id, at FROM case_transition
+      UNION ALL SELECT case_id, created_at FROM promise
+      UNION ALL SELECT p.case_id, e.at FROM promise_event e JOIN promise p ON p.id = e.promise_id
+    ) x ON x.case_id = c.id";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_tells_every_case_in_the_past_and_in_order() {
+    let (db, _) = fresh_db().await.unwrap();
+    let app = App::new(
+        db,
+        Settings {
+            demo: true,
+            ..Settings::default()
+        },
+    );
+    assert!(app.seed_demo().await.unwrap());
+    let now = karuna_store::time::real_now_db();
+    let yesterday = karuna_store::time::to_db(chrono::Utc::now() - chrono::Duration::days(1));
+
+    // Every case was opened at least a day ago, and nothing on a case precedes its intake
+    // or lies in the future.
+    let late = count(
+        &app,
+        &format!("SELECT COUNT(*) FROM case_file WHERE opened_at > '{yesterday}'"),
+    )
+    .await;
+    assert_eq!(late, 0, "cases opened within the last day");
+    let events: Vec<(String, String)> = sqlx::query_as(CASE_EVENTS)
+        .fetch_all(app.db.read())
+        .await
+        .unwrap();
+    assert!(events.len() > 500, "{}", events.len());
+    for (opened, at) in &events {
+        assert!(
+            at >= opened,
+            "an event at {at} precedes the intake at {opened}"
+        );
+        assert!(*at <= now, "an event at {at} is in the future");
+    }
+    // Dates of reviews and progress fall on or after the day of intake.
+    let early = count(
+        &app,
+        "SELECT COUNT(*) FROM case_file c JOIN (
+           SELECT case_id, held_on AS d FROM case_review
+           UNION ALL SELECT case_id, measured_on FROM goal_progress
+         ) x ON x.case_id = c.id WHERE x.d < substr(c.opened_at, 1, 10)",
+    )
+    .await;
+    assert_eq!(early, 0);
+
+    // The lifecycle happened in the order it was made: the transitions by time are the
+    // transitions by creation (UUIDv7 ids), and an assessment was completed before the plan.
+    let moves: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT case_id, at, id FROM case_transition ORDER BY case_id, id")
+            .fetch_all(app.db.read())
+            .await
+            .unwrap();
+    for w in moves.windows(2) {
+        if w[0].0 == w[1].0 {
+            assert!(w[0].1 <= w[1].1, "transitions out of order: {w:?}");
+        }
+    }
+    let plan_first = count(
+        &app,
+        "SELECT COUNT(*) FROM plan_version v WHERE NOT EXISTS (
+           SELECT 1 FROM assessment a WHERE a.case_id = v.case_id
+             AND a.completed_at IS NOT NULL AND a.completed_at < v.created_at)",
+    )
+    .await;
+    assert_eq!(plan_first, 0, "a plan made before any completed assessment");
+    let review_first = count(
+        &app,
+        "SELECT COUNT(*) FROM case_review r WHERE NOT EXISTS (
+           SELECT 1 FROM plan_version v WHERE v.case_id = r.case_id AND v.created_at < r.created_at)",
+    )
+    .await;
+    assert_eq!(review_first, 0, "a review before any plan");
+}

@@ -6,7 +6,7 @@ use super::validate::parse_template;
 use crate::error::FieldError;
 
 /// The shipped template files: key and YAML text.
-pub const SHIPPED: [(&str, &str); 4] = [
+pub const SHIPPED: [(&str, &str); 7] = [
     (
         "holistic",
         include_str!("../../../../assessment-templates/holistic.yaml"),
@@ -22,6 +22,18 @@ pub const SHIPPED: [(&str, &str); 4] = [
     (
         "child_protection",
         include_str!("../../../../assessment-templates/child_protection.yaml"),
+    ),
+    (
+        "domestic_violence",
+        include_str!("../../../../assessment-templates/domestic_violence.yaml"),
+    ),
+    (
+        "older_person",
+        include_str!("../../../../assessment-templates/older_person.yaml"),
+    ),
+    (
+        "disability",
+        include_str!("../../../../assessment-templates/disability.yaml"),
     ),
 ];
 

@@ -73,7 +73,7 @@ fn fields(e: &[crate::FieldError]) -> Vec<(String, String)> {
 #[test]
 fn every_shipped_template_is_valid() {
     let all = shipped::shipped().unwrap_or_else(|(k, e)| panic!("{k}: {e:?}"));
-    assert_eq!(all.len(), 4);
+    assert_eq!(all.len(), 7);
     for (t, (key, _)) in all.iter().zip(shipped::SHIPPED) {
         assert_eq!(t.key, key);
     }
@@ -141,6 +141,79 @@ fn trafficking_records_rights_before_during_after() {
     ] {
         assert!(t.sections.iter().any(|s| s.code == code), "{code}");
     }
+}
+
+#[test]
+fn the_case_type_templates_follow_their_laws_steps() {
+    let all = shipped::shipped().expect("valid");
+    let sections = |key: &str| -> Vec<String> {
+        let t = all.iter().find(|t| t.key == key).expect(key);
+        t.sections.iter().map(|s| s.code.clone()).collect()
+    };
+    assert_eq!(
+        sections("domestic_violence"),
+        ["safety", "incident", "family", "protection", "welfare"]
+    );
+    assert_eq!(
+        sections("older_person"),
+        [
+            "daily_living",
+            "health",
+            "income",
+            "caregiver",
+            "abuse_neglect",
+            "housing"
+        ]
+    );
+    assert_eq!(
+        sections("disability"),
+        [
+            "registration",
+            "allowance",
+            "devices_rehabilitation",
+            "caregiver",
+            "education_work",
+            "accessibility"
+        ]
+    );
+}
+
+#[test]
+fn danger_now_in_a_domestic_violence_case_is_an_emergency() {
+    let all = shipped::shipped().expect("valid");
+    let dv = all
+        .iter()
+        .find(|t| t.key == "domestic_violence")
+        .expect("dv");
+    let s = score(dv, &answers(json!({ "dv_in_danger_now": true })));
+    assert_eq!(s.urgency.as_deref(), Some("emergency"));
+    let s = score(
+        dv,
+        &answers(json!({ "dv_in_danger_now": false, "dv_safe_place": "relatives" })),
+    );
+    assert_eq!(s.urgency.as_deref(), Some("routine"));
+}
+
+#[test]
+fn a_dependent_older_person_without_a_carer_is_urgent() {
+    let all = shipped::shipped().expect("valid");
+    let t = all.iter().find(|t| t.key == "older_person").expect("older");
+    let mut a = json!({ "cg_carer": "none", "cg_lives_with": "alone" });
+    for id in [
+        "adl_feeding",
+        "adl_bathing",
+        "adl_dressing",
+        "adl_toileting",
+        "adl_moving",
+        "iadl_meals",
+        "iadl_medicines",
+        "iadl_money",
+        "iadl_travel",
+    ] {
+        a[id] = json!("dependent");
+    }
+    let s = score(t, &answers(a));
+    assert_eq!(s.urgency.as_deref(), Some("urgent"), "{s:?}");
 }
 
 #[test]

@@ -128,7 +128,9 @@ impl From<AssessmentView> for AssessmentDetail {
 /// Which template to start with.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct StartAssessment {
-    /// Template key (its latest published version is used).
+    /// Template key (its latest published version is used); empty or absent: the template of
+    /// the case's type (see `assessment_template` of the case types), else the holistic one.
+    #[serde(default)]
     pub template_key: String,
 }
 

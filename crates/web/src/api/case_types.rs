@@ -30,12 +30,16 @@ pub struct CaseType {
     pub plan_approval: bool,
     /// Closures need a supervisor's approval.
     pub closure_approval: bool,
+    /// The assessment template a case of this type starts with (the organisation's choice or
+    /// the built-in one); `null` for an own type without one (the holistic assessment is used).
+    pub assessment_template: Option<String>,
     /// Version; send it back to update (0: a built-in type never changed).
     pub version: i64,
 }
 
 impl From<Config> for CaseType {
     fn from(t: Config) -> Self {
+        let assessment_template = t.template_key().map(str::to_string);
         CaseType {
             code: t.code,
             built_in: t.built_in,
@@ -45,6 +49,7 @@ impl From<Config> for CaseType {
             review_days: t.review_days,
             plan_approval: t.plan_approval,
             closure_approval: t.closure_approval,
+            assessment_template,
             version: t.version,
         }
     }
@@ -73,6 +78,10 @@ pub struct CaseTypeBody {
     /// Closures need a supervisor's approval.
     #[serde(default)]
     pub closure_approval: bool,
+    /// The key of a published assessment template cases of this type start with; empty or
+    /// absent keeps the built-in choice.
+    #[serde(default)]
+    pub assessment_template: String,
     /// The version read (updates only).
     pub version: Option<i64>,
 }
@@ -87,6 +96,7 @@ impl CaseTypeBody {
             review_days: self.review_days.unwrap_or(DEFAULT_REVIEW_DAYS),
             plan_approval: self.plan_approval,
             closure_approval: self.closure_approval,
+            assessment_template: self.assessment_template.clone(),
         }
     }
 }

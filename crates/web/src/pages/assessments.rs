@@ -52,6 +52,8 @@ struct ListPage {
     case_id: Uuid,
     rows: Vec<Row>,
     templates: Vec<(String, String)>,
+    /// The template the start form selects: the case type's.
+    default_template: String,
     compare: Vec<(String, String)>,
 }
 
@@ -72,6 +74,12 @@ pub async fn list(
         .available_templates(&u.user, &u.ctx)
         .await
         .map_err(|e| u.err(e))?;
+    let default_template = state
+        .app
+        .case_default_template(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?
+        .unwrap_or_default();
     let lang = u.tr.lang_code();
     let title_of = |key: &str| {
         available
@@ -117,6 +125,7 @@ pub async fn list(
             case_id: id,
             rows,
             templates,
+            default_template,
             compare,
         },
     ))

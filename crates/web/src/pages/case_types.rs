@@ -11,7 +11,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use karuna_app::AppError;
 use karuna_domain::access::Action;
-use karuna_domain::case_type::{CaseType, CaseTypeInput, DEFAULT_REVIEW_DAYS};
+use karuna_domain::case_type::{
+    built_in_template, CaseType, CaseTypeInput, DEFAULT_REVIEW_DAYS, FALLBACK_TEMPLATE,
+};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -41,6 +43,11 @@ struct FormPage {
     built_in: bool,
     /// The catalogue's labels of a built-in type, shown as the default.
     default_label: String,
+    /// Published assessment templates (key, title) a type may start with.
+    templates: Vec<(String, String)>,
+    /// The first option's text: the template used when none is chosen (the built-in choice,
+    /// or the holistic assessment).
+    default_template: String,
     form: FormState,
 }
 
@@ -113,31 +120,55 @@ fn view_state(t: &CaseType) -> FormState {
         ("review_days", t.review_days.to_string()),
         ("plan_approval", flag(t.plan_approval)),
         ("closure_approval", flag(t.closure_approval)),
+        (
+            "assessment_template",
+            t.assessment_template.clone().unwrap_or_default(),
+        ),
         ("version", t.version.to_string()),
     ])
 }
 
-fn form_page(
+async fn form_page(
+    state: &AppState,
     u: &PageUser,
     editing: Option<&CaseType>,
     form: FormState,
     status: StatusCode,
-) -> Response {
+) -> Result<Response, WebError> {
     let built_in = editing.is_some_and(|t| t.built_in);
     let default_label = editing
         .filter(|t| t.built_in)
         .map(|t| super::cases::label(u, "case-type", &t.code))
         .unwrap_or_default();
-    render(
+    let lang = u.tr.lang_code();
+    let templates: Vec<(String, String)> = state
+        .app
+        .case_type_templates(&u.user, &u.ctx)
+        .await
+        .map_err(|e| u.err(e))?
+        .into_iter()
+        .map(|t| (t.key, t.template.title.get(lang).to_string()))
+        .collect();
+    let fallback = editing
+        .and_then(|t| built_in_template(&t.code))
+        .unwrap_or(FALLBACK_TEMPLATE);
+    let default_template = templates
+        .iter()
+        .find(|(k, _)| k == fallback)
+        .map(|(_, title)| u.tr.get1("case-types-template-default", "template", title))
+        .unwrap_or_default();
+    Ok(render(
         status,
         &FormPage {
             c: Chrome::for_user(u, "/admin/case-types"),
             editing: editing.map(|t| t.code.clone()),
             built_in,
             default_label,
+            templates,
+            default_template,
             form,
         },
-    )
+    ))
 }
 
 /// `GET /admin/case-types/new`.
@@ -158,7 +189,7 @@ pub async fn new_form(State(state): State<AppState>, u: PageUser) -> Result<Resp
         ("review_days", DEFAULT_REVIEW_DAYS.to_string()),
         ("version", "0".into()),
     ]);
-    Ok(form_page(&u, None, form, StatusCode::OK))
+    form_page(&state, &u, None, form, StatusCode::OK).await
 }
 
 /// The case-type form's fields.
@@ -173,6 +204,7 @@ pub struct CaseTypeForm {
     review_days: String,
     plan_approval: Option<String>,
     closure_approval: Option<String>,
+    assessment_template: String,
     version: String,
 }
 
@@ -187,6 +219,7 @@ impl CaseTypeForm {
             review_days: self.review_days.trim().parse().unwrap_or(0),
             plan_approval: self.plan_approval.is_some(),
             closure_approval: self.closure_approval.is_some(),
+            assessment_template: self.assessment_template.clone(),
         }
     }
 
@@ -205,6 +238,7 @@ impl CaseTypeForm {
                 "closure_approval",
                 self.closure_approval.clone().unwrap_or_default(),
             ),
+            ("assessment_template", self.assessment_template.clone()),
             ("version", self.version.clone()),
         ])
     }
@@ -227,12 +261,16 @@ pub async fn create(
         .await
     {
         Ok(_) => Ok(Redirect::to("/admin/case-types?saved=1").into_response()),
-        Err(e @ AppError::Invalid(_)) => Ok(form_page(
-            &u,
-            None,
-            f.state().errors(invalid(&u, e)),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )),
+        Err(e @ AppError::Invalid(_)) => {
+            form_page(
+                &state,
+                &u,
+                None,
+                f.state().errors(invalid(&u, e)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
         Err(e) => Err(u.err(e)),
     }
 }
@@ -259,7 +297,7 @@ pub async fn edit(
         .case_type(&u.user, &u.ctx, &code)
         .await
         .map_err(|e| u.err(e))?;
-    Ok(form_page(&u, Some(&t), view_state(&t), StatusCode::OK))
+    form_page(&state, &u, Some(&t), view_state(&t), StatusCode::OK).await
 }
 
 /// `POST /admin/case-types/{code}`: a stale version re-renders the current record with a
@@ -284,12 +322,14 @@ pub async fn update(
                 .case_type(&u.user, &u.ctx, &code)
                 .await
                 .map_err(|e| u.err(e))?;
-            Ok(form_page(
+            form_page(
+                &state,
                 &u,
                 Some(&t),
                 f.state().errors(invalid(&u, e)),
                 StatusCode::UNPROCESSABLE_ENTITY,
-            ))
+            )
+            .await
         }
         Err(AppError::Conflict) => {
             let t = state
@@ -299,7 +339,7 @@ pub async fn update(
                 .map_err(|e| u.err(e))?;
             let form =
                 view_state(&t).errors(vec![("form".into(), u.tr.get("problem-conflict-detail"))]);
-            Ok(form_page(&u, Some(&t), form, StatusCode::CONFLICT))
+            form_page(&state, &u, Some(&t), form, StatusCode::CONFLICT).await
         }
         Err(e) => Err(u.err(e)),
     }

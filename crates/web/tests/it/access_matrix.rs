@@ -34,6 +34,7 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/healthz", Who::Public),
     ("GET", "/readyz", Who::Public),
     ("GET", "/static/{*path}", Who::Public),
+    ("GET", "/favicon.ico", Who::Public),
     ("GET", "/login", Who::Public),
     ("POST", "/login", Who::Public),
     ("POST", "/logout", Who::Everyone),

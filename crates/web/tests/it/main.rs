@@ -6,6 +6,7 @@ mod assessment_pages;
 mod assessments_api;
 mod auth;
 mod case_people;
+mod case_type_templates;
 mod case_types;
 mod cases;
 mod closure;

@@ -235,3 +235,19 @@ async fn the_admin_creates_an_account_through_the_form() {
     assert_eq!(server.audit_count("account.create", "success").await, 7);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_favicon_is_linked_and_served_under_the_csp() {
+    let server = TestServer::demo().await;
+    let c = server.client();
+    let login = get_ok(&c, &server, "/login").await;
+    assert!(login.contains("<link rel=\"icon\" href=\"/static/favicon.svg\""));
+    for path in ["/static/favicon.svg", "/favicon.ico"] {
+        let resp = c.get(server.url(path)).send().await.unwrap();
+        assert_eq!(resp.status(), 200, "{path}");
+        let headers = resp.headers();
+        assert_eq!(headers["content-type"], "image/svg+xml", "{path}");
+        assert!(headers.contains_key("content-security-policy"), "{path}");
+        assert!(resp.text().await.unwrap().starts_with("<svg"), "{path}");
+    }
+}

@@ -246,6 +246,17 @@ async fn open(db: &DbOptions, demo: bool) -> Result<(App, FileConfig), Failure> 
     if let Some(m) = file.idle_timeout_minutes {
         settings.idle_timeout = Duration::from_secs(m.max(1) * 60);
     }
+    let per_minute = |n: u32| {
+        karuna_app::login_guard::Quota::per_minute(
+            std::num::NonZeroU32::MIN.saturating_add(n.saturating_sub(1)),
+        )
+    };
+    if let Some(n) = file.login_attempts_per_address_per_minute {
+        settings.login.per_address = per_minute(n);
+    }
+    if let Some(n) = file.login_attempts_per_name_per_minute {
+        settings.login.per_name = per_minute(n);
+    }
     Ok((App::new(database, settings), file))
 }
 

@@ -180,6 +180,27 @@ impl App {
         }
     }
 
+    /// Records a successful read of personal data on `entity` (its own transaction, after the
+    /// read): every list or page that shows case content calls this.
+    pub(crate) async fn audit_read(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        action: &str,
+        entity: (&str, Uuid),
+    ) -> Result<(), AppError> {
+        karuna_store::audit::append_alone(
+            &self.db,
+            &on(
+                event(Some(user), ctx, action, Outcome::Success),
+                entity.0,
+                Some(entity.1),
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Records a request that arrived without valid credentials.
     pub async fn audit_unauthenticated(&self, ctx: &Ctx, what: &str) -> Result<(), AppError> {
         let mut e = event(None, ctx, "auth.required", Outcome::Denied);

@@ -1,7 +1,7 @@
 //! Accounts: administration (admin only), one's own profile, preferences and password.
 //! API tokens are in `token`.
 
-use crate::session::{current_user, hash_password, random_secret, secret_hash, verify_password};
+use crate::session::{current_user, random_secret, secret_hash};
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use karuna_domain::access::{Action, Profession, Role};
 use karuna_domain::account::{check_display_name, check_password, normalize_username};
@@ -149,6 +149,22 @@ fn snapshot(a: &AccountRow) -> serde_json::Value {
 }
 
 impl App {
+    /// The password policy (`domain::account::check_password`), and outside demo mode no
+    /// account but a demo one may take the published demo password.
+    fn check_new_password(
+        &self,
+        field: &str,
+        password: &str,
+        username: &str,
+        demo_account: bool,
+    ) -> Result<(), FieldError> {
+        check_password(field, password, username)?;
+        if password == crate::demo::DEMO_PASSWORD && !(self.settings.demo || demo_account) {
+            return Err(FieldError::new(field, "password.demo"));
+        }
+        Ok(())
+    }
+
     /// Creates an account in the administrator's organisation.
     pub async fn create_user(
         &self,
@@ -193,14 +209,19 @@ impl App {
                 (p.clone(), Some(p))
             }
         };
-        if let Err(e) = check_password("password", &password, username.as_deref().unwrap_or("")) {
+        if let Err(e) = self.check_new_password(
+            "password",
+            &password,
+            username.as_deref().unwrap_or(""),
+            demo,
+        ) {
             v.push(e);
         }
         v.clone().finish()?;
         let (Some(username), Some(role)) = (username, role) else {
             return Err(AppError::Internal("validation".into()));
         };
-        let hash = hash_password(password).await?;
+        let hash = self.hash_new_password(&password).await?;
         let new = NewAccount {
             org_id,
             unit_id,
@@ -347,6 +368,11 @@ impl App {
             Err(StoreError::StaleVersion) => return Err(AppError::Conflict),
             Err(e) => return Err(e.into()),
         };
+        if before.active != input.active {
+            // Deactivation ends every session and token at once; reactivation starts from
+            // none (any issued before the deactivation stays dead).
+            store::revoke_credentials(&mut tx, id).await?;
+        }
         revision::record(
             &mut tx,
             "account",
@@ -419,8 +445,10 @@ impl App {
         })
     }
 
-    /// Changes one's own password after checking the current one; every session of the account
-    /// is revoked, and a new one is opened for the caller.
+    /// Changes one's own password after checking the current one; every session and every API
+    /// token of the account is revoked (the password change is what a worker does when they
+    /// fear someone else has it), and a new session is opened for the caller: a page user
+    /// stays signed in on a fresh session, an API client gets a new token from an admin.
     pub async fn change_password(
         &self,
         user: &CurrentUser,
@@ -439,7 +467,10 @@ impl App {
         let account = store::account_by_id(&self.db, user.actor.id)
             .await?
             .ok_or(AppError::NotFound)?;
-        if !verify_password(current.to_string(), account.password_hash.clone()).await? {
+        if !self
+            .password_matches(current, &account.password_hash)
+            .await?
+        {
             let mut e = on(
                 event(Some(user), ctx, "account.password", Outcome::Failure),
                 "account",
@@ -452,11 +483,11 @@ impl App {
                 "password.wrong_current",
             ));
         }
-        check_password("new_password", new, &user.username)?;
+        self.check_new_password("new_password", new, &user.username, false)?;
         if new == current {
             return Err(AppError::field("new_password", "password.unchanged"));
         }
-        let hash = hash_password(new.to_string()).await?;
+        let hash = self.hash_new_password(new).await?;
         let secret = random_secret();
         let csrf = random_secret();
         let expires = chrono::Utc::now()

@@ -430,9 +430,12 @@ impl App {
         ctx: &Ctx,
         case_id: Uuid,
     ) -> Result<Vec<AssessmentRow>, AppError> {
-        self.case_for(user, ctx, case_id, CaseAccess::Open, "case.read")
+        self.case_for(user, ctx, case_id, CaseAccess::Open, "assessment.list")
             .await?;
-        Ok(store::for_case(&self.db, case_id).await?)
+        let rows = store::for_case(&self.db, case_id).await?;
+        self.audit_read(user, ctx, "assessment.list", ("case", case_id))
+            .await?;
+        Ok(rows)
     }
 
     /// Saves answers and notes of a draft (what is there must fit; gaps are fine), or with

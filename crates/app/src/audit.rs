@@ -3,7 +3,7 @@
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use karuna_domain::access::Action;
 use karuna_domain::audit::Outcome;
-use karuna_store::audit::{self as store, EventFilter, EventRow, VerifyReport};
+use karuna_store::audit::{self as store, EventFilter, EventRow, Sealed, VerifyReport};
 
 impl App {
     /// A page of audit events, newest first; only auditors, and only their organisation's
@@ -42,13 +42,32 @@ impl App {
         Ok(visible)
     }
 
-    /// Seals every unsealed event into the chain; returns how many were sealed.
-    pub async fn seal_audit(&self) -> Result<usize, AppError> {
-        Ok(store::seal_all(&self.db).await?)
+    /// Seals every unsealed event into the chain; returns how many were sealed and how many
+    /// rows older than the chain head were left unsealed (reported, never sealed).
+    pub async fn seal_audit(&self) -> Result<Sealed, AppError> {
+        Ok(store::seal_settled(&self.db, std::time::Duration::ZERO).await?)
     }
 
-    /// Walks the chain and reports the first altered, inserted or removed row.
-    pub async fn verify_audit(&self) -> Result<VerifyReport, AppError> {
-        Ok(store::verify(&self.db).await?)
+    /// The background sealer's pass: only rows at least `settle` old, so that a transaction
+    /// still open when a later row is sealed is not left behind as late.
+    pub async fn seal_audit_settled(
+        &self,
+        settle: std::time::Duration,
+    ) -> Result<Sealed, AppError> {
+        Ok(store::seal_settled(&self.db, settle).await?)
+    }
+
+    /// The last seal's chain position and head hash (for keeping outside the database).
+    pub async fn audit_head(&self) -> Result<Option<(i64, String)>, AppError> {
+        Ok(store::last_seal(&self.db).await?)
+    }
+
+    /// Walks the chain and reports the first altered, inserted or removed row; with
+    /// `known_head`, also a chain that does not reach that position with that hash.
+    pub async fn verify_audit(
+        &self,
+        known_head: Option<(i64, &str)>,
+    ) -> Result<VerifyReport, AppError> {
+        Ok(store::verify(&self.db, known_head).await?)
     }
 }

@@ -82,14 +82,17 @@ impl App {
             rules.review_days,
         )
         .filter(|_| reviewing);
-        Ok(ClosureView {
+        let view = ClosureView {
             reviews,
             next_review: next,
             review_days: rules.review_days,
             closures: store::closures(&self.db, case_id).await?,
             approval_required: rules.closure_approval,
             follow_ups: store::follow_ups(&self.db, case_id).await?,
-        })
+        };
+        self.audit_read(user, ctx, "closure.read", ("case", case_id))
+            .await?;
+        Ok(view)
     }
 
     /// Records a review of the plan (cases in implementation or review), with the plan's GAS

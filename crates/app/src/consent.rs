@@ -263,9 +263,12 @@ impl App {
         ctx: &Ctx,
         case_id: Uuid,
     ) -> Result<Vec<store::AttachmentInfo>, AppError> {
-        self.case_for(user, ctx, case_id, CaseAccess::Open, "case.read")
+        self.case_for(user, ctx, case_id, CaseAccess::Open, "attachment.list")
             .await?;
-        Ok(store::attachments_of_case(&self.db, case_id).await?)
+        let rows = store::attachments_of_case(&self.db, case_id).await?;
+        self.audit_read(user, ctx, "attachment.list", ("case", case_id))
+            .await?;
+        Ok(rows)
     }
 
     /// The consent records of a case's persons (part of the case file; access checked there).
@@ -275,8 +278,11 @@ impl App {
         ctx: &Ctx,
         case_id: Uuid,
     ) -> Result<Vec<ConsentRow>, AppError> {
-        self.case_for(user, ctx, case_id, CaseAccess::Open, "case.read")
+        self.case_for(user, ctx, case_id, CaseAccess::Open, "consent.list")
             .await?;
-        Ok(store::for_case_persons(&self.db, case_id).await?)
+        let rows = store::for_case_persons(&self.db, case_id).await?;
+        self.audit_read(user, ctx, "consent.list", ("case", case_id))
+            .await?;
+        Ok(rows)
     }
 }

@@ -169,8 +169,11 @@ impl App {
         case_id: Uuid,
         limit: i64,
     ) -> Result<Vec<ContactRow>, AppError> {
-        self.case_for(user, ctx, case_id, CaseAccess::Open, "case.read")
+        self.case_for(user, ctx, case_id, CaseAccess::Open, "contact.list")
             .await?;
-        Ok(store::for_case(&self.db, case_id, limit.clamp(1, 500)).await?)
+        let rows = store::for_case(&self.db, case_id, limit.clamp(1, 500)).await?;
+        self.audit_read(user, ctx, "contact.list", ("case", case_id))
+            .await?;
+        Ok(rows)
     }
 }

@@ -333,6 +333,7 @@ impl App {
         let (i, s, stage) = (plan.i, plan.s, plan.stage);
         let ctx = Ctx {
             request_id: Some(format!("demo-seed-{i}")),
+            ..Ctx::default()
         };
         // Half the Chiang Mai situations happen elsewhere the second time round.
         let code = match s.province {

@@ -36,6 +36,12 @@ pub enum AppError {
     /// Too many failed logins; try again after the instant.
     #[error("account locked")]
     Locked(DateTime<Utc>),
+    /// Too many login attempts from this address or for this name; retry after the wait.
+    #[error("throttled")]
+    Throttled(std::time::Duration),
+    /// Every password-hashing slot stayed busy for the allowed wait; retry shortly.
+    #[error("busy")]
+    Busy,
     /// The storage layer failed.
     #[error(transparent)]
     Store(StoreError),

@@ -16,6 +16,7 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod intake;
+pub mod login_guard;
 pub mod matching;
 pub mod merge_history;
 pub mod monitoring;
@@ -47,6 +48,8 @@ pub struct Settings {
     pub idle_timeout: Duration,
     /// A session ends this long after login whatever happens.
     pub absolute_timeout: Duration,
+    /// Throttles on login attempts and the bound on password hashing.
+    pub login: login_guard::LoginLimits,
 }
 
 impl Default for Settings {
@@ -55,6 +58,7 @@ impl Default for Settings {
             demo: false,
             idle_timeout: Duration::from_secs(30 * 60),
             absolute_timeout: Duration::from_secs(12 * 3600),
+            login: login_guard::LoginLimits::default(),
         }
     }
 }
@@ -66,6 +70,8 @@ pub struct App {
     pub db: Db,
     /// Use-case settings.
     pub settings: Settings,
+    /// Login throttles and hashing slots (shared by every clone).
+    guard: std::sync::Arc<login_guard::LoginGuard>,
 }
 
 /// Per-request facts that go into the audit log.
@@ -73,6 +79,8 @@ pub struct App {
 pub struct Ctx {
     /// The request id assigned at the edge.
     pub request_id: Option<String>,
+    /// The client's address (the TCP peer), for throttling logins; never stored.
+    pub client_addr: Option<std::net::IpAddr>,
 }
 
 /// The authenticated person making a request, with what the pages need to show them.
@@ -140,7 +148,12 @@ pub(crate) fn on(mut e: NewEvent, entity_type: &str, entity_id: Option<Uuid>) ->
 impl App {
     /// Builds the application over an opened, migrated database.
     pub fn new(db: Db, settings: Settings) -> App {
-        App { db, settings }
+        let guard = std::sync::Arc::new(login_guard::LoginGuard::new(&settings.login));
+        App {
+            db,
+            settings,
+            guard,
+        }
     }
 
     /// Asks the policy; a denial is audited (in its own transaction) and returned as an error.
@@ -165,6 +178,27 @@ impl App {
                 Err(AppError::Forbidden(reason))
             }
         }
+    }
+
+    /// Records a successful read of personal data on `entity` (its own transaction, after the
+    /// read): every list or page that shows case content calls this.
+    pub(crate) async fn audit_read(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        action: &str,
+        entity: (&str, Uuid),
+    ) -> Result<(), AppError> {
+        karuna_store::audit::append_alone(
+            &self.db,
+            &on(
+                event(Some(user), ctx, action, Outcome::Success),
+                entity.0,
+                Some(entity.1),
+            ),
+        )
+        .await?;
+        Ok(())
     }
 
     /// Records a request that arrived without valid credentials.

@@ -170,12 +170,15 @@ impl App {
         ctx: &Ctx,
         case_id: Uuid,
     ) -> Result<(Vec<PromiseRow>, Vec<PromiseEvent>), AppError> {
-        self.case_for(user, ctx, case_id, CaseAccess::Open, "case.read")
+        self.case_for(user, ctx, case_id, CaseAccess::Open, "promise.list")
             .await?;
-        Ok((
+        let found = (
             store::for_case(&self.db, case_id).await?,
             store::events_for_case(&self.db, case_id).await?,
-        ))
+        );
+        self.audit_read(user, ctx, "promise.list", ("case", case_id))
+            .await?;
+        Ok(found)
     }
 
     /// My open promises due today or overdue (the home page).

@@ -89,12 +89,33 @@ pub(crate) fn current_user(
 }
 
 impl App {
+    /// Hashes a new password in one of the bounded hashing slots.
+    pub(crate) async fn hash_new_password(&self, password: &str) -> Result<String, AppError> {
+        self.guard
+            .hashing(hash_password(password.to_string()))
+            .await
+    }
+
+    /// Checks a password against a stored hash in one of the bounded hashing slots.
+    pub(crate) async fn password_matches(
+        &self,
+        password: &str,
+        hash: &str,
+    ) -> Result<bool, AppError> {
+        self.guard
+            .hashing(verify_password(password.to_string(), hash.to_string()))
+            .await
+    }
+
     fn usable(&self, a: &AccountRow) -> bool {
         a.active && (!a.demo || self.settings.demo)
     }
 
     /// Checks a username and password; on success opens a session. Failures are audited and
-    /// counted; enough of them lock the account with back-off.
+    /// counted; enough of them lock the account with back-off. A name that is no usable
+    /// account is counted and locked the same way (in `login_failure`), and its password is
+    /// checked against a dummy hash, so the answers (status, message, time taken) do not tell
+    /// whether an account exists.
     pub async fn login(
         &self,
         username: &str,
@@ -102,15 +123,19 @@ impl App {
         ctx: &Ctx,
     ) -> Result<LoggedIn, AppError> {
         let username = username.trim().to_lowercase();
+        let username: String = username.chars().take(64).collect();
+        if let Err(throttled) = self.guard.admit(ctx.client_addr, &username) {
+            // Refused before any lookup or hashing, the same for every name.
+            let mut e = event(None, ctx, "auth.login", Outcome::Denied);
+            e.actor_username = Some(username);
+            e.reason = Some("throttled".into());
+            audit::append_alone(&self.db, &e).await?;
+            return Err(throttled);
+        }
         let account = store::account_by_username(&self.db, &username).await?;
         let now = Utc::now();
         let Some(account) = account.filter(|a| self.usable(a)) else {
-            let _ = verify_password(password.to_string(), DUMMY_HASH.to_string()).await;
-            let mut e = event(None, ctx, "auth.login", Outcome::Failure);
-            e.actor_username = Some(username.chars().take(64).collect());
-            e.reason = Some("unknown_or_inactive".into());
-            audit::append_alone(&self.db, &e).await?;
-            return Err(AppError::LoginFailed);
+            return Err(self.unknown_login(&username, password, ctx).await);
         };
         let user = current_user(&account, None)?;
         if let Some(until) = account.locked_until.filter(|u| *u > now) {
@@ -123,11 +148,18 @@ impl App {
             audit::append_alone(&self.db, &e).await?;
             return Err(AppError::Locked(until));
         }
-        if !verify_password(password.to_string(), account.password_hash.clone()).await? {
-            let failures = account.failed_logins + 1;
-            let locked_until = lockout_for(failures).map(|d| now + d);
+        if !self
+            .password_matches(password, &account.password_hash)
+            .await?
+        {
             let mut tx = self.db.begin().await?;
-            store::record_failed_login(&mut tx, account.id, failures, locked_until).await?;
+            // Counted in SQL: parallel wrong guesses each add one (none overwrites another),
+            // and the lockout follows from the count the database returns.
+            let failures = store::count_failed_login(&mut tx, account.id).await?;
+            let locked_until = lockout_for(failures).map(|d| now + d);
+            if let Some(until) = locked_until {
+                store::lock_account(&mut tx, account.id, until).await?;
+            }
             let mut e = on(
                 event(Some(&user), ctx, "auth.login", Outcome::Failure),
                 "account",
@@ -175,6 +207,58 @@ impl App {
                 session: Some(session),
                 ..user
             },
+        })
+    }
+
+    /// A login under a name that is no usable account: the same work and the same answers
+    /// as a wrong password for an account (a lock after as many failures, for as long).
+    async fn unknown_login(&self, username: &str, password: &str, ctx: &Ctx) -> AppError {
+        match self.unknown_login_inner(username, password, ctx).await {
+            Ok(e) | Err(e) => e,
+        }
+    }
+
+    async fn unknown_login_inner(
+        &self,
+        username: &str,
+        password: &str,
+        ctx: &Ctx,
+    ) -> Result<AppError, AppError> {
+        let now = Utc::now();
+        let mut e = event(None, ctx, "auth.login", Outcome::Failure);
+        e.actor_username = Some(username.to_string());
+        if let Some(until) = store::name_locked_until(&self.db, username)
+            .await?
+            .filter(|u| *u > now)
+        {
+            e.outcome = Outcome::Denied.code().to_string();
+            e.reason = Some("locked".into());
+            audit::append_alone(&self.db, &e).await?;
+            return Ok(AppError::Locked(until));
+        }
+        // The same hashing work as for an account (and the same "busy" when no slot frees).
+        if let Err(AppError::Busy) = self.password_matches(password, DUMMY_HASH).await {
+            return Ok(AppError::Busy);
+        }
+        let mut tx = self.db.begin().await?;
+        let failures = store::count_failed_name(&mut tx, username).await?;
+        let locked_until = lockout_for(failures).map(|d| now + d);
+        if let Some(until) = locked_until {
+            store::lock_name(&mut tx, username, until).await?;
+        }
+        e.reason = Some(
+            if locked_until.is_some() {
+                "unknown_or_inactive_locked"
+            } else {
+                "unknown_or_inactive"
+            }
+            .into(),
+        );
+        audit::append(&mut tx, &e).await?;
+        tx.commit().await?;
+        Ok(match locked_until {
+            Some(until) => AppError::Locked(until),
+            None => AppError::LoginFailed,
         })
     }
 

@@ -59,6 +59,11 @@ pub struct FileConfig {
     pub secure_cookies: Option<bool>,
     /// Minutes without a request after which a session ends (default 30).
     pub idle_timeout_minutes: Option<u64>,
+    /// Login attempts allowed per client address per minute (default 60; behind a reverse
+    /// proxy every client has the proxy's address).
+    pub login_attempts_per_address_per_minute: Option<u32>,
+    /// Login attempts allowed per submitted name per minute (default 10).
+    pub login_attempts_per_name_per_minute: Option<u32>,
 }
 
 impl FileConfig {

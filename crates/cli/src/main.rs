@@ -139,9 +139,38 @@ struct TokenArgs {
 #[derive(Subcommand, Debug)]
 enum AuditCommand {
     /// Walk the hash chain; exit non-zero naming the first altered, inserted or removed row.
-    Verify(DbOptions),
-    /// Seal every pending event into the chain now (the server does this continuously).
+    Verify(VerifyArgs),
+    /// Seal every pending event into the chain now (the server does this continuously) and
+    /// print the chain's head (`head <seq>:<hash>`) to keep outside the database.
     Seal(DbOptions),
+}
+
+#[derive(Args, Debug)]
+struct VerifyArgs {
+    #[command(flatten)]
+    db: DbOptions,
+    /// A head printed by an earlier `karuna audit seal`, as `<seq>:<hash>`: the chain must
+    /// reach that position with that hash (a shorter or rewritten chain fails with exit 3).
+    #[arg(long, value_parser = parse_head)]
+    head: Option<(i64, String)>,
+}
+
+/// Parses `<seq>:<hash>` (a positive position and 64 hex digits).
+fn parse_head(text: &str) -> Result<(i64, String), String> {
+    let (seq, hash) = text
+        .trim()
+        .split_once(':')
+        .ok_or("expected <seq>:<hash>, as printed by `karuna audit seal`")?;
+    let seq: i64 = seq
+        .parse()
+        .ok()
+        .filter(|s| *s > 0)
+        .ok_or("the position before ':' must be a positive number")?;
+    let hash = hash.to_ascii_lowercase();
+    if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err("the hash after ':' must be 64 hexadecimal digits".into());
+    }
+    Ok((seq, hash))
 }
 
 /// A command's failure: the message for the operator and the exit code.
@@ -220,11 +249,21 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Audit(AuditCommand::Seal(db)) => {
             let (app, _) = open(&db, false).await?;
             let n = app.seal_audit().await?;
-            println!("sealed {n} events");
+            println!("sealed {} events", n.sealed);
+            if n.late > 0 {
+                println!(
+                    "left {} events unsealed: older than the chain head (see `karuna audit verify`)",
+                    n.late
+                );
+            }
+            match app.audit_head().await? {
+                Some((seq, hash)) => println!("head {seq}:{hash}"),
+                None => println!("the chain is empty"),
+            }
             app.db.close().await;
             Ok(())
         }
-        Command::Audit(AuditCommand::Verify(db)) => verify(db).await,
+        Command::Audit(AuditCommand::Verify(args)) => verify(args).await,
         Command::Bench(args) => bench::run(args).await.map_err(|e| Failure(e, 1)),
         Command::Text(TextCommand::Segment) => segment_stdin(),
         Command::Import(args) => import::run(args).await,
@@ -245,6 +284,17 @@ async fn open(db: &DbOptions, demo: bool) -> Result<(App, FileConfig), Failure> 
     };
     if let Some(m) = file.idle_timeout_minutes {
         settings.idle_timeout = Duration::from_secs(m.max(1) * 60);
+    }
+    let per_minute = |n: u32| {
+        karuna_app::login_guard::Quota::per_minute(
+            std::num::NonZeroU32::MIN.saturating_add(n.saturating_sub(1)),
+        )
+    };
+    if let Some(n) = file.login_attempts_per_address_per_minute {
+        settings.login.per_address = per_minute(n);
+    }
+    if let Some(n) = file.login_attempts_per_name_per_minute {
+        settings.login.per_name = per_minute(n);
     }
     Ok((App::new(database, settings), file))
 }
@@ -300,14 +350,28 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         },
     };
 
-    // Seal the audit trail continuously, and once more on the way out.
+    // Seal the audit trail continuously (rows at least two seconds old, so that a transaction
+    // still open is not overtaken), and once more on the way out.
     let sealer_app = app.clone();
     let sealer = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
+        let mut late_seen = 0;
         loop {
             tick.tick().await;
-            if let Err(e) = sealer_app.seal_audit().await {
-                tracing::warn!(error = %e, "audit sealing failed; will retry");
+            match sealer_app.seal_audit_settled(Duration::from_secs(2)).await {
+                Ok(n) if n.late != late_seen => {
+                    late_seen = n.late;
+                    if n.late > 0 {
+                        // A count only: the rows may hold personal data.
+                        tracing::warn!(
+                            late = n.late,
+                            "audit rows older than the chain head left unsealed (written \
+                             outside Karuna?); see `karuna audit verify`"
+                        );
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "audit sealing failed; will retry"),
             }
         }
     });
@@ -316,7 +380,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     println!("karuna listening on http://{local}");
     let result = karuna_web::serve(listener, state, shutdown_signal()).await;
     sealer.abort();
-    let sealed = app.seal_audit().await;
+    let sealed = app.seal_audit().await.map(|_| ());
     app.db.close().await;
     result.map_err(|e| Failure(format!("server error: {e}"), 1))?;
     sealed?;
@@ -458,16 +522,28 @@ fn segment_stdin() -> Result<(), Failure> {
         .map_err(|e| Failure(format!("cannot write: {e}"), 1))
 }
 
-async fn verify(db: DbOptions) -> Result<(), Failure> {
-    let (app, _) = open(&db, false).await?;
-    let report = app.verify_audit().await?;
+async fn verify(args: VerifyArgs) -> Result<(), Failure> {
+    let (app, _) = open(&args.db, false).await?;
+    let known = args.head.as_ref().map(|(seq, hash)| (*seq, hash.as_str()));
+    let report = app.verify_audit(known).await?;
     app.db.close().await;
+    if report.late > 0 {
+        println!(
+            "{} unsealed events are older than the chain head: written after later events were \
+             sealed (inserted outside Karuna, or a restored copy); they are left unsealed",
+            report.late
+        );
+    }
     match report.tamper {
         None => {
             println!(
                 "audit chain intact: {} sealed events checked, {} pending",
-                report.checked, report.unsealed
+                report.checked,
+                report.unsealed - report.late
             );
+            if let Some((seq, _)) = known {
+                println!("the chain reaches the given head {seq} with its hash");
+            }
             Ok(())
         }
         Some(t) => {
@@ -485,6 +561,13 @@ async fn verify(db: DbOptions) -> Result<(), Failure> {
                 Tamper::HeadMismatch { seq } => {
                     format!("row {seq}: the chain's end does not match the hash its seal recorded")
                 }
+                Tamper::BehindKnownHead { known, found_last } => format!(
+                    "the chain ends at row {found_last}, before the given head {known}: rows \
+                     were removed from the end, or this is an older copy of the database"
+                ),
+                Tamper::KnownHeadDiffers { seq } => format!(
+                    "row {seq} does not have the given head's hash: the chain was rewritten"
+                ),
             };
             Err(Failure(
                 format!(

@@ -10,20 +10,28 @@ pub const PASSWORD_MAX_CHARS: usize = 128;
 /// Failed logins allowed before the account locks with back-off.
 pub const LOCKOUT_THRESHOLD: i64 = 5;
 
-/// Passwords too common to accept whatever their length.
-const COMMON_PASSWORDS: &[&str] = &[
-    "1234567890",
-    "12345678910",
-    "0123456789",
-    "password123",
-    "password1234",
-    "qwertyuiop",
-    "1qaz2wsx3edc",
-    "iloveyou123",
-    "abc1234567",
-    "aaaaaaaaaa",
-    "karunakaruna",
-];
+/// Passwords too common to accept whatever their length: SecLists' 10,000 most common
+/// (lower-cased; see data/scripts/common_passwords.py and NOTICE) and a few of Karuna's own.
+const COMMON_PASSWORDS: &str = include_str!("../../../data/common-passwords.txt");
+const KARUNA_COMMON: &[&str] = &["karunakaruna", "karuna1234", "karuna12345"];
+
+static COMMON: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        COMMON_PASSWORDS
+            .lines()
+            .chain(KARUNA_COMMON.iter().copied())
+            .collect()
+    });
+
+/// True when the password, lower-cased, is a common one, or its letters are once leading and
+/// trailing digits, symbols and spaces are taken off (`Password1!`, `!!iloveyou2024`).
+pub fn is_common_password(password: &str) -> bool {
+    let lower = password.to_lowercase();
+    let core = lower.trim_matches(|c: char| {
+        c.is_ascii_digit() || c.is_ascii_punctuation() || c.is_whitespace()
+    });
+    COMMON.contains(lower.as_str()) || core.is_empty() || COMMON.contains(core)
+}
 
 /// Checks a new password against the policy; `field` names the form field for the error.
 pub fn check_password(field: &str, password: &str, username: &str) -> Result<(), FieldError> {
@@ -38,9 +46,7 @@ pub fn check_password(field: &str, password: &str, username: &str) -> Result<(),
     if !username.is_empty() && lower.contains(&username.to_lowercase()) {
         return Err(FieldError::new(field, "password.contains_username"));
     }
-    if COMMON_PASSWORDS.contains(&lower.as_str())
-        || password.chars().all(|c| password.starts_with(c))
-    {
+    if is_common_password(password) || password.chars().all(|c| password.starts_with(c)) {
         return Err(FieldError::new(field, "password.too_common"));
     }
     Ok(())
@@ -110,6 +116,33 @@ mod tests {
             "password.too_long"
         );
         assert!(check_password("p", "รหัสผ่านยาวพอแล้ว", "x").is_ok());
+    }
+
+    #[test]
+    fn common_passwords_and_their_decorations_are_refused() {
+        for weak in [
+            "Password1!",
+            "password123",
+            "Qwerty123456",
+            "!!iloveyou2024",
+            "1234567890",
+            "1qaz2wsx3edc",
+            "!!!!!!!!!!!!",
+            "Karuna12345",
+        ] {
+            assert_eq!(
+                check_password("p", weak, "somchai").unwrap_err().code,
+                "password.too_common",
+                "{weak}"
+            );
+        }
+        for fine in [
+            "a much longer pass phrase",
+            "dragon-2569-long",
+            "ส้มตำไก่ย่าง2569",
+        ] {
+            assert!(check_password("p", fine, "somchai").is_ok(), "{fine}");
+        }
     }
 
     #[test]

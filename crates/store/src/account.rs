@@ -420,7 +420,7 @@ pub async fn update_preferences(tx: &mut Tx, id: Uuid, lang: &str, era: &str) ->
     Ok(v)
 }
 
-/// Replaces the password hash and revokes every session of the account.
+/// Replaces the password hash and revokes every session and API token of the account.
 pub async fn set_password(tx: &mut Tx, id: Uuid, hash: &str) -> Result<()> {
     let now = now_db();
     sqlx::query(
@@ -432,25 +432,80 @@ pub async fn set_password(tx: &mut Tx, id: Uuid, hash: &str) -> Result<()> {
     .bind(id.to_string())
     .execute(&mut **tx)
     .await?;
-    sqlx::query("UPDATE session SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL")
-        .bind(&now)
+    revoke_credentials(tx, id).await
+}
+
+/// Revokes every live session and API token of an account (password change, deactivation,
+/// reactivation: a credential issued before never works again).
+pub async fn revoke_credentials(tx: &mut Tx, id: Uuid) -> Result<()> {
+    let now = now_db();
+    for sql in [
+        "UPDATE session SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL",
+        "UPDATE api_token SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL",
+    ] {
+        sqlx::query(sql)
+            .bind(&now)
+            .bind(id.to_string())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Counts one more failed login in one statement (concurrent failures each add one, none is
+/// lost) and returns the new count, from which the caller decides the lockout.
+pub async fn count_failed_login(tx: &mut Tx, id: Uuid) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "UPDATE account SET failed_logins = failed_logins + 1 WHERE id = $1 \
+         RETURNING failed_logins",
+    )
+    .bind(id.to_string())
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// Locks an account until the given instant (after enough failed logins).
+pub async fn lock_account(tx: &mut Tx, id: Uuid, until: DateTime<Utc>) -> Result<()> {
+    sqlx::query("UPDATE account SET locked_until = $1 WHERE id = $2")
+        .bind(to_db(until))
         .bind(id.to_string())
         .execute(&mut **tx)
         .await?;
     Ok(())
 }
 
-/// Records a failed login and the lock it earned.
-pub async fn record_failed_login(
-    tx: &mut Tx,
-    id: Uuid,
-    failures: i64,
-    locked_until: Option<DateTime<Utc>>,
-) -> Result<()> {
-    sqlx::query("UPDATE account SET failed_logins = $1, locked_until = $2 WHERE id = $3")
-        .bind(failures)
-        .bind(locked_until.map(to_db))
-        .bind(id.to_string())
+/// The lock earned by failed logins under a name that is no account (or no usable one), so
+/// that such names answer exactly as accounts do (no account discovery through the lockout).
+pub async fn name_locked_until(db: &Db, username: &str) -> Result<Option<DateTime<Utc>>> {
+    let row = sqlx::query("SELECT locked_until FROM login_failure WHERE username = $1")
+        .bind(username)
+        .fetch_optional(db.read())
+        .await?;
+    match row {
+        Some(r) => opt_instant(&r, "locked_until"),
+        None => Ok(None),
+    }
+}
+
+/// Counts one more failed login under a name that is no usable account, atomically, and
+/// returns the new count.
+pub async fn count_failed_name(tx: &mut Tx, username: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO login_failure (username, failed_logins, last_failed_at) VALUES ($1, 1, $2) \
+         ON CONFLICT (username) DO UPDATE SET failed_logins = login_failure.failed_logins + 1, \
+         last_failed_at = $2 RETURNING failed_logins",
+    )
+    .bind(username)
+    .bind(now_db())
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// Locks a name that is no usable account until the given instant.
+pub async fn lock_name(tx: &mut Tx, username: &str, until: DateTime<Utc>) -> Result<()> {
+    sqlx::query("UPDATE login_failure SET locked_until = $1 WHERE username = $2")
+        .bind(to_db(until))
+        .bind(username)
         .execute(&mut **tx)
         .await?;
     Ok(())

@@ -99,9 +99,66 @@ pub async fn append_alone(db: &Db, e: &NewEvent) -> Result<Uuid> {
     Ok(id)
 }
 
-/// Seals up to `batch` unsealed rows in id order; returns how many were sealed. Two sealers
-/// racing collide on the unique `chain_seq`; the loser rolls back and tries again later.
-pub async fn seal(db: &Db, batch: i64) -> Result<usize> {
+/// What one sealing pass did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sealed {
+    /// Rows given a chain position.
+    pub sealed: usize,
+    /// Unsealed rows older than the chain head (by id or by time), left unsealed: a row
+    /// written straight into the table with an old id or time, which must not be sealed
+    /// into the chain as if it had been there all along.
+    pub late: i64,
+}
+
+/// The chain head: the last sealed position, its hash, and the id and time of its row.
+struct Head {
+    seq: i64,
+    hash: String,
+    id: String,
+    occurred_at: String,
+}
+
+async fn head(tx: &mut Tx) -> Result<Option<Head>> {
+    let row = sqlx::query(
+        "SELECT s.seq_to, s.head_hash, e.id, e.occurred_at FROM audit_seal s \
+         LEFT JOIN audit_event e ON e.chain_seq = s.seq_to ORDER BY s.seq_to DESC LIMIT 1",
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| {
+        Ok(Head {
+            seq: r.try_get("seq_to")?,
+            hash: r.try_get("head_hash")?,
+            id: r.try_get::<Option<String>, _>("id")?.unwrap_or_default(),
+            occurred_at: r
+                .try_get::<Option<String>, _>("occurred_at")?
+                .unwrap_or_default(),
+        })
+    })
+    .transpose()
+}
+
+/// Unsealed rows whose id is older than the chain head's row, or whose time is older than
+/// the head's less `SKEW` (`$2`).
+const LATE: &str = "chain_seq IS NULL AND (id < $1 OR occurred_at < $2)";
+
+/// How far a row's time may fall behind the row before it: ids and times are taken by two
+/// calls, and on PostgreSQL concurrent requests may take them in different orders.
+const SKEW: chrono::Duration = chrono::Duration::seconds(1);
+
+/// A stored instant less `SKEW` (storage form; empty stays empty).
+fn less_skew(at: &str) -> String {
+    crate::time::from_db(at)
+        .map(|t| crate::time::to_db(t - SKEW))
+        .unwrap_or_default()
+}
+
+/// Seals up to `batch` unsealed rows in id order, only rows whose id and time are not older
+/// than the chain head's and whose time is not after `until` (storage form; rows still
+/// settling are left for the next pass); returns how many were sealed and how many late rows
+/// were left unsealed. Two sealers racing collide on the unique `chain_seq`; the loser rolls
+/// back and tries again later.
+pub async fn seal_until(db: &Db, batch: i64, until: &str) -> Result<Sealed> {
     let mut tx = db.begin().await?;
     if db.backend() == crate::db::Backend::Postgres {
         // Sealers of several app servers take turns: each reads the head and the unsealed
@@ -110,28 +167,38 @@ pub async fn seal(db: &Db, batch: i64) -> Result<usize> {
             .execute(&mut *tx)
             .await?;
     }
-    let head = sqlx::query("SELECT seq_to, head_hash FROM audit_seal ORDER BY seq_to DESC LIMIT 1")
-        .fetch_optional(&mut *tx)
-        .await?;
-    let (mut seq, mut prev) = match head {
-        Some(r) => (
-            r.try_get::<i64, _>("seq_to")?,
-            r.try_get::<String, _>("head_hash")?,
-        ),
-        None => (0, GENESIS_HASH.to_string()),
+    let head = head(&mut tx).await?;
+    let (mut seq, mut prev, head_id, head_at) = match head {
+        Some(h) => (h.seq, h.hash, h.id, less_skew(&h.occurred_at)),
+        None => (0, GENESIS_HASH.to_string(), String::new(), String::new()),
     };
+    let late: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM audit_event WHERE {LATE}"))
+        .bind(&head_id)
+        .bind(&head_at)
+        .fetch_one(&mut *tx)
+        .await?;
     let rows = sqlx::query(&format!(
-        "SELECT {EVENT_COLS} FROM audit_event WHERE chain_seq IS NULL ORDER BY id LIMIT $1"
+        "SELECT {EVENT_COLS} FROM audit_event WHERE chain_seq IS NULL AND id > $1 \
+         AND occurred_at >= $2 AND occurred_at <= $3 ORDER BY id LIMIT $4"
     ))
+    .bind(&head_id)
+    .bind(&head_at)
+    .bind(until)
     .bind(batch)
     .fetch_all(&mut *tx)
     .await?;
     if rows.is_empty() {
-        return Ok(0);
+        return Ok(Sealed { sealed: 0, late });
     }
     let from = seq + 1;
+    let mut last_at = head_at.clone();
     for r in &rows {
         let e = event_from(r)?;
+        if e.record.occurred_at < last_at {
+            // Out of time order within the batch: older than a row sealed before it.
+            continue;
+        }
+        let this_at = less_skew(&e.record.occurred_at);
         seq += 1;
         let hash = e.record.chain_hash(&prev);
         sqlx::query(
@@ -144,31 +211,63 @@ pub async fn seal(db: &Db, batch: i64) -> Result<usize> {
         .await
         .map_err(StoreError::from_insert)?;
         prev = hash;
+        last_at = this_at;
     }
-    sqlx::query(
-        "INSERT INTO audit_seal (seq_to, seq_from, head_hash, sealed_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(seq)
-    .bind(from)
-    .bind(&prev)
-    .bind(real_now_db())
-    .execute(&mut *tx)
-    .await
-    .map_err(StoreError::from_insert)?;
+    let sealed = (seq - from + 1) as usize;
+    if sealed > 0 {
+        sqlx::query(
+            "INSERT INTO audit_seal (seq_to, seq_from, head_hash, sealed_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(seq)
+        .bind(from)
+        .bind(&prev)
+        .bind(real_now_db())
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::from_insert)?;
+    }
     tx.commit().await?;
-    Ok(rows.len())
+    Ok(Sealed {
+        sealed,
+        late: late + (rows.len() - sealed) as i64,
+    })
 }
 
-/// Seals until nothing is left.
-pub async fn seal_all(db: &Db) -> Result<usize> {
-    let mut total = 0;
+/// Seals up to `batch` rows, whatever their age (see `seal_until`).
+pub async fn seal(db: &Db, batch: i64) -> Result<usize> {
+    Ok(seal_until(db, batch, "9999").await?.sealed)
+}
+
+/// Seals until nothing is left that may be sealed; rows are sealed only once they are at
+/// least `settle` old (the server's sealer leaves a moment for transactions still open).
+pub async fn seal_settled(db: &Db, settle: std::time::Duration) -> Result<Sealed> {
+    let until = crate::time::to_db(
+        chrono::Utc::now() - chrono::Duration::from_std(settle).unwrap_or_default(),
+    );
+    let mut total = Sealed::default();
     loop {
-        let n = seal(db, 1000).await?;
-        if n == 0 {
+        let n = seal_until(db, 1000, &until).await?;
+        total.late = n.late;
+        if n.sealed == 0 {
             return Ok(total);
         }
-        total += n;
+        total.sealed += n.sealed;
     }
+}
+
+/// Seals until nothing is left that may be sealed.
+pub async fn seal_all(db: &Db) -> Result<usize> {
+    Ok(seal_settled(db, std::time::Duration::ZERO).await?.sealed)
+}
+
+/// The last seal: the chain position it ends at and its head hash (to be kept elsewhere and
+/// given back to `verify`).
+pub async fn last_seal(db: &Db) -> Result<Option<(i64, String)>> {
+    let row = sqlx::query("SELECT seq_to, head_hash FROM audit_seal ORDER BY seq_to DESC LIMIT 1")
+        .fetch_optional(db.read())
+        .await?;
+    row.map(|r| Ok((r.try_get("seq_to")?, r.try_get("head_hash")?)))
+        .transpose()
 }
 
 /// What `verify` found.
@@ -198,6 +297,20 @@ pub enum Tamper {
         /// The seal's last position.
         seq: i64,
     },
+    /// The chain ends before the head kept outside the database (rows and seals removed
+    /// from the end, or the database restored from an older copy).
+    BehindKnownHead {
+        /// The position of the head kept outside.
+        known: i64,
+        /// The last chain position present.
+        found_last: i64,
+    },
+    /// The chain's row at the position of the head kept outside has another hash (the
+    /// chain was rewritten from there or before).
+    KnownHeadDiffers {
+        /// The position of the head kept outside.
+        seq: i64,
+    },
 }
 
 /// The result of walking the chain.
@@ -207,19 +320,39 @@ pub struct VerifyReport {
     pub checked: i64,
     /// Rows appended but not yet sealed.
     pub unsealed: i64,
+    /// Of those, rows older than the chain head (by id or time): never sealed, reported.
+    pub late: i64,
     /// The first problem found, if any.
     pub tamper: Option<Tamper>,
 }
 
 /// Walks the chain in `chain_seq` order, recomputing every hash; stops at the first problem.
-pub async fn verify(db: &Db) -> Result<VerifyReport> {
+/// With `known_head` (a position and hash printed by an earlier seal and kept elsewhere), the
+/// chain must reach that position with that hash.
+pub async fn verify(db: &Db, known_head: Option<(i64, &str)>) -> Result<VerifyReport> {
     let unsealed: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_event WHERE chain_seq IS NULL")
             .fetch_one(db.read())
             .await?;
+    let (head_id, head_at): (Option<String>, Option<String>) = match sqlx::query(
+        "SELECT id, occurred_at FROM audit_event WHERE chain_seq IS NOT NULL \
+         ORDER BY chain_seq DESC LIMIT 1",
+    )
+    .fetch_optional(db.read())
+    .await?
+    {
+        Some(r) => (r.try_get("id")?, r.try_get("occurred_at")?),
+        None => (None, None),
+    };
+    let late: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM audit_event WHERE {LATE}"))
+        .bind(head_id.unwrap_or_default())
+        .bind(less_skew(&head_at.unwrap_or_default()))
+        .fetch_one(db.read())
+        .await?;
     let mut prev = GENESIS_HASH.to_string();
     let mut expected = 1i64;
     let mut checked = 0i64;
+    let mut known_hash: Option<String> = None;
     loop {
         let rows = sqlx::query(&format!(
             "SELECT {EVENT_COLS} FROM audit_event WHERE chain_seq >= $1 ORDER BY chain_seq LIMIT 2000"
@@ -237,6 +370,7 @@ pub async fn verify(db: &Db) -> Result<VerifyReport> {
                 Ok(VerifyReport {
                     checked,
                     unsealed,
+                    late,
                     tamper: Some(tamper),
                 })
             };
@@ -251,40 +385,43 @@ pub async fn verify(db: &Db) -> Result<VerifyReport> {
                     id: e.record.id,
                 });
             }
+            if known_head.is_some_and(|(k, _)| k == seq) {
+                known_hash = Some(stored.clone());
+            }
             prev = stored;
             expected += 1;
             checked += 1;
         }
     }
-    let head = sqlx::query("SELECT seq_to, head_hash FROM audit_seal ORDER BY seq_to DESC LIMIT 1")
-        .fetch_optional(db.read())
-        .await?;
-    if let Some(h) = head {
-        let seq_to: i64 = h.try_get("seq_to")?;
-        let head_hash: String = h.try_get("head_hash")?;
-        if seq_to != checked {
-            return Ok(VerifyReport {
-                checked,
-                unsealed,
-                tamper: Some(Tamper::Truncated {
-                    expected_last: seq_to,
-                    found_last: checked,
-                }),
-            });
-        }
-        if head_hash != prev {
-            return Ok(VerifyReport {
-                checked,
-                unsealed,
-                tamper: Some(Tamper::HeadMismatch { seq: seq_to }),
-            });
-        }
-    }
-    Ok(VerifyReport {
+    let report = |tamper| VerifyReport {
         checked,
         unsealed,
-        tamper: None,
-    })
+        late,
+        tamper,
+    };
+    if let Some((seq_to, head_hash)) = last_seal(db).await? {
+        if seq_to != checked {
+            return Ok(report(Some(Tamper::Truncated {
+                expected_last: seq_to,
+                found_last: checked,
+            })));
+        }
+        if head_hash != prev {
+            return Ok(report(Some(Tamper::HeadMismatch { seq: seq_to })));
+        }
+    }
+    if let Some((known, hash)) = known_head {
+        if known > checked {
+            return Ok(report(Some(Tamper::BehindKnownHead {
+                known,
+                found_last: checked,
+            })));
+        }
+        if known_hash.as_deref() != Some(hash) {
+            return Ok(report(Some(Tamper::KnownHeadDiffers { seq: known })));
+        }
+    }
+    Ok(report(None))
 }
 
 /// Filters for browsing the log.

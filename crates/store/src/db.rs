@@ -93,6 +93,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0017_search_parts_and_months.sql"),
     ),
     (
+        20,
+        "login_failure",
+        include_str!("../migrations/0020_login_failure.sql"),
+    ),
+    (
         40,
         "case_type_template",
         include_str!("../migrations/0040_case_type_template.sql"),
@@ -101,9 +106,9 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 
 impl Db {
     /// The SQLite URL for a data directory, creating the directory when missing.
+    /// A folder it creates is readable by its owner only (0700 on Unix).
     pub fn sqlite_url_for_dir(dir: &Path) -> Result<String> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| StoreError::Open(format!("{}: {e}", dir.display())))?;
+        create_private_dir(dir).map_err(|e| StoreError::Open(format!("{}: {e}", dir.display())))?;
         let abs = dir
             .canonicalize()
             .map_err(|e| StoreError::Open(format!("{}: {e}", dir.display())))?;
@@ -113,7 +118,9 @@ impl Db {
         ))
     }
 
-    /// Connects to `url` (`sqlite://…` or `postgres://…`).
+    /// Connects to `url` (`sqlite://…` or `postgres://…`). A SQLite file it creates is
+    /// readable by its owner only (0600 on Unix; SQLite gives the `-wal` and `-shm` files the
+    /// database file's permissions).
     pub async fn connect(url: &str) -> Result<Db> {
         install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
@@ -127,6 +134,10 @@ impl Db {
         };
         match backend {
             Backend::Sqlite => {
+                if let Some(path) = sqlite_file(url) {
+                    create_private_file(&path)
+                        .map_err(|e| StoreError::Open(format!("{}: {e}", path.display())))?;
+                }
                 let writer = sqlite_pool(url, 1).connect(url).await?;
                 let reader = sqlite_pool(url, 4).connect(url).await?;
                 Ok(Db {
@@ -271,6 +282,39 @@ impl Db {
     }
 }
 
+/// Creates a folder (and missing parents) readable by its owner only; an existing folder is
+/// left as it is.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Creates an empty file readable by its owner only, unless it exists.
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The file a `sqlite:` URL names, when it names one (not `sqlite::memory:`).
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or(url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or("");
+    (!path.is_empty() && !path.starts_with(':') && !url.contains("mode=memory"))
+        .then(|| std::path::PathBuf::from(path))
+}
+
 fn sqlite_pool(_url: &str, max: u32) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(max)
@@ -359,6 +403,43 @@ mod tests {
         let sql = "A;\n-- backend: sqlite\nB;\n-- backend: postgres\nC;\n-- backend: all\nD;\n";
         assert_eq!(for_backend(sql, Backend::Sqlite), "A;\nB;\nD;\n");
         assert_eq!(for_backend(sql, Backend::Postgres), "A;\nC;\nD;\n");
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn the_data_folder_and_database_files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir()
+            .join(format!("karuna-perm-{}", uuid::Uuid::now_v7()))
+            .join("data");
+        let db = Db::connect(&Db::sqlite_url_for_dir(&dir).unwrap())
+            .await
+            .unwrap();
+        db.migrate().await.unwrap();
+        let mode = |name: &str| {
+            std::fs::metadata(dir.join(name))
+                .map(|m| m.permissions().mode() & 0o777)
+                .unwrap_or_else(|e| panic!("{name}: {e}"))
+        };
+        assert_eq!(
+            std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
+        for file in ["karuna.db", "karuna.db-wal", "karuna.db-shm"] {
+            assert_eq!(mode(file), 0o600, "{file}");
+        }
+        db.close().await;
+        let _ = std::fs::remove_dir_all(dir.parent().unwrap());
+    }
+
+    #[test]
+    fn finds_the_file_of_a_sqlite_url() {
+        assert_eq!(
+            sqlite_file("sqlite:///srv/k/karuna.db?mode=rwc"),
+            Some("/srv/k/karuna.db".into())
+        );
+        assert_eq!(sqlite_file("sqlite:karuna.db"), Some("karuna.db".into()));
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
     }
 
     #[tokio::test]

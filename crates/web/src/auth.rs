@@ -31,6 +31,10 @@ pub fn ctx(parts: &Parts) -> Ctx {
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
             .map(|s| s.chars().take(64).collect()),
+        client_addr: parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip()),
     }
 }
 

@@ -17,6 +17,8 @@ pub const PROBLEM_CODES: &[&str] = &[
     "invalid",
     "login_failed",
     "locked",
+    "throttled",
+    "busy",
     "internal",
     "person_merged",
     "merge_undone",
@@ -30,6 +32,9 @@ pub const PROBLEM_CODES: &[&str] = &[
     "bad_json_shape",
     "json_required",
 ];
+
+/// The `Retry-After` of a "busy" answer (password-hashing slots all taken).
+pub const BUSY_RETRY_SECS: u64 = 2;
 
 /// Where an error is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +116,8 @@ impl WebError {
             AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             AppError::LoginFailed => (StatusCode::UNAUTHORIZED, "login_failed"),
             AppError::Locked(_) => (StatusCode::TOO_MANY_REQUESTS, "locked"),
+            AppError::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, "throttled"),
+            AppError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             AppError::Store(_) | AppError::Internal(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }
@@ -141,9 +148,24 @@ impl WebError {
                 self.tr
                     .get1("problem-locked-detail", "until", &self.tr.datetime(until))
             }
+            AppError::Throttled(wait) if self.code.is_none() => self.tr.get1(
+                "problem-throttled-detail",
+                "seconds",
+                &wait.as_secs().to_string(),
+            ),
             _ => self
                 .tr
                 .get(&format!("problem-{}-detail", code.replace('_', "-"))),
+        }
+    }
+
+    /// Seconds a client should wait before retrying (`Retry-After`), for throttled and busy
+    /// answers.
+    pub fn retry_after(&self) -> Option<u64> {
+        match (&self.error, self.code) {
+            (AppError::Throttled(wait), None) => Some(wait.as_secs().max(1)),
+            (AppError::Busy, None) => Some(BUSY_RETRY_SECS),
+            _ => None,
         }
     }
 }
@@ -155,6 +177,18 @@ pub fn field_message(tr: &Tr, f: &FieldError) -> String {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
+        let retry_after = self.retry_after();
+        let mut resp = self.response();
+        if let Some(secs) = retry_after {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+        }
+        resp
+    }
+}
+
+impl WebError {
+    fn response(self) -> Response {
         let (status, code) = self.status_code();
         if status.is_server_error() {
             // The error's text may carry driver details: log it, never send it.

@@ -397,3 +397,85 @@ fn text_segment_writes_one_line_per_line() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("line 2: not valid UTF-8"));
 }
+
+/// The `head <seq>:<hash>` line `audit seal` prints.
+fn printed_head(o: &Output) -> String {
+    stdout(o)
+        .lines()
+        .find_map(|l| l.strip_prefix("head "))
+        .unwrap_or_else(|| panic!("no head line in {}", stdout(o)))
+        .to_string()
+}
+
+#[tokio::test]
+async fn audit_verify_checks_a_head_kept_outside() {
+    let env = Env::new().await;
+    for name in ["bbb1", "bbb2", "bbb3"] {
+        let o = env.run(&[
+            "admin",
+            "create-user",
+            "--username",
+            name,
+            "--name",
+            name,
+            "--role",
+            "auditor",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let o = env.run(&["audit", "seal"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let head = printed_head(&o);
+    let o = env.run(&["audit", "verify", "--head", &head]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("reaches the given head"));
+    // A malformed head is a usage error.
+    let o = env.run(&["audit", "verify", "--head", "12"]);
+    assert_eq!(o.status.code(), Some(2));
+    // An older copy (the tail and its seals gone) verifies on its own, not against the head.
+    let (seq, _) = head.split_once(':').unwrap();
+    let keep = seq.parse::<i64>().unwrap() - 2;
+    env.exec(&format!("DELETE FROM audit_event WHERE chain_seq > {keep}"))
+        .await;
+    env.exec("DELETE FROM audit_seal").await;
+    assert!(env.run(&["audit", "verify"]).status.success());
+    let o = env.run(&["audit", "verify", "--head", &head]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("before the given head"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[tokio::test]
+async fn a_forged_old_row_is_reported_and_left_unsealed() {
+    let env = Env::new().await;
+    let o = env.run(&[
+        "admin",
+        "create-user",
+        "--username",
+        "ccc1",
+        "--name",
+        "ccc1",
+        "--role",
+        "auditor",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    env.exec(
+        "INSERT INTO audit_event (id, occurred_at, action, outcome) VALUES \
+         ('01700000-0000-7000-8000-000000000000', '2020-01-01T00:00:00.000000Z', 'case.read', 'success')",
+    )
+    .await;
+    let o = env.run(&["audit", "seal"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("sealed 0 events"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("left 1 events unsealed"),
+        "{}",
+        stdout(&o)
+    );
+    let o = env.run(&["audit", "verify"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("1 unsealed events are older than the chain head"));
+}

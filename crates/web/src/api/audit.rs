@@ -127,6 +127,8 @@ pub struct VerifyResult {
     pub checked: i64,
     /// Rows not yet sealed.
     pub unsealed: i64,
+    /// Of those, rows older than the chain head (forged or restored): never sealed.
+    pub late: i64,
     /// The first problem, described.
     pub problem: Option<String>,
 }
@@ -149,11 +151,12 @@ pub async fn verify(
         )
         .await
         .map_err(|e| u.err(e))?;
-    let r = state.app.verify_audit().await.map_err(|e| u.err(e))?;
+    let r = state.app.verify_audit(None).await.map_err(|e| u.err(e))?;
     Ok(Json(VerifyResult {
         intact: r.tamper.is_none(),
         checked: r.checked,
         unsealed: r.unsealed,
+        late: r.late,
         problem: r.tamper.map(|t| format!("{t:?}")),
     }))
 }

@@ -90,10 +90,12 @@ pub struct PasswordInput {
     pub new_password: String,
 }
 
-/// `POST /api/v1/me/password`: every session of the account is signed out.
+/// `POST /api/v1/me/password`: every session and API token of the account is revoked
+/// (including the token making the change: ask an admin for a new one).
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "account", request_body = PasswordInput,
     security(("bearer" = []), ("session" = [])),
-    responses((status = 204, description = "changed"), (status = 422, description = "invalid", content_type = "application/problem+json")))]
+    responses((status = 204, description = "changed"), (status = 422, description = "invalid", content_type = "application/problem+json"),
+        (status = 503, description = "every password-hashing slot stayed busy; retry after `Retry-After` seconds", content_type = "application/problem+json")))]
 pub async fn password(
     State(state): State<AppState>,
     u: ApiUser,

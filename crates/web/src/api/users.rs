@@ -132,7 +132,8 @@ pub struct CreatedUser {
 /// `POST /api/v1/users`.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUser, security(("bearer" = []), ("session" = [])),
     responses((status = 201, body = CreatedUser), (status = 422, description = "invalid", content_type = "application/problem+json"),
-        (status = 403, description = "not an administrator", content_type = "application/problem+json")))]
+        (status = 403, description = "not an administrator", content_type = "application/problem+json"),
+        (status = 503, description = "every password-hashing slot stayed busy; retry after `Retry-After` seconds", content_type = "application/problem+json")))]
 pub async fn create(
     State(state): State<AppState>,
     u: ApiUser,

@@ -114,6 +114,20 @@ pub async fn submit(
             )]);
             page(&state, &v, jar, StatusCode::TOO_MANY_REQUESTS, form).await
         }
+        Err(e @ (AppError::Throttled(_) | AppError::Busy)) => {
+            // The form again with the reason, and `Retry-After` for scripts.
+            let err = WebError::new(e, crate::error::Surface::Page, v.tr.clone());
+            let (status, _) = err.status_code();
+            let form = retry.errors(vec![("form".into(), err.detail())]);
+            let mut resp = page(&state, &v, jar, status, form).await;
+            if let Some(secs) = err.retry_after() {
+                resp.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(secs),
+                );
+            }
+            resp
+        }
         Err(e) => WebError::new(e, crate::error::Surface::Page, v.tr.clone()).into_response(),
     }
 }

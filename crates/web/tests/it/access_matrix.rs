@@ -275,7 +275,7 @@ fn every_route_has_a_matrix_row_and_every_row_a_route() {
 }
 
 /// Ids the routes' parameters are filled with.
-struct Ids {
+pub(crate) struct Ids {
     attachment: String,
     user: String,
     client: String,
@@ -287,7 +287,7 @@ struct Ids {
     not_on_team: String,
 }
 
-fn concrete(path: &str, ids: &Ids) -> String {
+pub(crate) fn concrete(path: &str, ids: &Ids) -> String {
     let id = if path.starts_with("/contacts/") || path.starts_with("/api/v1/contacts/") {
         &ids.contact
     } else if path.starts_with("/promises/") || path.starts_with("/api/v1/promises/") {
@@ -323,7 +323,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
 
 /// A case managed by demo-manager in the office unit, with demo-psychologist on its team, a
 /// contact and a promise.
-async fn seed_case(server: &TestServer) -> Ids {
+pub(crate) async fn seed_case(server: &TestServer) -> Ids {
     use karuna_app::Ctx;
     let app = &server.app;
     let ctx = Ctx::default();

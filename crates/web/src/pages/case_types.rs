@@ -1,7 +1,7 @@
 //! Case types as configuration (administrators): the list, a new type, changing one.
 
 use super::cases::case_type_label;
-use super::{render, Chrome, FormState};
+use super::{render, Chrome, ErrorLink, FormState};
 use crate::auth::{PageUser, WebForm};
 use crate::error::{Surface, WebError};
 use crate::state::AppState;
@@ -42,6 +42,7 @@ struct FormPage {
     /// The catalogue's labels of a built-in type, shown as the default.
     default_label: String,
     form: FormState,
+    summary: Vec<ErrorLink>,
 }
 
 /// Flash flag.
@@ -135,6 +136,15 @@ fn form_page(
             editing: editing.map(|t| t.code.clone()),
             built_in,
             default_label,
+            summary: form.summary_by_name(
+                &u.tr,
+                &[
+                    ("code", "case-types-col-code"),
+                    ("label_th", "case-types-label-th"),
+                    ("label_en", "case-types-label-en"),
+                    ("review_days", "case-types-col-review-days"),
+                ],
+            ),
             form,
         },
     )

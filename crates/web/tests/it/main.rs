@@ -10,6 +10,7 @@ mod case_types;
 mod cases;
 mod closure;
 mod common;
+mod layout;
 mod pages;
 mod person_merge;
 mod plan_pages;

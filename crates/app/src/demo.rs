@@ -14,6 +14,8 @@ use karuna_thai::national_id::check_digit;
 pub const DEMO_PASSWORD: &str = "karuna-demo";
 
 /// One demo account: username, display name, role, profession, unit index (0 office, 1 shelter).
+/// The display name is a person's name only: the role is shown beside it from the catalogue,
+/// in the reader's language.
 pub type DemoAccount = (
     &'static str,
     &'static str,
@@ -24,42 +26,18 @@ pub type DemoAccount = (
 
 /// The demo accounts, one per role.
 pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
-    ("demo-admin", "ผู้ดูแลระบบ (ทดลอง)", "admin", None, Some(0)),
-    (
-        "demo-supervisor",
-        "สุดารัตน์ ใจดี (หัวหน้างาน)",
-        "supervisor",
-        None,
-        Some(0),
-    ),
-    (
-        "demo-manager",
-        "มาลี ศรีสุข (ผู้จัดการรายกรณี)",
-        "case_manager",
-        None,
-        Some(0),
-    ),
+    ("demo-admin", "ธนพล ระบบดี", "admin", None, Some(0)),
+    ("demo-supervisor", "สุดารัตน์ ใจดี", "supervisor", None, Some(0)),
+    ("demo-manager", "มาลี ศรีสุข", "case_manager", None, Some(0)),
     (
         "demo-psychologist",
-        "ประเสริฐ วงศ์ใหญ่ (นักจิตวิทยา)",
+        "ประเสริฐ วงศ์ใหญ่",
         "team_member",
         Some("psychologist"),
         Some(1),
     ),
-    (
-        "demo-analyst",
-        "วิภาวรรณ แก้วมณี (นักวิเคราะห์ข้อมูล)",
-        "data_analyst",
-        None,
-        None,
-    ),
-    (
-        "demo-auditor",
-        "สมศักดิ์ ตรงไปตรงมา (ผู้ตรวจสอบ)",
-        "auditor",
-        None,
-        None,
-    ),
+    ("demo-analyst", "วิภาวรรณ แก้วมณี", "data_analyst", None, None),
+    ("demo-auditor", "สมศักดิ์ ตรงไปตรงมา", "auditor", None, None),
 ];
 
 impl App {

@@ -7,6 +7,7 @@ use karuna_domain::person::{display_name, PersonInput};
 use karuna_store::person::{self as store, AddressRow, DocumentRow};
 use karuna_store::{audit, Db};
 use karuna_thai::address;
+use karuna_thai::lang::Lang;
 use karuna_thai::national_id::validate_national_id;
 use serde::Serialize;
 use uuid::Uuid;
@@ -49,6 +50,9 @@ pub struct PersonView {
     pub documents: Vec<DocumentView>,
     /// Addresses, formatted in Thai.
     pub addresses: Vec<String>,
+    /// The same addresses in English (areas by their English names), for English pages.
+    #[serde(skip)]
+    pub addresses_en: Vec<String>,
     /// Version (send it back to change the person).
     pub version: i64,
 }
@@ -87,22 +91,31 @@ fn document_view(d: DocumentRow) -> DocumentView {
 }
 
 /// A Thai address on one line.
-pub fn format_address(a: &AddressRow) -> String {
+pub fn format_address(a: &AddressRow, lang: Lang) -> String {
     let mut parts = Vec::new();
     if let Some(h) = &a.house_no {
         parts.push(h.clone());
     }
     if let Some(m) = &a.moo {
-        parts.push(format!("หมู่ {m}"));
+        parts.push(match lang {
+            Lang::Th => format!("หมู่ {m}"),
+            Lang::En => format!("Moo {m}"),
+        });
     }
     if let Some(v) = &a.village {
         parts.push(v.clone());
     }
     if let Some(s) = &a.soi {
-        parts.push(format!("ซอย{s}"));
+        parts.push(match lang {
+            Lang::Th => format!("ซอย{s}"),
+            Lang::En => format!("Soi {s}"),
+        });
     }
     if let Some(r) = &a.road {
-        parts.push(format!("ถนน{r}"));
+        parts.push(match lang {
+            Lang::Th => format!("ถนน{r}"),
+            Lang::En => format!("{r} Road"),
+        });
     }
     match address::validate_area(
         &a.province_code,
@@ -110,7 +123,7 @@ pub fn format_address(a: &AddressRow) -> String {
         &a.subdistrict_code,
         Some(&a.postcode),
     ) {
-        Ok(area) => parts.push(area.format(karuna_thai::lang::Lang::Th)),
+        Ok(area) => parts.push(area.format(lang)),
         Err(_) => parts.push(format!("{} {}", a.subdistrict_code, a.postcode)),
     }
     parts.join(" ")
@@ -145,6 +158,7 @@ pub(crate) async fn person_view(
             phones: Vec::new(),
             documents: Vec::new(),
             addresses: Vec::new(),
+            addresses_en: Vec::new(),
             version: p.version,
         }));
     }
@@ -169,6 +183,7 @@ pub(crate) async fn person_view(
     .into_iter()
     .flatten()
     .collect();
+    let rows = store::addresses(db, id).await?;
     Ok(Some(PersonView {
         id,
         display_name: name,
@@ -202,11 +217,8 @@ pub(crate) async fn person_view(
             .into_iter()
             .map(document_view)
             .collect(),
-        addresses: store::addresses(db, id)
-            .await?
-            .iter()
-            .map(format_address)
-            .collect(),
+        addresses: rows.iter().map(|a| format_address(a, Lang::Th)).collect(),
+        addresses_en: rows.iter().map(|a| format_address(a, Lang::En)).collect(),
         version: p.version,
     }))
 }

@@ -13,6 +13,9 @@ use uuid::Uuid;
 pub struct TimelineEntry {
     /// When (dates without a time of day are placed at noon, Bangkok time).
     pub at: DateTime<Utc>,
+    /// Only the date is known (`at` is that day's noon in Bangkok, for ordering): show the
+    /// date without a time of day.
+    pub all_day: bool,
     /// What kind of record: `contact`, `assessment`, `plan`, `progress`, `review`, `closure`,
     /// `follow_up`, `transition`, `promise`.
     pub kind: String,
@@ -58,6 +61,7 @@ impl App {
         let base = format!("/cases/{case_id}");
         let mut out = Vec::new();
         let mut push = |at,
+                        all_day: bool,
                         kind: &str,
                         code: &str,
                         text: &str,
@@ -66,6 +70,7 @@ impl App {
                         page: String| {
             out.push(TimelineEntry {
                 at,
+                all_day,
                 kind: kind.into(),
                 code: code.into(),
                 text: cut(text),
@@ -77,6 +82,7 @@ impl App {
         for c in karuna_store::contact::for_case(db, case_id, 10_000).await? {
             push(
                 c.occurred_at,
+                false,
                 "contact",
                 &c.kind,
                 &c.note,
@@ -89,6 +95,7 @@ impl App {
             let page = format!("/assessments/{}", a.id);
             push(
                 a.created_at,
+                false,
                 "assessment",
                 "started",
                 &a.template_key,
@@ -99,6 +106,7 @@ impl App {
             if let Some(done) = a.completed_at {
                 push(
                     done,
+                    false,
                     "assessment",
                     "completed",
                     &a.template_key,
@@ -127,6 +135,7 @@ impl App {
             });
             push(
                 v.created_at,
+                false,
                 "plan",
                 &v.status,
                 &text,
@@ -139,6 +148,7 @@ impl App {
             let value = p.gas.map(|g| format!("GAS {g:+}")).or(p.value.clone());
             push(
                 noon(p.measured_on),
+                true,
                 "progress",
                 &p.source,
                 &statement(&p.goal_id),
@@ -148,9 +158,18 @@ impl App {
             );
         }
         for r in karuna_store::closure::reviews(db, case_id).await? {
-            let value = r.gas_t_tenths.map(|t| format!("T {:.1}", t as f64 / 10.0));
+            // Tenths as an exact decimal, never through a float.
+            let value = r.gas_t_tenths.map(|t| {
+                format!(
+                    "T {}{}.{}",
+                    if t < 0 { "-" } else { "" },
+                    (t / 10).abs(),
+                    (t % 10).abs()
+                )
+            });
             push(
                 noon(r.held_on),
+                true,
                 "review",
                 &r.outcome,
                 &r.note,
@@ -162,6 +181,7 @@ impl App {
         for c in karuna_store::closure::closures(db, case_id).await? {
             push(
                 c.created_at,
+                false,
                 "closure",
                 &c.reason,
                 &c.summary,
@@ -177,6 +197,7 @@ impl App {
             };
             push(
                 at,
+                true,
                 "follow_up",
                 code,
                 f.note.as_deref().unwrap_or(""),
@@ -189,6 +210,7 @@ impl App {
             let code = t.to_status.clone().unwrap_or_else(|| t.kind.clone());
             push(
                 t.at,
+                false,
                 "transition",
                 &code,
                 t.reason.as_deref().unwrap_or(""),
@@ -210,6 +232,7 @@ impl App {
             };
             push(
                 e.at,
+                false,
                 "promise",
                 &e.kind,
                 &text,

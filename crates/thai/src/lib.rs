@@ -12,6 +12,7 @@ pub mod lang;
 pub mod matching;
 pub mod names;
 pub mod national_id;
+pub mod number;
 pub mod phone;
 pub mod segment;
 

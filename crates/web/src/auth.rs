@@ -194,6 +194,9 @@ pub struct PageUser {
     pub tr: Tr,
     /// Request context.
     pub ctx: Ctx,
+    /// The page asked for (path and query) when it was a GET: where the language switch
+    /// returns to. None for a form submission, whose page names its own way back.
+    pub here: Option<String>,
 }
 
 impl PageUser {
@@ -245,6 +248,9 @@ impl FromRequestParts<AppState> for PageUser {
                 tr: user_tr(state, &user),
                 user,
                 ctx,
+                here: (parts.method == Method::GET)
+                    .then(|| parts.uri.path_and_query().map(|p| p.as_str().to_string()))
+                    .flatten(),
             }),
             Err(AppError::Unauthenticated) => {
                 state

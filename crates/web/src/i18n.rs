@@ -122,6 +122,16 @@ impl Tr {
         self.catalog.message(self.lang, key, &[])
     }
 
+    /// True when the catalogue has `key` (for labels built from codes that may be new).
+    pub fn has(&self, key: &str) -> bool {
+        self.catalog.keys(self.lang).contains(key)
+    }
+
+    /// A number as a Thai reader expects it: thousands grouped (9,000), no trailing ".0".
+    pub fn number(&self, n: &serde_json::Number) -> String {
+        karuna_thai::number::group(&n.to_string())
+    }
+
     /// The message for `key` with one argument.
     pub fn get1(&self, key: &str, name: &str, value: &str) -> String {
         self.catalog

@@ -159,12 +159,28 @@ impl Province {
             format!("จังหวัด{}", self.name_th)
         }
     }
+
+    /// The name in `lang`: Thai with its level word, English as the data gives it.
+    pub fn full_name(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Th => self.full_name_th(),
+            Lang::En => self.name_en.to_string(),
+        }
+    }
 }
 
 impl District {
     /// The Thai name with its level word: "อำเภอเมืองเชียงใหม่", "เขตพระนคร".
     pub fn full_name_th(&self) -> String {
         format!("{}{}", district_level_th(self.province_code), self.name_th)
+    }
+
+    /// The name in `lang`: Thai with its level word, English as the data gives it.
+    pub fn full_name(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Th => self.full_name_th(),
+            Lang::En => self.name_en.to_string(),
+        }
     }
 }
 
@@ -195,6 +211,14 @@ impl Subdistrict {
             subdistrict_level_th(self.province_code()),
             self.name_th
         )
+    }
+
+    /// The name in `lang`: Thai with its level word, English as the data gives it.
+    pub fn full_name(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Th => self.full_name_th(),
+            Lang::En => self.name_en.to_string(),
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Completed assessments of one template key on a case side by side, with an inline SVG bar
 //! chart of the domain scores (classes for colours: the CSP allows no inline styles).
 
+use super::case_header::CaseHeader;
 use super::{render, Chrome};
 use crate::auth::PageUser;
 use crate::error::WebError;
@@ -35,6 +36,7 @@ struct Bar {
 #[template(path = "assessment_compare.html")]
 struct ComparePage {
     c: Chrome,
+    head: CaseHeader,
     case_id: Uuid,
     title: String,
     columns: Vec<String>,
@@ -91,8 +93,14 @@ pub async fn compare(
         rows.push((title.get(lang).to_string(), cells));
         y += 24 + 10 * per;
     }
+    let case = state
+        .app
+        .open_case(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
     let page = ComparePage {
         c: Chrome::for_user(&u, &format!("/cases/{id}/assessments")),
+        head: CaseHeader::new(&u, &case, "assessments"),
         case_id: id,
         title: cmp.title.get(lang).to_string(),
         columns,

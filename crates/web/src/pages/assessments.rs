@@ -2,8 +2,9 @@
 //! works without JavaScript: saving re-renders with the questions the answers call for) and the
 //! completed view. The comparison is in `assessment_compare`.
 
+use super::case_header::CaseHeader;
 use super::intake::Pairs;
-use super::{render, Chrome};
+use super::{render, Chrome, ErrorLink};
 use crate::auth::{PageUser, WebForm};
 use crate::error::{Surface, WebError};
 use crate::state::AppState;
@@ -12,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use karuna_app::assessment::{AssessmentInput, AssessmentView};
-use karuna_app::case::CaseAccess;
+use karuna_app::case::{CaseAccess, CaseView};
 use karuna_app::AppError;
 use karuna_domain::assessment::{
     is_shown, Answers, DomainNotes, Kind, Question, Template as Tpl, SOURCES,
@@ -49,6 +50,7 @@ struct Row {
 #[template(path = "assessments_list.html")]
 struct ListPage {
     c: Chrome,
+    head: CaseHeader,
     case_id: Uuid,
     rows: Vec<Row>,
     templates: Vec<(String, String)>,
@@ -64,6 +66,11 @@ pub async fn list(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = parse(&u, &id)?;
+    let case = state
+        .app
+        .open_case(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
     let rows = state
         .app
         .case_assessments(&u.user, &u.ctx, id)
@@ -121,6 +128,7 @@ pub async fn list(
     Ok(render(
         StatusCode::OK,
         &ListPage {
+            head: CaseHeader::new(&u, &case, "assessments"),
             c,
             case_id: id,
             rows,
@@ -164,6 +172,8 @@ struct QView {
     required: bool,
     options: Vec<(String, String, bool)>,
     value: String,
+    /// The answer as the record shows it (a number grouped: 9,000).
+    shown: String,
     min: String,
     max: String,
     error: Option<String>,
@@ -185,11 +195,22 @@ struct SView {
     score: String,
 }
 
+/// A number as typed back into a form: `9000`, never `9000.0` (answers saved before whole
+/// numbers were kept as integers hold floats).
+fn plain_number(n: &serde_json::Number) -> String {
+    match n.as_f64() {
+        Some(f) if n.as_i64().is_none() && f.fract() == 0.0 && f.abs() < 1e15 => {
+            format!("{}", f as i64)
+        }
+        _ => n.to_string(),
+    }
+}
+
 fn value_text(v: Option<&Value>) -> String {
     match v {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Bool(b)) => if *b { "yes" } else { "no" }.to_string(),
-        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Number(n)) => plain_number(n),
         _ => String::new(),
     }
 }
@@ -243,6 +264,12 @@ fn question_view(
         required: q.required,
         options,
         value: value_text(value),
+        shown: match (q.kind, value) {
+            (Kind::Number | Kind::Scale, Some(Value::Number(n))) => {
+                karuna_thai::number::group(&plain_number(n))
+            }
+            _ => value_text(value),
+        },
         min: q.min.map(|m| m.to_string()).unwrap_or_default(),
         max: q.max.map(|m| m.to_string()).unwrap_or_default(),
         error: errors
@@ -322,6 +349,7 @@ fn sections(
 #[template(path = "assessment_form.html")]
 struct FormPage {
     c: Chrome,
+    head: CaseHeader,
     id: Uuid,
     case_id: Uuid,
     title: String,
@@ -331,18 +359,18 @@ struct FormPage {
     completed: bool,
     saved: bool,
     sections: Vec<SView>,
-    errors: Vec<(String, String)>,
+    summary: Vec<ErrorLink>,
     overall: String,
 }
 
 fn form_page(
     u: &PageUser,
+    case: &CaseView,
     view: &AssessmentView,
     answers: &Answers,
     notes: &BTreeMap<String, DomainNotes>,
     version: i64,
     errors: Vec<(String, String)>,
-    saved: bool,
 ) -> FormPage {
     let a = &view.assessment;
     let t = &view.template.template;
@@ -362,6 +390,7 @@ fn form_page(
         .unwrap_or_default();
     FormPage {
         c: Chrome::for_user(u, &format!("/assessments/{}", a.id)),
+        head: CaseHeader::new(u, case, "assessments"),
         id: a.id,
         case_id: a.case_id,
         title: t.title.get(lang).to_string(),
@@ -373,9 +402,20 @@ fn form_page(
         template_version: a.template_version,
         version,
         completed: a.status == "completed",
-        saved,
+        saved: false,
         sections: sections(u, t, answers, notes, a.scores.as_ref(), &errors),
-        errors,
+        summary: super::summary(&errors, |field| {
+            if let Some(qid) = field.strip_prefix("answers.") {
+                let q = t.question(qid)?;
+                return Some((format!("q-{qid}"), q.label.get(lang).to_string()));
+            }
+            let rest = field.strip_prefix("notes.")?;
+            let s = t
+                .sections
+                .iter()
+                .find(|s| rest == s.code || rest.starts_with(&format!("{}.", s.code)))?;
+            Some((format!("s-{}", s.code), s.title.get(lang).to_string()))
+        }),
         overall,
     }
 }
@@ -402,15 +442,21 @@ pub async fn show(
         .await
         .map_err(|e| u.err(e))?;
     let a = &view.assessment;
-    let page = form_page(
+    let case = state
+        .app
+        .open_case(&u.user, &u.ctx, a.case_id)
+        .await
+        .map_err(|e| u.err(e))?;
+    let mut page = form_page(
         &u,
+        &case,
         &view,
         &a.answers,
         &a.notes,
         a.version,
         Vec::new(),
-        q.saved.is_some(),
     );
+    page.saved = q.saved.is_some();
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -444,13 +490,21 @@ fn form_input(t: &Tpl, p: &Pairs) -> AssessmentInput {
                 .parse::<i64>()
                 .map(Value::from)
                 .unwrap_or(Value::String(raw)),
-            Some(Kind::Number) => raw
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .and_then(serde_json::Number::from_f64)
-                .map(Value::Number)
-                .unwrap_or(Value::String(raw)),
+            // A whole number stays an integer (9000, not 9000.0); only a fraction goes
+            // through a float.
+            Some(Kind::Number) => {
+                let t = raw.trim().replace(',', "");
+                t.parse::<i64>()
+                    .map(Value::from)
+                    .ok()
+                    .or_else(|| {
+                        t.parse::<f64>()
+                            .ok()
+                            .and_then(serde_json::Number::from_f64)
+                            .map(Value::Number)
+                    })
+                    .unwrap_or(Value::String(raw))
+            }
             _ => Value::String(raw),
         };
         answers.insert(qid.to_string(), v);
@@ -515,14 +569,19 @@ pub async fn save(
         Err(AppError::Invalid(errors)) => {
             let fields =
                 WebError::new(AppError::Invalid(errors), Surface::Page, u.tr.clone()).fields();
+            let case = state
+                .app
+                .open_case(&u.user, &u.ctx, case)
+                .await
+                .map_err(|e| u.err(e))?;
             let page = form_page(
                 &u,
+                &case,
                 &view,
                 &input.answers,
                 &input.notes,
                 input.version,
                 fields,
-                false,
             );
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }

@@ -1,6 +1,7 @@
 //! The case file (tabs: overview, persons, contacts, promises, team, history) and the state
 //! its forms re-render with.
 
+use super::case_header::CaseHeader;
 use super::cases::{case_type_label, choices, label};
 use super::person_card::{person_card, PersonCard};
 use super::users::Choice;
@@ -93,13 +94,8 @@ struct FilePage {
     id: Uuid,
     number: String,
     tab: String,
-    status: String,
-    urgency: String,
-    urgency_code: String,
+    head: CaseHeader,
     types: String,
-    sensitive: bool,
-    perpetrator: bool,
-    identity_visible: bool,
     can_manage: bool,
     manager: String,
     referral: String,
@@ -107,7 +103,6 @@ struct FilePage {
     problem: String,
     opened: String,
     version: i64,
-    client_name: String,
     legacy_number: Option<String>,
     persons: Vec<PersonCard>,
     contacts: Vec<ContactCard>,
@@ -257,23 +252,19 @@ pub async fn render_file(
         "persons" | "contacts" | "promises" | "team" | "history" => tab.to_string(),
         _ => "overview".to_string(),
     };
+    let head = CaseHeader::new(u, &view, &tab);
     let page = FilePage {
-        c: Chrome::for_user(u, "/cases"),
+        c: Chrome::for_user(u, &format!("/cases/{id}?tab={tab}")),
         id,
         number: c.number.clone(),
         tab,
-        status: label(u, "status", &c.status),
-        urgency: label(u, "urgency", &c.urgency),
-        urgency_code: c.urgency.clone(),
+        head,
         types: c
             .case_types
             .iter()
             .map(|t| case_type_label(u, &case_types, t))
             .collect::<Vec<_>>()
             .join(", "),
-        sensitive: c.sensitive,
-        perpetrator: view.alleged_perpetrator,
-        identity_visible: view.identity_visible,
         can_manage: view.can_manage,
         manager: view.manager_name.clone(),
         referral: label(u, "referral", &c.referral_source),
@@ -282,11 +273,6 @@ pub async fn render_file(
         opened: u.tr.datetime(&c.opened_at),
         legacy_number: c.legacy_number.clone(),
         version: c.version,
-        client_name: view
-            .persons
-            .first()
-            .map(|(p, _)| p.display_name.clone())
-            .unwrap_or_default(),
         persons: view
             .persons
             .iter()

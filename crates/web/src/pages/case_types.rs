@@ -1,7 +1,7 @@
 //! Case types as configuration (administrators): the list, a new type, changing one.
 
 use super::cases::case_type_label;
-use super::{render, Chrome, FormState};
+use super::{render, Chrome, ErrorLink, FormState};
 use crate::auth::{PageUser, WebForm};
 use crate::error::{Surface, WebError};
 use crate::state::AppState;
@@ -49,6 +49,7 @@ struct FormPage {
     /// or the holistic assessment).
     default_template: String,
     form: FormState,
+    summary: Vec<ErrorLink>,
 }
 
 /// Flash flag.
@@ -166,6 +167,16 @@ async fn form_page(
             default_label,
             templates,
             default_template,
+            summary: form.summary_by_name(
+                &u.tr,
+                &[
+                    ("code", "case-types-col-code"),
+                    ("label_th", "case-types-label-th"),
+                    ("label_en", "case-types-label-en"),
+                    ("review_days", "case-types-col-review-days"),
+                    ("assessment_template", "case-types-template"),
+                ],
+            ),
             form,
         },
     ))

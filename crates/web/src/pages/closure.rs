@@ -2,6 +2,7 @@
 //! form, the closure summary (with the supervisor's decision and the button that closes the
 //! case), and the follow-ups after closure.
 
+use super::case_header::CaseHeader;
 use super::cases::choices;
 use super::cases::label;
 use super::intake::Pairs;
@@ -63,6 +64,7 @@ struct GoalChoice {
 struct ClosurePage {
     c: Chrome,
     id: Uuid,
+    head: CaseHeader,
     number: String,
     status_code: String,
     version: i64,
@@ -150,8 +152,9 @@ async fn page(
             && c.created_by != u.user.actor.id
     });
     let page = ClosurePage {
-        c: Chrome::for_user(u, "/cases"),
+        c: Chrome::for_user(u, &format!("/cases/{id}/closure")),
         id,
+        head: CaseHeader::new(u, &case, "closure"),
         number: case.case.number.clone(),
         status_code: case.case.status.clone(),
         version: case.case.version,

@@ -4,7 +4,7 @@
 
 use super::cases::case_type_choices;
 use super::users::Choice;
-use super::{render, Chrome, FormState};
+use super::{render, Chrome, ErrorLink, FormState};
 use crate::auth::{PageUser, WebForm};
 use crate::error::{Surface, WebError};
 use crate::state::AppState;
@@ -19,6 +19,7 @@ use karuna_domain::access::Action;
 use karuna_domain::case::{REFERRAL_SOURCES, SAFETY_QUESTIONS};
 use karuna_domain::person::{DocumentInput, PersonInput, SEXES};
 use karuna_thai::address;
+use karuna_thai::lang::Lang;
 use karuna_thai::national_id::IdDocumentKind;
 use std::collections::HashMap;
 
@@ -177,6 +178,7 @@ pub fn text_field(
 struct IntakePage {
     c: Chrome,
     form: FormState,
+    summary: Vec<ErrorLink>,
     candidates: Vec<Candidate>,
     names: Vec<TextField>,
     person_more: Vec<TextField>,
@@ -205,24 +207,64 @@ fn choices(u: &PageUser, prefix: &str, codes: &[&str]) -> Vec<Choice> {
         .collect()
 }
 
+/// The element id and label key of an intake field that is not a plain text field (those
+/// describe themselves), for the error summary.
+fn intake_field(name: &str) -> Option<(String, String)> {
+    let fixed = match name {
+        "client.prefix" => Some(("client-prefix", "person-prefix")),
+        "client.sex" => Some(("client-sex", "person-sex")),
+        "address.province_code" => Some(("province", "address-province")),
+        "address.district_code" => Some(("district", "address-district")),
+        "address.subdistrict_code" => Some(("subdistrict", "address-subdistrict")),
+        "address.postcode" => Some(("postcode", "address-postcode")),
+        "consent.status" => Some(("consent-status", "consent-status")),
+        "consent.lawful_basis" => Some(("consent-basis", "consent-basis")),
+        "referral_source" => Some(("referral-source", "case-referral-source")),
+        "referral_note" => Some(("referral-note", "case-referral-note")),
+        "presenting_problem" => Some(("presenting-problem", "case-presenting-problem")),
+        "case_types" => Some(("case-types-error", "intake-step-type")),
+        "unit_id" => Some(("unit", "case-unit")),
+        _ => None,
+    };
+    if let Some((id, key)) = fixed {
+        return Some((id.to_string(), key.to_string()));
+    }
+    // documents[0].number → doc0-number
+    let rest = name.strip_prefix("documents[")?;
+    let (i, field) = rest.split_once("].")?;
+    let key = match field {
+        "kind" => "document-kind",
+        "number" => "document-number",
+        "country" => "document-country",
+        "override_reason" => "document-override-reason",
+        _ => return None,
+    };
+    let id = if field == "override_reason" {
+        "override"
+    } else {
+        field
+    };
+    Some((format!("doc{i}-{id}"), key.to_string()))
+}
+
 /// District options for a province (empty when unknown).
-pub fn district_choices(province: &str) -> Vec<Choice> {
+pub fn district_choices(province: &str, lang: Lang) -> Vec<Choice> {
     address::districts(province.trim())
         .into_iter()
         .map(|d| Choice {
             value: d.code.into(),
-            label: d.full_name_th(),
+            label: d.full_name(lang),
         })
         .collect()
 }
 
 /// Subdistrict options for a district (empty when unknown).
-pub fn subdistrict_choices(district: &str) -> Vec<Choice> {
+pub fn subdistrict_choices(district: &str, lang: Lang) -> Vec<Choice> {
     address::subdistricts(district.trim())
         .into_iter()
         .map(|s| Choice {
             value: s.code.into(),
-            label: s.full_name_th(),
+            label: s.full_name(lang),
         })
         .collect()
 }
@@ -308,8 +350,18 @@ async fn page(
         t("address.soi", "address-soi", "text", None),
         t("address.road", "address-road", "text", None),
     ];
+    let summary = form.summary(|name| {
+        names
+            .iter()
+            .chain(&person_more)
+            .chain(&address_fields)
+            .find(|f| f.name == name)
+            .map(|f| (f.id.clone(), f.label.clone()))
+            .or_else(|| intake_field(name).map(|(id, key)| (id, u.tr.get(&key))))
+    });
     let page = IntakePage {
         c: Chrome::for_user(u, "/cases/new"),
+        summary,
         names,
         person_more,
         address_fields,
@@ -334,11 +386,11 @@ async fn page(
             .iter()
             .map(|p| Choice {
                 value: p.code.into(),
-                label: p.full_name_th(),
+                label: p.full_name(lang),
             })
             .collect(),
-        districts: district_choices(form.value("address.province_code")),
-        subdistricts: subdistrict_choices(form.value("address.district_code")),
+        districts: district_choices(form.value("address.province_code"), lang),
+        subdistricts: subdistrict_choices(form.value("address.district_code"), lang),
         consent_states: choices(u, "consent-status", &CONSENT_STATES[..2]),
         lawful_bases: choices(u, "consent-basis", &LAWFUL_BASES),
         referral_sources: choices(u, "referral", &REFERRAL_SOURCES),
@@ -471,9 +523,12 @@ pub async fn area_options(u: PageUser, Query(q): Query<HashMap<String, String>>)
     ) {
         (Some(d), _) => (
             u.tr.get("address-choose-subdistrict"),
-            subdistrict_choices(d),
+            subdistrict_choices(d, u.tr.lang),
         ),
-        (None, Some(p)) => (u.tr.get("address-choose-district"), district_choices(p)),
+        (None, Some(p)) => (
+            u.tr.get("address-choose-district"),
+            district_choices(p, u.tr.lang),
+        ),
         _ => (String::new(), Vec::new()),
     };
     render(

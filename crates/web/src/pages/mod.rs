@@ -6,6 +6,7 @@ pub mod assessment_compare;
 pub mod assessments;
 pub mod audit;
 pub mod case_file;
+pub mod case_header;
 pub mod case_types;
 pub mod cases;
 pub mod closure;
@@ -52,20 +53,22 @@ pub struct Chrome {
     pub user_name: Option<String>,
     /// CSRF token for the header forms (logout, language).
     pub csrf: String,
-    /// The current path (where the language switch returns to).
+    /// The current page, path and query (where the language switch returns to).
     pub path: String,
     /// Navigation for the user's role.
     pub nav: Vec<NavItem>,
 }
 
 impl Chrome {
-    /// The frame for a signed-in user on `path`.
+    /// The frame for a signed-in user on `path`: the page's own address (path and query) for
+    /// a GET, else `path`, the page a failed form submission re-renders (so the language
+    /// switch never lands on a list or a form's POST address).
     pub fn for_user(u: &PageUser, path: &str) -> Chrome {
         Chrome {
             t: u.tr.clone(),
             user_name: Some(u.user.display_name.clone()),
             csrf: u.csrf(),
-            path: path.to_string(),
+            path: u.here.clone().unwrap_or_else(|| path.to_string()),
             nav: nav(&u.tr, &u.user, path),
         }
     }
@@ -118,10 +121,11 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str) -> Vec<NavItem> {
         .map(|(href, key)| NavItem {
             href,
             label: t.get(key),
-            current: if href == "/" {
-                path == "/"
-            } else {
-                path.starts_with(href)
+            current: match href {
+                "/" => path == "/",
+                // An assessment's own page belongs to its case.
+                "/cases" => path.starts_with(href) || path.starts_with("/assessments/"),
+                _ => path.starts_with(href),
             },
         })
         .collect()
@@ -203,6 +207,62 @@ impl FormState {
     pub fn all_errors(&self) -> &[(String, String)] {
         &self.errors
     }
+
+    /// The lines of the form's error summary (`templates/error_summary.html`), in the order
+    /// the errors came: `describe` names a field's element id and label; a field it does not
+    /// know (a form-level error) is listed by its message alone, never by its name.
+    pub fn summary(&self, describe: impl Fn(&str) -> Option<(String, String)>) -> Vec<ErrorLink> {
+        summary(&self.errors, describe)
+    }
+
+    /// The error summary of a form whose inputs have their field's name as element id:
+    /// `fields` pairs each name with its label's catalogue key.
+    pub fn summary_by_name(&self, t: &Tr, fields: &[(&str, &str)]) -> Vec<ErrorLink> {
+        self.summary(|name| {
+            fields
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(n, key)| (n.to_string(), t.get(key)))
+        })
+    }
+}
+
+/// One line of a form's error summary: the field at fault, linked, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorLink {
+    /// `#element-id` of the field, or empty for an error of the whole form.
+    pub href: String,
+    /// The field's label (empty with `href`).
+    pub label: String,
+    /// The message.
+    pub message: String,
+}
+
+/// The error summary of `(field, message)` pairs: see `FormState::summary`. A message repeated
+/// for the same place is listed once.
+pub fn summary(
+    errors: &[(String, String)],
+    describe: impl Fn(&str) -> Option<(String, String)>,
+) -> Vec<ErrorLink> {
+    let mut out: Vec<ErrorLink> = Vec::new();
+    for (field, message) in errors {
+        let line = match describe(field) {
+            Some((id, label)) => ErrorLink {
+                href: format!("#{id}"),
+                label,
+                message: message.clone(),
+            },
+            None => ErrorLink {
+                href: String::new(),
+                label: String::new(),
+                message: message.clone(),
+            },
+        };
+        if !out.contains(&line) {
+            out.push(line);
+        }
+    }
+    out
 }
 
 /// Renders a template, or a plain 500 when rendering itself fails.
@@ -259,14 +319,19 @@ pub async fn not_found(
     crate::error::WebError::new(karuna_app::AppError::NotFound, surface, tr).into_response()
 }
 
-/// A local path to return to after a form, or `/` (never another site).
+/// A same-origin relative path (with its query) to return to after a form, or `/`: never
+/// another site (`//host`, `/\\host`, a scheme), never a character a browser would drop or a
+/// `Location` header could not carry (only visible ASCII: a request's own path and query are
+/// percent-encoded already), never longer than 2,000 characters.
 pub fn safe_next(next: &str) -> String {
-    if next.starts_with('/')
+    let ok = next.starts_with('/')
         && !next.starts_with("//")
         && !next.contains('\\')
         && !next.contains("://")
-    {
-        next.chars().take(500).collect()
+        && next.len() <= 2000
+        && next.bytes().all(|b| b.is_ascii_graphic());
+    if ok {
+        next.to_string()
     } else {
         "/".into()
     }
@@ -277,11 +342,47 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_summary_links_known_fields_and_never_names_a_key() {
+        let errors = vec![
+            ("name".to_string(), "Required".to_string()),
+            ("form".to_string(), "Saved by someone else".to_string()),
+            ("name".to_string(), "Required".to_string()),
+        ];
+        let lines = summary(&errors, |f| {
+            (f == "name").then(|| ("user-name".to_string(), "Name".to_string()))
+        });
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].href, "#user-name");
+        assert_eq!(lines[0].label, "Name");
+        assert_eq!(lines[1].href, "");
+        assert!(!lines.iter().any(|l| l.label.contains("form")));
+    }
+
+    #[test]
     fn next_stays_on_site() {
         assert_eq!(safe_next("/profile"), "/profile");
         assert_eq!(safe_next("//evil.example"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil"), "/");
         assert_eq!(safe_next(""), "/");
+    }
+
+    #[test]
+    fn next_keeps_the_query_and_refuses_what_a_browser_would_rewrite() {
+        assert_eq!(
+            safe_next("/search?q=%E0%B8%AA&type=contact"),
+            "/search?q=%E0%B8%AA&type=contact"
+        );
+        assert_eq!(safe_next("/cases/1?tab=contacts"), "/cases/1?tab=contacts");
+        for bad in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /x",
+            "/สวัสดี",
+            "/a?next=https://evil.example",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(&format!("/{}", "a".repeat(2001))), "/");
     }
 }

@@ -65,7 +65,11 @@ pub(crate) fn person_card(
             }
             facts.push((label(u, "document", &d.kind), v));
         }
-        for a in &p.addresses {
+        let addresses = match u.tr.lang {
+            karuna_thai::lang::Lang::Th => &p.addresses,
+            karuna_thai::lang::Lang::En => &p.addresses_en,
+        };
+        for a in addresses {
             facts.push((u.tr.get("person-address"), a.clone()));
         }
     }

@@ -1,6 +1,7 @@
 //! The individual plan in the browser: the plan in force with its progress and GAS T-score,
 //! earlier versions, the supervisor's decision, and the form that writes a new version.
 
+use super::case_header::CaseHeader;
 use super::cases::{choices, label};
 use super::intake::Pairs;
 use super::users::Choice;
@@ -28,9 +29,8 @@ struct GoalCard {
     dimension: String,
     priority: String,
     statement: String,
-    indicator: String,
-    baseline: String,
-    target: String,
+    /// "indicator: baseline → target", leaving out what is empty (no ": →").
+    measure: String,
     target_date: String,
     weight: i64,
     client_agreement: String,
@@ -72,6 +72,7 @@ struct VersionCard {
 struct PlanPage {
     c: Chrome,
     id: Uuid,
+    head: CaseHeader,
     number: String,
     current: Option<VersionCard>,
     waiting: Option<VersionCard>,
@@ -123,9 +124,7 @@ fn version_card(
             dimension: label(u, "dimension", &g.dimension),
             priority: label(u, "priority", &g.priority),
             statement: g.statement.clone(),
-            indicator: g.indicator.clone(),
-            baseline: g.baseline.clone(),
-            target: g.target.clone(),
+            measure: measure(&g.indicator, &g.baseline, &g.target),
             target_date: u.tr.date(&g.target_date),
             weight: g.weight,
             client_agreement: g.client_agreement.clone(),
@@ -179,6 +178,24 @@ pub struct PlanQuery {
     progress: Option<String>,
 }
 
+/// A goal's measure in one line without separators around empty parts: "attends: missed 2 →
+/// attends all", "attends → attends all" when no baseline was recorded, "attends all" alone.
+fn measure(indicator: &str, baseline: &str, target: &str) -> String {
+    let (indicator, baseline, target) = (indicator.trim(), baseline.trim(), target.trim());
+    let change = match (baseline.is_empty(), target.is_empty()) {
+        (false, false) => format!("{baseline} → {target}"),
+        (false, true) => baseline.to_string(),
+        (true, false) => target.to_string(),
+        (true, true) => String::new(),
+    };
+    match (indicator.is_empty(), change.is_empty()) {
+        (true, _) => change,
+        (false, true) => indicator.to_string(),
+        (false, false) if baseline.is_empty() => format!("{indicator} → {change}"),
+        (false, false) => format!("{indicator}: {change}"),
+    }
+}
+
 pub(super) fn case_id(u: &PageUser, id: &str) -> Result<Uuid, WebError> {
     Uuid::parse_str(id).map_err(|_| u.err(AppError::NotFound))
 }
@@ -187,7 +204,7 @@ pub(super) async fn team_of(
     state: &AppState,
     u: &PageUser,
     id: Uuid,
-) -> Result<(String, Vec<(Uuid, String)>), WebError> {
+) -> Result<(karuna_app::case::CaseView, Vec<(Uuid, String)>), WebError> {
     let view = state
         .app
         .open_case(&u.user, &u.ctx, id)
@@ -200,7 +217,7 @@ pub(super) async fn team_of(
             .filter(|m| m.account_id != view.case.manager_id)
             .map(|m| (m.account_id, m.display_name.clone())),
     );
-    Ok((view.case.number.clone(), team))
+    Ok((view, team))
 }
 
 async fn plan_page(
@@ -211,7 +228,9 @@ async fn plan_page(
     failed: Option<(Uuid, FormState)>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let (number, team) = team_of(state, u, id).await?;
+    let (case, team) = team_of(state, u, id).await?;
+    let head = CaseHeader::new(u, &case, "plan");
+    let number = case.case.number.clone();
     let view = state
         .app
         .plan(&u.user, &u.ctx, id)
@@ -238,8 +257,9 @@ async fn plan_page(
         None => (None, FormState::with(&[])),
     };
     let page = PlanPage {
-        c: Chrome::for_user(u, "/cases"),
+        c: Chrome::for_user(u, &format!("/cases/{id}/plan")),
         id,
+        head,
         number,
         current,
         waiting,
@@ -410,5 +430,19 @@ pub async fn intervention(
             .await
         }
         Err(e) => Err(u.err(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::measure;
+
+    #[test]
+    fn a_measure_has_no_separator_around_an_empty_part() {
+        assert_eq!(measure("นัด", "ขาด 2", "ครบ"), "นัด: ขาด 2 → ครบ");
+        assert_eq!(measure("นัด", "", "ครบ"), "นัด → ครบ");
+        assert_eq!(measure("นัด", " ", ""), "นัด");
+        assert_eq!(measure("", "", "ครบ"), "ครบ");
+        assert_eq!(measure("", "", ""), "");
     }
 }

@@ -1,11 +1,14 @@
 //! The plan's version form: every goal and intervention of the latest version, plus one empty
-//! slot for another, with fields named by the validation paths so errors land beside them.
+//! slot for another, with fields named by the validation paths so errors land beside them and
+//! in the error summary. "Add a goal" and "add an intervention" are submit buttons: the form
+//! comes back with what was typed and one more slot (no JavaScript needed, nothing saved).
 
+use super::case_header::CaseHeader;
 use super::cases::choices;
 use super::intake::Pairs;
 use super::plan::{case_id, team_of};
 use super::users::Choice;
-use super::{render, Chrome, FormState};
+use super::{render, Chrome, ErrorLink, FormState};
 use crate::auth::{PageUser, WebForm};
 use crate::error::{Surface, WebError};
 use crate::state::AppState;
@@ -26,10 +29,14 @@ use uuid::Uuid;
 struct FormPage {
     c: Chrome,
     id: Uuid,
+    head: CaseHeader,
     number: String,
     based_on: i64,
     goals: Vec<FormGoal>,
     form: FormState,
+    summary: Vec<ErrorLink>,
+    /// The form comes back with input not yet saved (a slot was added, or saving failed).
+    unsaved: bool,
     dimensions: Vec<Choice>,
     priorities: Vec<Choice>,
     methods: Vec<Choice>,
@@ -123,19 +130,27 @@ async fn form_page(
     slots: &[usize],
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let (number, team) = team_of(state, u, id).await?;
+    let (case, team) = team_of(state, u, id).await?;
+    let head = CaseHeader::new(u, &case, "plan");
+    let number = case.case.number.clone();
     let goals = slots
         .iter()
         .enumerate()
         .map(|(i, n)| form_goal(&form, i, *n))
         .collect();
+    let summary = form.summary(|name| plan_field(u, name));
+    // Re-shown after a failed save, or with a slot added ("add" came with the input).
+    let unsaved = status != StatusCode::OK || !form.value("add").is_empty();
     let page = FormPage {
-        c: Chrome::for_user(u, "/cases"),
+        c: Chrome::for_user(u, &format!("/cases/{id}/plan/edit")),
         id,
+        head,
         number,
         based_on,
         goals,
         form,
+        summary,
+        unsaved,
         dimensions: choices(u, "dimension", &DIMENSIONS),
         priorities: choices(u, "priority", &PRIORITIES),
         methods: choices(u, "method", &METHODS),
@@ -222,6 +237,53 @@ pub async fn edit(
     .await
 }
 
+/// The element id and label of a plan form field, for the error summary: `goals[1].target`
+/// is "Goal 2 · Target", `goals[0].interventions[1].start` "Goal 1 · Intervention 2 · Start".
+fn plan_field(u: &PageUser, name: &str) -> Option<(String, String)> {
+    let id = name.replace(['[', '.'], "-").replace(']', "");
+    if name == "reason" {
+        return Some((id, u.tr.get("plan-reason")));
+    }
+    let rest = name.strip_prefix("goals[")?;
+    let (i, rest) = rest.split_once("].")?;
+    let goal = u.tr.get1(
+        "plan-goal-n",
+        "n",
+        &(i.parse::<usize>().ok()? + 1).to_string(),
+    );
+    let (prefix, field) = match rest.strip_prefix("interventions[") {
+        Some(x) => {
+            let (j, field) = x.split_once("].")?;
+            let n = j.parse::<usize>().ok()? + 1;
+            (
+                format!("{goal} · {} {n}", u.tr.get("plan-intervention")),
+                field,
+            )
+        }
+        None => (goal, rest),
+    };
+    let key = match field {
+        "dimension" => "plan-dimension",
+        "priority" => "plan-priority",
+        "weight" => "plan-weight",
+        "statement" => "plan-statement",
+        "indicator" => "plan-indicator",
+        "baseline" => "plan-baseline",
+        "target" => "plan-target",
+        "target_date" => "plan-target-date",
+        "client_agreement" => "plan-client-agreement",
+        "method" => "plan-method",
+        "status" => "plan-intervention-status",
+        "responsible_id" => "plan-responsible",
+        "provider" => "plan-provider",
+        "start" => "plan-start",
+        "end" => "plan-end",
+        "frequency" => "plan-frequency",
+        _ => return None,
+    };
+    Some((id, format!("{prefix} · {}", u.tr.get(key))))
+}
+
 /// Reads the form's goal and intervention slots; empty slots are left out. Returns the input
 /// and, per goal slot submitted, how many intervention slots it had.
 fn plan_input(p: &Pairs) -> (PlanInput, Vec<usize>) {
@@ -289,8 +351,31 @@ pub async fn save(
     let id = case_id(&u, &id)?;
     let p = Pairs(pairs);
     u.check_csrf(&p.get("csrf"))?;
-    let (plan, counts) = plan_input(&p);
+    let (plan, mut counts) = plan_input(&p);
     let based_on = p.get("based_on").trim().parse().unwrap_or(-1);
+    // "Add a goal" / "add an intervention to goal i": the same input back, one slot more.
+    let add = p.get("add");
+    if !add.is_empty() {
+        state
+            .app
+            .check_case(&u.user, &u.ctx, id, CaseAccess::Edit, "plan.save")
+            .await
+            .map_err(|e| u.err(e))?;
+        match add.strip_prefix("intervention-").map(str::parse::<usize>) {
+            Some(Ok(i)) if i < counts.len() => counts[i] += 1,
+            _ => counts.push(1),
+        }
+        return form_page(
+            &state,
+            &u,
+            id,
+            based_on.max(0),
+            FormState::from_pairs(&p.0),
+            &counts,
+            StatusCode::OK,
+        )
+        .await;
+    }
     let submission = PlanSubmission { based_on, plan };
     match state.app.save_plan(&u.user, &u.ctx, id, &submission).await {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{id}/plan?saved=1")).into_response()),

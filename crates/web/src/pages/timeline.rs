@@ -1,5 +1,6 @@
 //! The case's timeline page: one chronological view of everything recorded on the case.
 
+use super::case_header::CaseHeader;
 use super::cases::label;
 use super::plan::case_id;
 use super::{render, Chrome};
@@ -10,7 +11,6 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use uuid::Uuid;
 
 struct Line {
     when: String,
@@ -27,7 +27,7 @@ struct Line {
 #[template(path = "timeline.html")]
 struct TimelinePage {
     c: Chrome,
-    id: Uuid,
+    head: CaseHeader,
     number: String,
     lines: Vec<Line>,
 }
@@ -73,16 +73,39 @@ pub async fn show(
         .timeline(&u.user, &u.ctx, id)
         .await
         .map_err(|e| u.err(e))?;
+    // An assessment's entry carries its template's key: show the template's title instead.
+    let templates = if entries.iter().any(|e| e.kind == "assessment") {
+        state
+            .app
+            .available_templates(&u.user, &u.ctx)
+            .await
+            .map_err(|e| u.err(e))?
+    } else {
+        Vec::new()
+    };
+    let lang = u.tr.lang_code();
     let lines = entries
         .into_iter()
         .map(|e| Line {
-            when: u.tr.datetime(&e.at),
+            when: if e.all_day {
+                u.tr.date(&karuna_thai::calendar::bangkok_date(e.at))
+            } else {
+                u.tr.datetime(&e.at)
+            },
+            text: if e.kind == "assessment" {
+                templates
+                    .iter()
+                    .find(|t| t.key == e.text)
+                    .map(|t| t.template.title.get(lang).to_string())
+                    .unwrap_or_else(|| u.tr.get("timeline-kind-assessment"))
+            } else {
+                e.text
+            },
             kind: u
                 .tr
                 .get(&format!("timeline-kind-{}", e.kind.replace('_', "-"))),
             what: what(&u, &e.kind, &e.code),
             kind_code: e.kind,
-            text: e.text,
             value: e.value.unwrap_or_default(),
             by: e.by.unwrap_or_default(),
             page: e.page,
@@ -92,8 +115,8 @@ pub async fn show(
         StatusCode::OK,
         &TimelinePage {
             c: Chrome::for_user(&u, "/cases"),
-            id,
-            number: case.case.number,
+            head: CaseHeader::new(&u, &case, "timeline"),
+            number: case.case.number.clone(),
             lines,
         },
     ))

@@ -1,6 +1,6 @@
 //! User administration (admins): list, create, change role/unit/status.
 
-use super::{render, Chrome, FormState};
+use super::{render, Chrome, ErrorLink, FormState};
 use crate::auth::{PageUser, WebForm};
 use crate::error::{Surface, WebError};
 use crate::state::AppState;
@@ -48,6 +48,7 @@ struct FormPage {
     c: Chrome,
     editing: Option<Uuid>,
     form: FormState,
+    summary: Vec<ErrorLink>,
     roles: Vec<Choice>,
     professions: Vec<Choice>,
     units: Vec<Choice>,
@@ -125,8 +126,25 @@ async fn form_page(
 ) -> Result<Response, WebError> {
     let units = state.app.units(&u.user).await.map_err(|e| u.err(e))?;
     let page = FormPage {
-        c: Chrome::for_user(u, "/admin/users"),
+        c: Chrome::for_user(
+            u,
+            &match editing {
+                Some(id) => format!("/admin/users/{id}"),
+                None => "/admin/users/new".to_string(),
+            },
+        ),
         editing,
+        summary: form.summary_by_name(
+            &u.tr,
+            &[
+                ("username", "users-col-username"),
+                ("display_name", "users-col-name"),
+                ("role", "users-col-role"),
+                ("profession", "users-profession"),
+                ("unit_id", "users-col-unit"),
+                ("password", "users-initial-password"),
+            ],
+        ),
         form,
         roles: Role::ALL
             .iter()

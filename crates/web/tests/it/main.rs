@@ -11,6 +11,7 @@ mod case_types;
 mod cases;
 mod closure;
 mod common;
+mod layout;
 mod login_guard;
 mod pages;
 mod password_policy;

@@ -51,6 +51,25 @@ impl TestServer {
         .await
     }
 
+    /// The demo organisation, units and accounts but none of the demo cases: every case on it
+    /// is the test's own (so a test knows all the user data a page can show).
+    pub async fn accounts_only() -> TestServer {
+        let dir = temp_dir();
+        let url = fresh_database_url(&dir).await;
+        let server = TestServer::start_on(
+            url,
+            dir,
+            false,
+            Settings {
+                demo: true,
+                ..Settings::default()
+            },
+        )
+        .await;
+        server.app.seed_demo_accounts().await.expect("seed");
+        server
+    }
+
     /// A server over an existing database (for restarts), with `settings`.
     pub async fn start_on(url: String, dir: PathBuf, demo: bool, settings: Settings) -> TestServer {
         TestServer::start_full(

@@ -27,6 +27,7 @@ error-document-country-required = A passport needs its issuing country
 error-document-kind-unknown = Unknown document type
 error-person-birth-future = The birth date cannot be in the future
 error-person-birth-too-old = That birth year is too early; check the era (B.E. or C.E.)
+error-person-age-range = The approximate age can be at most 120 years
 error-person-latin-only = Latin letters only here (as in the passport)
 error-person-name-required = Give a first name (Thai or Latin script) or at least a nickname
 error-person-prefix-unknown = Unknown name prefix

@@ -27,6 +27,7 @@ error-document-country-required = หนังสือเดินทางต�
 error-document-kind-unknown = ไม่รู้จักประเภทเอกสารนี้
 error-person-birth-future = วันเกิดต้องไม่อยู่ในอนาคต
 error-person-birth-too-old = ปีเกิดเก่าเกินไป โปรดตรวจสอบ (พ.ศ. หรือ ค.ศ.)
+error-person-age-range = อายุโดยประมาณต้องไม่เกิน 120 ปี
 error-person-latin-only = ช่องนี้ใช้อักษรอังกฤษเท่านั้น (ตามหนังสือเดินทาง)
 error-person-name-required = โปรดกรอกชื่อ (ภาษาไทยหรืออังกฤษ) หรือชื่อเล่นอย่างน้อยหนึ่งอย่าง
 error-person-prefix-unknown = ไม่รู้จักคำนำหน้านามนี้

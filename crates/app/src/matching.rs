@@ -7,7 +7,7 @@ use karuna_domain::access::{Action, Role};
 use karuna_domain::audit::Outcome;
 use karuna_domain::person::{display_name, DocumentInput, PersonInput};
 use karuna_store::{audit, matching as store};
-use karuna_thai::calendar::{parse_date, parse_year, Era};
+use karuna_thai::calendar::{bangkok_date, parse_date, parse_year, Era};
 use karuna_thai::matching::{compare_persons, match_keys, MatchPerson, Reason, THRESHOLD};
 use serde::Serialize;
 use uuid::Uuid;
@@ -16,6 +16,8 @@ use uuid::Uuid;
 const LOOKUP_LIMIT: i64 = 200;
 /// How many candidates are offered.
 const OFFERED: usize = 10;
+/// The oldest approximate age the duplicate check accepts.
+pub const MAX_AGE: u32 = 120;
 
 /// A person already on record who may be the one being registered, and why.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -43,6 +45,7 @@ pub fn match_input(person: &PersonInput, documents: &[DocumentInput], era: Era) 
         .map(|d| chrono::Datelike::year(&d))
         .or_else(|| parse_year(&person.birth_year, era).ok().map(|(y, _)| y));
     MatchPerson {
+        birth_estimated: birth_date.is_none() && birth_year.is_some(),
         first_th: text(&person.first_name_th),
         last_th: text(&person.last_name_th),
         first_latin: text(&person.first_name_latin),
@@ -75,6 +78,22 @@ impl App {
         person: &PersonInput,
         documents: &[DocumentInput],
     ) -> Result<Vec<Candidate>, AppError> {
+        self.find_candidates_aged(user, ctx, person, documents, None)
+            .await
+    }
+
+    /// `find_candidates` with an approximate age in years, for when neither a birth date nor a
+    /// year is known (a worker often knows only a nickname, a surname and about how old the
+    /// person is): it stands for a birth year estimated ± a few years. Ignored when a date or
+    /// a year is given; more than `MAX_AGE` is refused (field `age`).
+    pub async fn find_candidates_aged(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        person: &PersonInput,
+        documents: &[DocumentInput],
+        age: Option<u32>,
+    ) -> Result<Vec<Candidate>, AppError> {
         self.authorize(
             user,
             ctx,
@@ -83,8 +102,16 @@ impl App {
             ("person", None),
         )
         .await?;
+        if age.is_some_and(|a| a > MAX_AGE) {
+            return Err(AppError::field("age", "person.age_range"));
+        }
         let era = Era::from_code(&user.era).unwrap_or_default();
-        let query = match_input(person, documents, era);
+        let mut query = match_input(person, documents, era);
+        if let (None, Some(age)) = (query.birth_year, age) {
+            let this_year = chrono::Datelike::year(&bangkok_date(chrono::Utc::now()));
+            query.birth_year = i32::try_from(age).ok().map(|a| this_year - a);
+            query.birth_estimated = true;
+        }
         let out = self.candidates_for(user, &query).await?;
         let mut e = on(
             event(Some(user), ctx, "person.match", Outcome::Success),

@@ -268,6 +268,7 @@ fn synthetic(rng: &mut Rng) -> MatchPerson {
         nickname: None,
         birth_date: None,
         birth_year: Some(1940 + rng.below(83) as i32),
+        birth_estimated: false,
         documents: if rng.below(10) < 7 {
             vec![("thai_national_id".into(), national_id(rng))]
         } else {

@@ -102,6 +102,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "case_type_template",
         include_str!("../migrations/0040_case_type_template.sql"),
     ),
+    (
+        50,
+        "person_match_key_readings",
+        include_str!("../migrations/0050_person_match_key_readings.sql"),
+    ),
 ];
 
 impl Db {
@@ -242,8 +247,9 @@ impl Db {
             for statement in split_statements(&for_backend(sql, self.backend)) {
                 tx.execute(statement.as_str()).await?;
             }
-            if *version == 6 {
-                // Keys are computed in Rust (crates/thai), so existing persons get theirs here.
+            if *version == 6 || *version == 50 {
+                // Keys are computed in Rust (crates/thai), so existing persons get theirs here
+                // (again at 50, when the key set grew).
                 crate::matching::backfill(&mut tx).await?;
             }
             if *name == "search" {

@@ -25,6 +25,7 @@ pub fn match_person(
         nickname: p.nickname.clone(),
         birth_date: p.birth_date,
         birth_year: p.birth_year.and_then(|y| i32::try_from(y).ok()),
+        birth_estimated: p.birth_estimated,
         documents,
         phones,
     }
@@ -89,7 +90,7 @@ pub async fn refresh_keys(tx: &mut Tx, person_id: Uuid) -> Result<()> {
     write_keys(tx, p.org_id, person_id, &keys).await
 }
 
-/// Computes the keys of every person (run once, by migration 0006, in its transaction).
+/// Computes the keys of every person (run by migrations 0006 and 0050, in their transaction).
 pub async fn backfill(tx: &mut Tx) -> Result<u64> {
     let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM person ORDER BY id")
         .fetch_all(&mut **tx)

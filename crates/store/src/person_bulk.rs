@@ -54,6 +54,7 @@ pub fn match_person_of(p: &ValidPerson, docs: &[ValidDocument]) -> MatchPerson {
         nickname: p.nickname.clone(),
         birth_date: p.birth_date,
         birth_year: p.birth_year,
+        birth_estimated: p.birth_estimated,
         documents: docs
             .iter()
             .map(|d| (d.kind.code().to_string(), d.number.clone()))

@@ -9,6 +9,7 @@ mod import;
 mod import_records;
 mod import_support;
 mod matching;
+mod matching_gold;
 mod search;
 mod search_index;
 mod search_support;

@@ -11,7 +11,7 @@ use karuna_store::testing::fresh_db;
 const PASSWORD: &str = "test-password-1";
 
 /// An organisation with two units, a case manager and a supervisor in each.
-async fn app() -> App {
+pub(crate) async fn app() -> App {
     let (db, _) = fresh_db().await.unwrap();
     let app = App::new(db, Settings::default());
     let ctx = Ctx::default();
@@ -44,7 +44,7 @@ async fn app() -> App {
     app
 }
 
-async fn user(app: &App, name: &str) -> CurrentUser {
+pub(crate) async fn user(app: &App, name: &str) -> CurrentUser {
     app.login(name, PASSWORD, &Ctx::default())
         .await
         .unwrap()
@@ -60,7 +60,7 @@ fn person(first: &str, last: &str, year_be: &str) -> PersonInput {
     }
 }
 
-fn intake(client: PersonInput) -> IntakeInput {
+pub(crate) fn intake(client: PersonInput) -> IntakeInput {
     IntakeInput {
         client,
         consent: ConsentInput {
@@ -184,4 +184,57 @@ async fn keys_follow_updates_and_are_backfilled() {
     assert_eq!(karuna_store::matching::backfill(&mut tx).await.unwrap(), 1);
     tx.commit().await.unwrap();
     assert_eq!(find(&app, &manager, &new).await.len(), 1);
+    // The keys of migration 0050 too: a first name a letter off, with no birth year.
+    let no_year = person("ดวงใด", "ทองดี", "");
+    assert_eq!(find(&app, &manager, &no_year).await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nickname_a_surname_and_an_approximate_age_find_the_person() {
+    let app = app().await;
+    let manager = user(&app, "manager").await;
+    let ctx = Ctx::default();
+    let mut client = person("วรวิทย์", "เลียงประสิทธิ์", "2528");
+    client.nickname = "วิทย์".into();
+    let id = app
+        .intake(&manager, &ctx, &intake(client))
+        .await
+        .unwrap()
+        .client_id;
+    let query = PersonInput {
+        nickname: "วิทย์".into(),
+        last_name_th: "เลียงประสิทธิ์".into(),
+        ..Default::default()
+    };
+    let this_year =
+        chrono::Datelike::year(&karuna_thai::calendar::bangkok_date(chrono::Utc::now()));
+    // About 1983: two years off the estimate on record.
+    let found = app
+        .find_candidates_aged(&manager, &ctx, &query, &[], Some((this_year - 1983) as u32))
+        .await
+        .unwrap();
+    assert_eq!(found.first().map(|c| c.person_id), Some(id), "{found:?}");
+    assert!(found[0].reasons.contains(&"birth_year_close".to_string()));
+    // Thirty years off is someone else.
+    let far = app
+        .find_candidates_aged(&manager, &ctx, &query, &[], Some((this_year - 2015) as u32))
+        .await
+        .unwrap();
+    assert!(far.is_empty(), "{far:?}");
+    // The correct RTGS romanisation finds him with no date at all.
+    let rtgs = PersonInput {
+        first_name_latin: "Worawit".into(),
+        last_name_latin: "Liangprasit".into(),
+        ..Default::default()
+    };
+    assert_eq!(find(&app, &manager, &rtgs).await[0].0, id);
+    // An age past 120 is a field error, not a search.
+    let e = app
+        .find_candidates_aged(&manager, &ctx, &query, &[], Some(121))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, karuna_app::AppError::Invalid(v) if v[0].field == "age"),
+        "{e:?}"
+    );
 }

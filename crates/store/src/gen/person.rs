@@ -335,6 +335,7 @@ fn match_person(p: &Person) -> MatchPerson {
         nickname: p.nickname.map(str::to_string),
         birth_date: p.birth_date,
         birth_year: Some(p.birth_year),
+        birth_estimated: p.birth_date.is_none(),
         documents: p
             .documents
             .iter()

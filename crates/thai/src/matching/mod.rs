@@ -10,10 +10,10 @@ mod syllable;
 
 pub use normalize::{is_thai, normalize_keeping_silent, normalize_name};
 pub use phonetic::phonetic_key;
-pub use romanize::{latin_key, romanize};
+pub use romanize::{latin_key, romanize, romanize_readings, skeleton};
 pub use score::{
-    compare_names, compare_persons, match_keys, sound_key, Match, MatchPerson, NameHow, Reason,
-    THRESHOLD,
+    compare_names, compare_persons, match_keys, sound_key, sound_keys, Match, MatchPerson, NameHow,
+    Reason, THRESHOLD,
 };
 
 #[cfg(test)]

@@ -18,6 +18,12 @@ pub(crate) struct Syllable {
     pub last: Option<char>,
     /// Non-Thai text kept as it is (Latin letters, digits in a mixed name).
     pub other: Option<char>,
+    /// Read CoC from two bare consonants (วร in วรวิทย์, ธน in ธนพร), which names often say
+    /// Co-Ca or Ca-Ca instead (wo-ra-wit, tha-na-phon).
+    pub pair: bool,
+    /// The Ca that begins three bare consonants read Ca-CoC before another syllable, which
+    /// may also be CoC-Ca (วงศ์สวัสดิ์: wa-ngot-wat or wong-sa-wat).
+    pub triple: bool,
 }
 
 /// RTGS value of a consonant at the start of a syllable.
@@ -102,18 +108,36 @@ fn bears_vowel(s: &[char], i: usize) -> bool {
     if i > 0 && is_pre_vowel(s[i - 1]) {
         return true;
     }
-    // -อ as a vowel (พ่อ, ขอ) or -ว- as ua (สวน), but only when what follows is no vowel of its own.
+    // ั is always closed: the consonant after it is its final (ชัยวงศ์ is chai-wong).
+    if i > 0 && s[i - 1] == 'ั' {
+        return false;
+    }
+    // -อ as a vowel (พ่อ, ขอ) or -ว- as ua (สวน), but only when what follows is no vowel of its
+    // own, and not a ว that begins -วรร- (กมลวรรณ).
     if let Some(n @ ('อ' | 'ว')) = next {
         let after = s.get(i + 2).copied();
         let vowel_ahead = after.is_some_and(is_dependent_vowel);
-        return !vowel_ahead && (n == 'อ' || after.is_some_and(is_consonant));
+        let rr = after == Some('ร') && s.get(i + 3) == Some(&'ร');
+        return !vowel_ahead && !rr && (n == 'อ' || after.is_some_and(is_consonant));
     }
     false
 }
 
 /// Reads the syllables of a name.
 pub(crate) fn syllables(name: &str) -> Vec<Syllable> {
-    let s = clean(name);
+    let mut s = clean(name);
+    // เ-ิ, เ-ีย, เ-ือ wrap one consonant: with two inside that make no cluster, the first is a
+    // syllable of its own (เฉลิม: cha-loem), so it is moved before the เ.
+    for k in 0..s.len().saturating_sub(3) {
+        if s[k] == 'เ'
+            && is_consonant(s[k + 1])
+            && is_consonant(s[k + 2])
+            && !joins(s[k + 1], s[k + 2])
+            && matches!(s[k + 3], 'ิ' | 'ี' | 'ื')
+        {
+            s.swap(k, k + 1);
+        }
+    }
     let mut out = Vec::new();
     let mut i = 0;
     while i < s.len() {
@@ -124,6 +148,8 @@ pub(crate) fn syllables(name: &str) -> Vec<Syllable> {
                 vowel: "",
                 last: None,
                 other: Some(c),
+                pair: false,
+                triple: false,
             });
             i += 1;
             continue;
@@ -134,6 +160,8 @@ pub(crate) fn syllables(name: &str) -> Vec<Syllable> {
                 vowel: if c == 'ฤ' { "rue" } else { "lue" },
                 last: None,
                 other: None,
+                pair: false,
+                triple: false,
             });
             i += 1;
             continue;
@@ -149,6 +177,8 @@ pub(crate) fn syllables(name: &str) -> Vec<Syllable> {
                 vowel: pre.map(pre_alone).unwrap_or(""),
                 last: None,
                 other: None,
+                pair: false,
+                triple: false,
             });
             if pre.is_none() {
                 i += 1;
@@ -201,6 +231,8 @@ pub(crate) fn syllables(name: &str) -> Vec<Syllable> {
                 vowel: "a",
                 last: f.or(Some('น')),
                 other: None,
+                pair: false,
+                triple: false,
             });
             continue;
         }
@@ -228,6 +260,8 @@ pub(crate) fn syllables(name: &str) -> Vec<Syllable> {
             vowel,
             last,
             other: None,
+            pair: false,
+            triple: false,
         });
     }
     out
@@ -348,6 +382,8 @@ fn bare_run(s: &[char], i: &mut usize, initial: Vec<char>, out: &mut Vec<Syllabl
                 vowel: "a",
                 last: last.or(Some('น')),
                 other: None,
+                pair: false,
+                triple: false,
             });
             return;
         }
@@ -361,6 +397,8 @@ fn bare_run(s: &[char], i: &mut usize, initial: Vec<char>, out: &mut Vec<Syllabl
             vowel,
             last: None,
             other: None,
+            pair: false,
+            triple: run.len() == 3 && *i < s.len(),
         });
         k = 1;
     }
@@ -371,6 +409,8 @@ fn bare_run(s: &[char], i: &mut usize, initial: Vec<char>, out: &mut Vec<Syllabl
             vowel: "o",
             last,
             other: None,
+            pair: true,
+            triple: false,
         });
         k += 2;
     }

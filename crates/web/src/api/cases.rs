@@ -160,11 +160,14 @@ pub struct CandidateQuery {
     pub person: PersonInput,
     /// Their documents.
     pub documents: Vec<DocumentInput>,
+    /// Approximate age in years (at most 120), when neither a birth date nor a year is known:
+    /// taken as a birth year estimated ± a few years.
+    pub age: Option<u32>,
 }
 
 /// `POST /api/v1/intake/candidates`: persons already on record who may be this one.
 #[utoipa::path(post, path = "/api/v1/intake/candidates", tag = "cases", request_body = CandidateQuery, security(("bearer" = []), ("session" = [])),
-    responses((status = 200, body = Vec<Candidate>)))]
+    responses((status = 200, body = Vec<Candidate>), (status = 422, description = "an approximate age past 120 (field `age`)", content_type = "application/problem+json")))]
 pub async fn candidates(
     State(state): State<AppState>,
     u: ApiUser,
@@ -185,7 +188,7 @@ pub async fn candidates(
     Ok(Json(
         state
             .app
-            .find_candidates(&u.user, &u.ctx, &q.person, &q.documents)
+            .find_candidates_aged(&u.user, &u.ctx, &q.person, &q.documents, q.age)
             .await
             .map_err(|e| u.err(e))?,
     ))

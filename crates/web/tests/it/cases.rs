@@ -325,6 +325,39 @@ async fn the_api_opens_and_updates_cases() {
     assert!(reasons.contains(&"first_name.romanised"), "{reasons:?}");
     assert!(reasons.contains(&"birth_year_close"), "{reasons:?}");
 
+    // An approximate age stands for an estimated birth year (2500 BE is 1957; the age given
+    // puts it two years off); past 120 it is refused with a field error.
+    let this_year =
+        chrono::Datelike::year(&karuna_thai::calendar::bangkok_date(chrono::Utc::now()));
+    let aged = |age: i32| json!({"person": {"first_name_latin": "Arunee", "last_name_latin": "Sangthong"}, "age": age});
+    let resp = c
+        .post(server.url("/api/v1/intake/candidates"))
+        .bearer_auth(&token)
+        .json(&aged(this_year - 1959))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let found: Value = resp.json().await.unwrap();
+    assert!(
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["person_id"] == created["client_id"]),
+        "{found}"
+    );
+    let resp = c
+        .post(server.url("/api/v1/intake/candidates"))
+        .bearer_auth(&token)
+        .json(&aged(121))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+    let p: Value = resp.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "age", "{p}");
+
     let file: Value = c
         .get(server.url(&format!("/api/v1/cases/{id}")))
         .bearer_auth(&token)

@@ -92,6 +92,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "search_parts_and_months",
         include_str!("../migrations/0017_search_parts_and_months.sql"),
     ),
+    (
+        30,
+        "worklists",
+        include_str!("../migrations/0030_worklists.sql"),
+    ),
 ];
 
 impl Db {

@@ -94,6 +94,8 @@ struct FilePage {
     status: String,
     urgency: String,
     urgency_code: String,
+    /// The screening's questions recorded as not asked (labels): the case is up for review.
+    safety_not_asked: Vec<String>,
     types: String,
     sensitive: bool,
     perpetrator: bool,
@@ -219,6 +221,10 @@ pub async fn render_file(
         status: label(u, "status", &c.status),
         urgency: label(u, "urgency", &c.urgency),
         urgency_code: c.urgency.clone(),
+        safety_not_asked: karuna_domain::case::not_asked_in(&c.safety_answers)
+            .iter()
+            .map(|q| u.tr.get(&format!("safety-q-{}", q.replace('_', "-"))))
+            .collect(),
         types: c
             .case_types
             .iter()

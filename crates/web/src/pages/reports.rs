@@ -13,13 +13,16 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use karuna_thai::calendar;
 
+/// One table: its heading id, the catalogue key of its heading and first column, and its rows
+/// (what is counted, the published figure).
+type FigureTable = (&'static str, &'static str, Vec<(String, String)>);
+
 #[derive(Template)]
 #[template(path = "reports_cases.html")]
 struct FiguresPage {
     c: Chrome,
     unit: bool,
-    /// (heading id, catalogue key of the heading and first column, rows of label and figure).
-    tables: Vec<(&'static str, &'static str, Vec<(String, String)>)>,
+    tables: Vec<FigureTable>,
 }
 
 /// `GET /reports/cases`.

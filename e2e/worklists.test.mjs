@@ -23,6 +23,17 @@ async function logIn(page, user) {
   await Promise.all([page.waitForURL((u) => u.pathname === '/', { timeout: 20_000 }), page.locator('button#login-submit').click()]);
 }
 
+/** The page just answered 422 (a refused form), and nothing else went wrong. */
+function expectRefusal(seen, step) {
+  try {
+    seen.check(step);
+  } catch (e) {
+    assert.match(e.message, /1 problem\(s\) on the page:\n\s+HTTP 422 for /, e.message);
+    return;
+  }
+  assert.fail(`${step}: expected the form to be refused with 422`);
+}
+
 test('the safety screening is answered, never assumed', { timeout: 180_000 }, async () => {
   const browser = await launch();
   try {
@@ -52,6 +63,7 @@ test('the safety screening is answered, never assumed', { timeout: 180_000 }, as
     assert.equal(await page.locator('#safety-self_harm_risk-error').count(), 1, 'error beside the question');
     assert.equal(await page.locator('input[name="safety.in_danger_now"][value="no"]:checked').count(), 1);
     await assertAccessible(page, 'intake refused: a safety question unanswered');
+    expectRefusal(seen, 'intake refused');
     // "Not asked" is an answer: the case opens as urgent and says what is still to ask.
     await page.locator('input[name="safety.self_harm_risk"][value="not_asked"]').check();
     await clickAndLoad(page, 'button#intake-submit');
@@ -83,6 +95,7 @@ test('a case with an open promise does not close until it is released', { timeou
     assert.equal(await page.locator('#close-case').count(), 0);
     await assertAccessible(page, 'closure page with open promises');
     // Follow the link to the first open promise and release it, the client told.
+    seen.check('closure page');
     await clickAndLoad(page, '#open-promises a >> nth=0');
     const promiseId = new URL(page.url()).hash.slice(1);
     const card = page.locator(`article#${promiseId}`);
@@ -91,6 +104,7 @@ test('a case with an open promise does not close until it is released', { timeou
     await clickAndLoad(page, `article#${promiseId} button.promise-release`);
     assert.ok((await page.locator('[role=alert]').count()) > 0, 'refused without the client told');
     await assertAccessible(page, 'release refused');
+    expectRefusal(seen, 'release refused');
     const again = page.locator(`article#${promiseId}`);
     await again.locator('summary').first().click();
     await again.locator('input[name="reason"]').fill('หน่วยงานปลายทางปิดรับ โทรแจ้งผู้รับบริการแล้ว');

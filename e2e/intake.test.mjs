@@ -53,6 +53,10 @@ test('intake, my list, a home visit, a promise kept', { timeout: 240_000 }, asyn
     await page.locator('#consent-status').selectOption('granted');
     await page.locator('#referral-source').selectOption('hotline_1300');
     await page.locator('#presenting-problem').fill('ถูกคู่สมรสทำร้ายร่างกาย ต้องการความช่วยเหลือ');
+    // Nothing is pre-answered: every question gets its answer.
+    for (const q of ['in_danger_now', 'injured_needs_care', 'child_without_carer', 'perpetrator_has_access', 'self_harm_risk']) {
+      await page.locator(`input[name="safety.${q}"][value="no"]`).check();
+    }
     await page.locator('input[name="safety.no_safe_place_tonight"][value="yes"]').check();
     await page.locator('input[name="case_types"][value="domestic_violence"]').check();
     await clickAndLoad(page, 'button#intake-submit');

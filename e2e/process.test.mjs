@@ -71,6 +71,10 @@ test('intake to closure: assessment, approved plan, progress, review, closure, f
     await page.locator('#consent-status').selectOption('granted');
     await page.locator('#referral-source').selectOption('community');
     await page.locator('#presenting-problem').fill('ผู้สูงอายุอยู่ลำพัง ขาดผู้ดูแล');
+    // Nothing is pre-answered: every safety question gets its answer.
+    for (const q of ['in_danger_now', 'injured_needs_care', 'child_without_carer', 'perpetrator_has_access', 'no_safe_place_tonight', 'self_harm_risk']) {
+      await page.locator(`input[name="safety.${q}"][value="no"]`).check();
+    }
     await page.locator('input[name="case_types"][value="older_person"]').check();
     await clickAndLoad(page, 'button#intake-submit');
     if (pathname(page) === '/cases') {

@@ -5,7 +5,7 @@
 use crate::case::CaseAccess;
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use chrono::NaiveDate;
-use karuna_domain::access::Role;
+use karuna_domain::access::{decide, Action};
 use karuna_domain::audit::Outcome;
 use karuna_domain::case::Status;
 use karuna_domain::closure::{
@@ -33,6 +33,9 @@ pub struct ClosureView {
     pub approval_required: bool,
     /// Follow-ups after closure.
     pub follow_ups: Vec<FollowUpRow>,
+    /// Promises still open (at most 50): the case does not close until each is kept or
+    /// released with a note that the client was told.
+    pub open_promises: Vec<karuna_store::promise::PromiseRow>,
 }
 
 /// Marks the closure used and schedules its follow-ups from today (inside the closing
@@ -89,6 +92,7 @@ impl App {
             closures: store::closures(&self.db, case_id).await?,
             approval_required: rules.closure_approval,
             follow_ups: store::follow_ups(&self.db, case_id).await?,
+            open_promises: karuna_store::promise::open_for_case(&self.db, case_id, 50).await?,
         };
         self.audit_read(user, ctx, "closure.read", ("case", case_id))
             .await?;
@@ -206,14 +210,22 @@ impl App {
         } else {
             "closure.return"
         };
-        self.case_for(user, ctx, case_id, CaseAccess::Manage, action)
+        let (_, facts) = self
+            .case_for(user, ctx, case_id, CaseAccess::Manage, action)
             .await?;
         let waiting = store::closures(&self.db, case_id)
             .await?
             .into_iter()
             .find(|c| c.status == "awaiting_approval")
             .ok_or_else(|| FieldError::new("approve", "closure.not_awaiting"))?;
-        if user.actor.role != Role::Supervisor || waiting.created_by == user.actor.id {
+        let may = decide(
+            &user.actor,
+            Action::ApproveWork {
+                case: &facts,
+                author: waiting.created_by,
+            },
+        );
+        if !may.is_allowed() {
             return Err(FieldError::new("approve", "plan.approver_invalid").into());
         }
         let to = if approve { "approved" } else { "returned" };

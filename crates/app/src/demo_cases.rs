@@ -16,7 +16,7 @@ use crate::intake::{ConsentInput, IntakeInput};
 use crate::promise::PromiseUpdate;
 use crate::{App, AppError, Ctx, CurrentUser};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
-use karuna_domain::case::SAFETY_QUESTIONS;
+use karuna_domain::case::{SafetyAnswer, SAFETY_QUESTIONS};
 use karuna_domain::contact::ContactInput;
 use karuna_domain::person::{DocumentInput, PersonInput};
 use karuna_domain::promise::PromiseInput;
@@ -382,7 +382,13 @@ impl App {
             safety: SAFETY_QUESTIONS
                 .iter()
                 .zip("DICPNH".chars())
-                .map(|(q, c)| (q.code.to_string(), s.safety.contains(c)))
+                .map(|(q, c)| {
+                    let a = match s.safety.contains(c) {
+                        true => SafetyAnswer::Yes,
+                        false => SafetyAnswer::No,
+                    };
+                    (q.code.to_string(), a)
+                })
                 .collect(),
             case_types: s.types.clone(),
             sensitive: s.has('s'),
@@ -665,6 +671,7 @@ impl App {
             action: action.into(),
             reason: text(&reason).into(),
             due,
+            ..PromiseUpdate::default()
         };
         self.change_promise(who, ctx, id, &update)
             .await

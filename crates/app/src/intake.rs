@@ -6,7 +6,7 @@ use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use chrono::{Datelike, Utc};
 use karuna_domain::access::Action;
 use karuna_domain::audit::Outcome;
-use karuna_domain::case::{case_number, screen, REFERRAL_SOURCES};
+use karuna_domain::case::{case_number, screen, SafetyAnswer, REFERRAL_SOURCES};
 use karuna_domain::case_type::check_case_types;
 use karuna_domain::person::{
     validate_document_input, validate_person, DocumentInput, PersonInput, ValidDocument,
@@ -107,10 +107,12 @@ pub struct IntakeInput {
     pub referral_note: String,
     /// What brought the client, in the worker's words.
     pub presenting_problem: String,
-    /// Safety screening answers: question code → yes (a JSON object).
+    /// Safety screening answers, one for every question: code → `true` (yes), `false` (no) or
+    /// `"not_asked"` (recorded as not asked: the case is raised to at least urgent and flagged
+    /// for review). A missing question is a field error `safety.<code>`.
     #[serde(with = "answers_map")]
-    #[schema(value_type = std::collections::BTreeMap<String, bool>)]
-    pub safety: Vec<(String, bool)>,
+    #[schema(value_type = std::collections::BTreeMap<String, SafetyAnswerInput>)]
+    pub safety: Vec<(String, SafetyAnswer)>,
     /// Case type codes.
     pub case_types: Vec<String>,
     /// Sensitive case.
@@ -121,19 +123,54 @@ pub struct IntakeInput {
     pub manager_id: String,
 }
 
+/// One screening answer as JSON: `true`, `false`, or one of the codes `"yes"`, `"no"`,
+/// `"not_asked"`.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum SafetyAnswerInput {
+    /// `true` is yes, `false` is no.
+    Flag(bool),
+    /// `yes`, `no` or `not_asked`.
+    Code(SafetyAnswer),
+}
+
+impl From<SafetyAnswerInput> for SafetyAnswer {
+    fn from(a: SafetyAnswerInput) -> Self {
+        match a {
+            SafetyAnswerInput::Flag(true) => SafetyAnswer::Yes,
+            SafetyAnswerInput::Flag(false) => SafetyAnswer::No,
+            SafetyAnswerInput::Code(c) => c,
+        }
+    }
+}
+
 /// The screening answers travel as a JSON object (`{"in_danger_now": false, …}`).
 mod answers_map {
+    use super::SafetyAnswerInput;
+    use karuna_domain::case::SafetyAnswer;
     use serde::{Deserialize, Deserializer, Serializer};
     use std::collections::BTreeMap;
 
-    pub fn serialize<S: Serializer>(v: &[(String, bool)], s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(v.iter().map(|(k, b)| (k, b)))
+    pub fn serialize<S: Serializer>(v: &[(String, SafetyAnswer)], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(v.iter().map(|(k, a)| (k, answer_json(*a))))
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, bool)>, D::Error> {
-        Ok(BTreeMap::<String, bool>::deserialize(d)?
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<(String, SafetyAnswer)>, D::Error> {
+        Ok(BTreeMap::<String, SafetyAnswerInput>::deserialize(d)?
             .into_iter()
+            .map(|(k, a)| (k, a.into()))
             .collect())
+    }
+
+    /// Stored and sent as `true` / `false` / `"not_asked"`.
+    pub(super) fn answer_json(a: SafetyAnswer) -> serde_json::Value {
+        match a {
+            SafetyAnswer::Yes => serde_json::Value::Bool(true),
+            SafetyAnswer::No => serde_json::Value::Bool(false),
+            SafetyAnswer::NotAsked => serde_json::Value::String(a.code().into()),
+        }
     }
 }
 
@@ -148,6 +185,8 @@ pub struct IntakeResult {
     pub client_id: Uuid,
     /// Urgency from the screening.
     pub urgency: String,
+    /// The screening's questions recorded as not asked (the case is raised for review).
+    pub safety_not_asked: Vec<String>,
     /// Notices (a year understood in the other era …).
     pub notices: Vec<FieldError>,
 }
@@ -334,7 +373,7 @@ impl App {
         );
         let referral_source = input.referral_source.trim();
         let problem = input.presenting_problem.trim();
-        let urgency = screen(&input.safety).map_err(|e| errors.push(e)).ok();
+        let screening = screen(&input.safety).map_err(|e| errors.extend(e)).ok();
         let types = self.case_types_of(user.actor.org_id).await?;
         check_case_types(&input.case_types, &types, &[], &mut errors);
         let unit_id = match input.unit_id.trim() {
@@ -373,8 +412,12 @@ impl App {
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
-        let (Some(urgency), Some(unit_id), Some(manager_id), Some((consent_status, lawful_basis))) =
-            (urgency, unit_id, manager_id, consent)
+        let (
+            Some(screening),
+            Some(unit_id),
+            Some(manager_id),
+            Some((consent_status, lawful_basis)),
+        ) = (screening, unit_id, manager_id, consent)
         else {
             return Err(AppError::Internal("intake validation".into()));
         };
@@ -385,8 +428,9 @@ impl App {
         let safety: serde_json::Map<String, serde_json::Value> = input
             .safety
             .iter()
-            .map(|(k, v)| (k.clone(), serde_json::Value::Bool(*v)))
+            .map(|(k, a)| (k.clone(), answers_map::answer_json(*a)))
             .collect();
+        let urgency = screening.urgency;
 
         let org = user.actor.org_id;
         let by = Some(user.actor.id);
@@ -477,12 +521,23 @@ impl App {
         );
         e.reason = Some(number.clone());
         audit::append(&mut tx, &e).await?;
+        if screening.needs_review() {
+            // The reason names the questions (codes, never answers about a person's life).
+            let mut e = on(
+                event(Some(user), ctx, "case.safety_not_asked", Outcome::Success),
+                "case",
+                Some(case_id),
+            );
+            e.reason = Some(screening.not_asked.join(","));
+            audit::append(&mut tx, &e).await?;
+        }
         tx.commit().await?;
         Ok(IntakeResult {
             case_id,
             number,
             client_id,
             urgency: urgency.code().to_string(),
+            safety_not_asked: screening.not_asked.iter().map(|c| c.to_string()).collect(),
             notices,
         })
     }

@@ -24,11 +24,13 @@ pub mod person;
 pub mod person_merge;
 pub mod plan;
 pub mod promise;
+pub mod report;
 pub mod search;
 pub mod session;
 pub mod team;
 pub mod timeline;
 pub mod token;
+pub mod worklist;
 
 pub use error::AppError;
 

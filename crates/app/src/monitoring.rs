@@ -52,6 +52,8 @@ pub struct StalledIntervention {
 pub struct Attention {
     /// Reviews past their date.
     pub overdue_reviews: Vec<OverdueReview>,
+    /// Reviews falling due in the next 7 days (not yet overdue), soonest first.
+    pub reviews_due_soon: Vec<OverdueReview>,
     /// Interventions stalled.
     pub stalled: Vec<StalledIntervention>,
     /// Follow-ups after closure due within a week or overdue.
@@ -86,14 +88,18 @@ impl App {
         for c in store::monitored(&self.db, scope, MAX_CASES).await? {
             let days = rules_for(&types, &c.case_types).review_days;
             let since = bangkok_date(c.plan_decided_at.unwrap_or(c.plan_created_at));
-            if let Some(due) = next_review(c.last_review, Some(since), days).filter(|d| *d < today)
-            {
-                out.overdue_reviews.push(OverdueReview {
+            if let Some(due) = next_review(c.last_review, Some(since), days) {
+                let r = OverdueReview {
                     case_id: c.case_id,
                     number: c.number.clone(),
                     manager: c.manager_name.clone(),
                     due,
-                });
+                };
+                if due < today {
+                    out.overdue_reviews.push(r);
+                } else if due <= today + chrono::Days::new(7) {
+                    out.reviews_due_soon.push(r);
+                }
             }
             for g in &c.plan.goals {
                 for x in &g.interventions {
@@ -111,6 +117,7 @@ impl App {
             }
         }
         out.overdue_reviews.sort_by_key(|r| r.due);
+        out.reviews_due_soon.sort_by_key(|r| r.due);
         let week = today + chrono::Days::new(7);
         out.follow_ups = store::follow_ups_due(&self.db, scope, week, 200).await?;
         audit::append_alone(

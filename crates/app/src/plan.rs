@@ -3,7 +3,7 @@
 
 use crate::case::CaseAccess;
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
-use karuna_domain::access::Role;
+use karuna_domain::access::{decide, Action};
 use karuna_domain::audit::Outcome;
 use karuna_domain::plan::{gas_t_score, validate_plan, validate_status_change, PlanInput};
 use karuna_domain::progress::{validate_progress, ProgressInput};
@@ -181,14 +181,22 @@ impl App {
         } else {
             "plan.return"
         };
-        self.case_for(user, ctx, case_id, CaseAccess::Manage, action)
+        let (_, facts) = self
+            .case_for(user, ctx, case_id, CaseAccess::Manage, action)
             .await?;
         let versions = store::versions(&self.db, case_id).await?;
         let v = versions
             .iter()
             .find(|v| v.number == number)
             .ok_or(AppError::NotFound)?;
-        if user.actor.role != Role::Supervisor || v.created_by == user.actor.id {
+        let may = decide(
+            &user.actor,
+            Action::ApproveWork {
+                case: &facts,
+                author: v.created_by,
+            },
+        );
+        if !may.is_allowed() {
             return Err(FieldError::new("number", "plan.approver_invalid").into());
         }
         let mut tx = self.db.begin().await?;

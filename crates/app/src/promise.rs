@@ -1,4 +1,5 @@
-//! Promises to clients: recorded by any team member, open until kept, missed or renegotiated.
+//! Promises to clients: recorded by any team member, open until kept, missed, renegotiated or
+//! released (with a note that the client was told; a case closes only with none open).
 
 use crate::case::CaseAccess;
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
@@ -14,19 +15,23 @@ use karuna_store::promise::{self as store, KeepingRow, PromiseEvent, PromiseRow}
 use karuna_thai::calendar::{bangkok_date, parse_date, Era};
 use uuid::Uuid;
 
-/// A change to a promise: `action` is `keep`, `miss` (with `reason`) or `renegotiate` (with
-/// `due` and `reason`); `version` is the one read.
+/// A change to a promise: `action` is `keep`, `miss` (with `reason`), `renegotiate` (with
+/// `due` and `reason`) or `release` (with `reason`, the note of how the client was told, and
+/// `client_told`); `version` is the one read.
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct PromiseUpdate {
     /// The version read.
     pub version: i64,
-    /// `keep`, `miss` or `renegotiate`.
+    /// `keep`, `miss`, `renegotiate` or `release`.
     pub action: String,
-    /// Why (required to miss or renegotiate).
+    /// Why (required to miss, renegotiate or release; for a release, also how the client was
+    /// told).
     pub reason: String,
     /// The new date, for `renegotiate`, in the user's calendar.
     pub due: String,
+    /// For `release`: the worker confirms the client was told (required).
+    pub client_told: bool,
 }
 
 impl App {
@@ -75,8 +80,8 @@ impl App {
         Ok(id)
     }
 
-    /// Marks a promise kept or missed, or moves its date; `action` is `keep`, `miss` or
-    /// `renegotiate` (with `due`); history is kept.
+    /// Marks a promise kept, missed or released, or moves its date; `action` is `keep`,
+    /// `miss`, `renegotiate` (with `due`) or `release`; history is kept.
     pub async fn change_promise(
         &self,
         user: &CurrentUser,
@@ -100,6 +105,10 @@ impl App {
                 let d = parse_date(due, era).map_err(|e| FieldError::new("due", e.code()))?;
                 PromiseChange::Renegotiate(d.date, reason.clone())
             }
+            "release" => PromiseChange::Release {
+                note: reason.clone(),
+                client_told: update.client_told,
+            },
             _ => return Err(FieldError::new("action", "promise.action_unknown").into()),
         };
         if reason.chars().count() > 1000 {
@@ -120,13 +129,14 @@ impl App {
             PromiseChange::Keep => ("kept", p.due_date, "kept"),
             PromiseChange::Miss(_) => ("missed", p.due_date, "missed"),
             PromiseChange::Renegotiate(d, _) => ("open", *d, "renegotiated"),
+            PromiseChange::Release { .. } => ("released", p.due_date, "released"),
         };
         let v = store::update(
             &mut tx,
             promise_id,
             version,
             new_status,
-            reason_opt.filter(|_| new_status == "missed"),
+            reason_opt.filter(|_| new_status == "missed" || new_status == "released"),
             new_due,
         )
         .await?;

@@ -191,6 +191,14 @@ pub enum Action<'a> {
     /// sensitive case whose identity the supervisor may not see. Administrators never read case
     /// content, so they never merge.
     MergePersons(&'a [PersonFacts]),
+    /// Approve or return a plan version or a closure summary written by `author`: a
+    /// supervisor of the case's unit who did not write it (no one approves their own work).
+    ApproveWork {
+        /// The case the work belongs to.
+        case: &'a CaseFacts,
+        /// Who wrote the plan version or the closure summary.
+        author: Uuid,
+    },
 }
 
 /// Why the policy said no; recorded in the audit log and shown as a reason code.
@@ -296,6 +304,14 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
             DenyReason::Role,
         ),
         Action::MergePersons(persons) => merge_access(actor, persons),
+        Action::ApproveWork { case, author } => match case_access(actor, case) {
+            Decision::Allow if actor.role != Supervisor => Decision::Deny(DenyReason::Role),
+            Decision::Allow => allow_if(
+                actor.unit_id == Some(case.unit_id) && author != actor.id,
+                DenyReason::NotOnCase,
+            ),
+            other => other,
+        },
         Action::SeeClientIdentity(case) => match case_access(actor, case) {
             Decision::Allow if case.sensitive => allow_if(
                 case.case_manager_id == actor.id
@@ -382,6 +398,27 @@ mod tests {
                 role == Role::Admin
             );
         }
+    }
+
+    #[test]
+    fn a_supervisor_of_the_unit_approves_work_she_did_not_write() {
+        let unit = Uuid::now_v7();
+        let manager = actor(Role::CaseManager, Some(unit));
+        let supervisor = actor(Role::Supervisor, Some(unit));
+        let other_supervisor = actor(Role::Supervisor, Some(Uuid::now_v7()));
+        let c = case(manager.id, unit, vec![], false);
+        let approve = |a: &Actor, author: Uuid| decide(a, Action::ApproveWork { case: &c, author });
+        assert_eq!(approve(&supervisor, manager.id), Decision::Allow);
+        assert!(
+            !approve(&supervisor, supervisor.id).is_allowed(),
+            "not her own"
+        );
+        assert_eq!(
+            approve(&manager, manager.id),
+            Decision::Deny(DenyReason::Role)
+        );
+        assert!(!approve(&other_supervisor, manager.id).is_allowed());
+        assert!(!approve(&actor(Role::DataAnalyst, None), manager.id).is_allowed());
     }
 
     #[test]

@@ -155,6 +155,26 @@ impl Guard for ClosureSummaryBeforeClosing {
     }
 }
 
+/// Closing needs every promise to the client settled: kept, or released with a note that
+/// the client was told (trust is kept by saying so, not by forgetting). A missed promise is
+/// settled too: it was recorded with its reason when it fell through.
+#[derive(Debug, Clone, Copy)]
+pub struct NoOpenPromisesAtClosing;
+
+impl Guard for NoOpenPromisesAtClosing {
+    fn check(
+        &self,
+        _from: Status,
+        to: Status,
+        facts: &TransitionFacts,
+    ) -> Result<(), &'static str> {
+        if to == Status::Closed && facts.open_promises > 0 {
+            return Err("case.guard.open_promises");
+        }
+        Ok(())
+    }
+}
+
 /// The guards in force.
 pub fn default_guards() -> Vec<Box<dyn Guard>> {
     vec![
@@ -162,6 +182,7 @@ pub fn default_guards() -> Vec<Box<dyn Guard>> {
         Box::new(AssessmentBeforePlanning),
         Box::new(PlanBeforeImplementation),
         Box::new(ClosureSummaryBeforeClosing),
+        Box::new(NoOpenPromisesAtClosing),
     ]
 }
 
@@ -275,20 +296,119 @@ pub const SAFETY_QUESTIONS: [SafetyQuestion; 6] = [
     },
 ];
 
-/// The urgency the answers give: the highest any "yes" raises it to, else routine. Unknown
-/// question codes are refused.
-pub fn screen(answers: &[(String, bool)]) -> Result<Urgency, FieldError> {
-    let mut urgency = Urgency::Routine;
-    for (code, yes) in answers {
-        let q = SAFETY_QUESTIONS
-            .iter()
-            .find(|q| q.code == code)
-            .ok_or_else(|| FieldError::new("safety", "case.safety.unknown_question"))?;
-        if *yes && q.yes_means > urgency {
-            urgency = q.yes_means;
+/// One answer of the screening. There is no default: every question is answered yes or no,
+/// or recorded explicitly as not asked (the worker could not ask it — the client was not
+/// there, could not speak, a third party referred).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SafetyAnswer {
+    /// The risk is there.
+    Yes,
+    /// Asked, and the risk is not there.
+    No,
+    /// Not asked: the risk is unknown.
+    NotAsked,
+}
+
+impl SafetyAnswer {
+    /// Every answer, in the order a form offers them.
+    pub const ALL: [SafetyAnswer; 3] =
+        [SafetyAnswer::Yes, SafetyAnswer::No, SafetyAnswer::NotAsked];
+
+    /// Stable code (`yes`, `no`, `not_asked`), also the form's value.
+    pub fn code(self) -> &'static str {
+        match self {
+            SafetyAnswer::Yes => "yes",
+            SafetyAnswer::No => "no",
+            SafetyAnswer::NotAsked => "not_asked",
         }
     }
-    Ok(urgency)
+
+    /// Parses a stable code.
+    pub fn from_code(code: &str) -> Option<SafetyAnswer> {
+        SafetyAnswer::ALL.into_iter().find(|a| a.code() == code)
+    }
+}
+
+/// The urgency an unknown risk gives: a question of the screening recorded as not asked
+/// raises the case to at least this level, so someone asks it (or makes the safety
+/// assessment) within 24 hours rather than the case waiting as routine. The screening's rules
+/// have no "unknown" of their own; urgent is the level its serious-risk questions give, and
+/// the immediate-danger questions stay the worker's to ask (they need no case to exist).
+pub const UNKNOWN_RISK_URGENCY: Urgency = Urgency::Urgent;
+
+/// What the screening found: the urgency, and the questions recorded as not asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Screening {
+    /// The highest urgency any "yes" raises the case to, at least [`UNKNOWN_RISK_URGENCY`]
+    /// when a question was not asked, else routine.
+    pub urgency: Urgency,
+    /// The codes of the questions recorded as not asked, in the screening's order.
+    pub not_asked: Vec<&'static str>,
+}
+
+impl Screening {
+    /// The case needs a review of its screening: a question was not asked.
+    pub fn needs_review(&self) -> bool {
+        !self.not_asked.is_empty()
+    }
+}
+
+/// Every question with one answer: for tools and tests that screen in bulk (the demo answers
+/// each question itself).
+pub fn all_answered(answer: SafetyAnswer) -> Vec<(String, SafetyAnswer)> {
+    SAFETY_QUESTIONS
+        .iter()
+        .map(|q| (q.code.to_string(), answer))
+        .collect()
+}
+
+/// The questions a stored screening (the case's `safety_answers`: code → `true`, `false` or
+/// `"not_asked"`) records as not asked; empty for anything unreadable.
+pub fn not_asked_in(stored: &str) -> Vec<String> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str(stored) else {
+        return Vec::new();
+    };
+    SAFETY_QUESTIONS
+        .iter()
+        .filter(|q| map.get(q.code).and_then(|v| v.as_str()) == Some(SafetyAnswer::NotAsked.code()))
+        .map(|q| q.code.to_string())
+        .collect()
+}
+
+/// Reads the screening: every question must have an answer (`safety.<code>`:
+/// `case.safety.unanswered` names each one missing), unknown codes are refused (`safety`:
+/// `case.safety.unknown_question`). The urgency is the highest a "yes" gives; a question not
+/// asked raises it to at least [`UNKNOWN_RISK_URGENCY`].
+pub fn screen(answers: &[(String, SafetyAnswer)]) -> Result<Screening, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if answers
+        .iter()
+        .any(|(code, _)| !SAFETY_QUESTIONS.iter().any(|q| q.code == code))
+    {
+        errors.push(FieldError::new("safety", "case.safety.unknown_question"));
+    }
+    let mut urgency = Urgency::Routine;
+    let mut not_asked = Vec::new();
+    for q in &SAFETY_QUESTIONS {
+        match answers.iter().find(|(c, _)| c == q.code).map(|(_, a)| *a) {
+            None => errors.push(FieldError::new(
+                format!("safety.{}", q.code),
+                "case.safety.unanswered",
+            )),
+            Some(SafetyAnswer::Yes) => urgency = urgency.max(q.yes_means),
+            Some(SafetyAnswer::No) => {}
+            Some(SafetyAnswer::NotAsked) => {
+                urgency = urgency.max(UNKNOWN_RISK_URGENCY);
+                not_asked.push(q.code);
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(Screening { urgency, not_asked })
+    } else {
+        Err(errors)
+    }
 }
 
 /// The built-in case types every organisation starts with; `case_type` lets an organisation
@@ -400,6 +520,27 @@ mod tests {
     }
 
     #[test]
+    fn a_case_with_an_open_promise_does_not_close() {
+        let guards = default_guards();
+        let facts = TransitionFacts {
+            has_contact: true,
+            open_promises: 1,
+            assessment_completed: true,
+            plan_in_force: true,
+            closure_ready: true,
+        };
+        let e = check_transition(Status::Review, Status::Closed, &facts, &guards).unwrap_err();
+        assert_eq!(e.code, "case.guard.open_promises");
+        // Other moves are not held up by an open promise.
+        assert!(check_transition(Status::Review, Status::Implementation, &facts, &guards).is_ok());
+        let settled = TransitionFacts {
+            open_promises: 0,
+            ..facts
+        };
+        assert!(check_transition(Status::Review, Status::Closed, &settled, &guards).is_ok());
+    }
+
+    #[test]
     fn reopening_goes_back_to_assessment_or_implementation() {
         assert!(check_reopen(Status::Closed, Status::Assessment).is_ok());
         assert!(check_reopen(Status::Closed, Status::Implementation).is_ok());
@@ -417,34 +558,74 @@ mod tests {
         );
     }
 
+    fn answers(v: &[(&str, SafetyAnswer)]) -> Vec<(String, SafetyAnswer)> {
+        let mut all: Vec<(String, SafetyAnswer)> = SAFETY_QUESTIONS
+            .iter()
+            .map(|q| (q.code.to_string(), SafetyAnswer::No))
+            .collect();
+        for (c, a) in v {
+            match all.iter_mut().find(|(x, _)| x == c) {
+                Some(slot) => slot.1 = *a,
+                None => all.push((c.to_string(), *a)),
+            }
+        }
+        all
+    }
+
     #[test]
     fn screening_takes_the_highest_urgency() {
-        let a = |v: &[(&str, bool)]| {
-            v.iter()
-                .map(|(c, y)| (c.to_string(), *y))
-                .collect::<Vec<_>>()
-        };
+        use SafetyAnswer::*;
+        let urgency = |v: &[(&str, SafetyAnswer)]| screen(&answers(v)).unwrap().urgency;
+        assert_eq!(urgency(&[]), Urgency::Routine);
+        assert_eq!(urgency(&[("no_safe_place_tonight", Yes)]), Urgency::Urgent);
         assert_eq!(
-            screen(&a(&[("in_danger_now", false)])).unwrap(),
-            Urgency::Routine
-        );
-        assert_eq!(
-            screen(&a(&[
-                ("no_safe_place_tonight", true),
-                ("in_danger_now", false)
-            ]))
-            .unwrap(),
-            Urgency::Urgent
-        );
-        assert_eq!(
-            screen(&a(&[
-                ("no_safe_place_tonight", true),
-                ("in_danger_now", true)
-            ]))
-            .unwrap(),
+            urgency(&[("no_safe_place_tonight", Yes), ("in_danger_now", Yes)]),
             Urgency::Emergency
         );
-        assert!(screen(&a(&[("made_up", true)])).is_err());
+        assert!(screen(&answers(&[("made_up", Yes)])).is_err());
+    }
+
+    #[test]
+    fn an_unanswered_question_is_refused_by_name() {
+        let mut a = answers(&[]);
+        a.retain(|(c, _)| c != "self_harm_risk" && c != "in_danger_now");
+        let errors = screen(&a).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["safety.in_danger_now", "safety.self_harm_risk"]);
+        assert!(errors.iter().all(|e| e.code == "case.safety.unanswered"));
+        assert_eq!(screen(&[]).unwrap_err().len(), SAFETY_QUESTIONS.len());
+    }
+
+    #[test]
+    fn a_question_not_asked_raises_the_case_for_review() {
+        use SafetyAnswer::*;
+        let s = screen(&answers(&[("in_danger_now", NotAsked)])).unwrap();
+        assert_eq!(s.urgency, UNKNOWN_RISK_URGENCY);
+        assert_eq!(s.not_asked, ["in_danger_now"]);
+        assert!(s.needs_review());
+        // A "yes" that means more still wins.
+        let s = screen(&answers(&[
+            ("self_harm_risk", NotAsked),
+            ("injured_needs_care", Yes),
+        ]))
+        .unwrap();
+        assert_eq!(s.urgency, Urgency::Emergency);
+        assert!(!screen(&answers(&[])).unwrap().needs_review());
+    }
+
+    #[test]
+    fn stored_answers_name_what_was_not_asked() {
+        let stored = r#"{"in_danger_now":false,"self_harm_risk":"not_asked"}"#;
+        assert_eq!(not_asked_in(stored), ["self_harm_risk"]);
+        assert!(not_asked_in("{}").is_empty());
+        assert!(not_asked_in("not json").is_empty());
+    }
+
+    #[test]
+    fn answer_codes_round_trip() {
+        for a in SafetyAnswer::ALL {
+            assert_eq!(SafetyAnswer::from_code(a.code()), Some(a));
+        }
     }
 
     #[test]

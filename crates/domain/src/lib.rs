@@ -15,5 +15,6 @@ pub mod person;
 pub mod plan;
 pub mod progress;
 pub mod promise;
+pub mod report;
 
 pub use error::{FieldError, Validation};

@@ -1,5 +1,7 @@
-//! Promises to the client (การรักษาสัญญา): open until kept, missed (with a reason) or
-//! renegotiated to a new date, with the history kept.
+//! Promises to the client (การรักษาสัญญา): open until kept, missed (with a reason),
+//! renegotiated to a new date, or released (no longer to be done, with a note that the client
+//! was told), with the history kept. A case closes only when none is open
+//! (`case::NoOpenPromisesAtClosing`).
 
 use crate::error::{FieldError, Validation};
 use chrono::NaiveDate;
@@ -16,6 +18,8 @@ pub enum PromiseStatus {
     Kept,
     /// Not kept, with a reason.
     Missed,
+    /// Released: it will not be done, and the client was told (the note says how).
+    Released,
 }
 
 impl PromiseStatus {
@@ -25,6 +29,7 @@ impl PromiseStatus {
             PromiseStatus::Open => "open",
             PromiseStatus::Kept => "kept",
             PromiseStatus::Missed => "missed",
+            PromiseStatus::Released => "released",
         }
     }
 
@@ -34,6 +39,7 @@ impl PromiseStatus {
             PromiseStatus::Open,
             PromiseStatus::Kept,
             PromiseStatus::Missed,
+            PromiseStatus::Released,
         ]
         .into_iter()
         .find(|s| s.code() == code)
@@ -49,6 +55,14 @@ pub enum PromiseChange {
     Miss(String),
     /// A new date was agreed with the client, and why.
     Renegotiate(NaiveDate, String),
+    /// It will not be done: the note says why and how the client was told; `client_told`
+    /// is the worker's confirmation that they were.
+    Release {
+        /// Why, and how the client was told.
+        note: String,
+        /// The client was told.
+        client_told: bool,
+    },
 }
 
 /// A new promise as typed.
@@ -103,6 +117,12 @@ pub fn check_change(
         PromiseChange::Renegotiate(due, _) if *due < today => {
             Err(FieldError::new("due", "promise.due_past"))
         }
+        PromiseChange::Release { note, .. } if note.trim().is_empty() => {
+            Err(FieldError::new("reason", "promise.release_note_required"))
+        }
+        PromiseChange::Release {
+            client_told: false, ..
+        } => Err(FieldError::new("client_told", "promise.client_not_told")),
         _ => Ok(()),
     }
 }
@@ -138,6 +158,30 @@ mod tests {
             .code,
             "promise.due_past"
         );
+    }
+
+    #[test]
+    fn a_promise_is_released_only_with_a_note_that_the_client_was_told() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let release = |note: &str, client_told| PromiseChange::Release {
+            note: note.into(),
+            client_told,
+        };
+        let code = |c: &PromiseChange| {
+            check_change(PromiseStatus::Open, c, today)
+                .err()
+                .map(|e| e.code)
+        };
+        assert_eq!(
+            code(&release(" ", true)).as_deref(),
+            Some("promise.release_note_required")
+        );
+        assert_eq!(
+            code(&release("หน่วยงานปิดรับ โทรแจ้งแล้ว", false)).as_deref(),
+            Some("promise.client_not_told")
+        );
+        assert_eq!(code(&release("หน่วยงานปิดรับ โทรแจ้งแล้ว", true)), None);
+        assert!(check_change(PromiseStatus::Released, &PromiseChange::Keep, today).is_err());
     }
 
     #[test]

@@ -79,6 +79,9 @@ pub struct CaseFilter {
     pub urgency: Option<String>,
     /// Only cases with promises past due (as of this date).
     pub overdue_on: Option<NaiveDate>,
+    /// Only cases with a plan or closure awaiting the actor's approval (a supervisor: her
+    /// unit's, not written by her; nothing for anyone else).
+    pub awaiting_approval: bool,
     /// Order: `updated` (newest first, default) or `number` (ascending).
     pub sort: String,
     /// Keyset cursor: the last row's sort key and id.
@@ -157,6 +160,18 @@ pub async fn list_cases(
     if let Some(d) = f.overdue_on {
         let p = param(date_db(d), &mut binds);
         conds.push(format!("EXISTS (SELECT 1 FROM promise pr WHERE pr.case_id = c.id AND pr.status = 'open' AND pr.due_date < {p})"));
+    }
+    if f.awaiting_approval {
+        match scope.supervisor_unit {
+            Some(u) => {
+                binds.push(u.to_string());
+                let nu = binds.len();
+                binds.push(scope.actor_id.to_string());
+                let na = binds.len();
+                conds.push(crate::worklist::awaiting_filter_sql(nu, na));
+            }
+            None => conds.push("1 = 0".into()),
+        }
     }
     let by_number = f.sort == "number";
     if let Some((key, id)) = &f.after {

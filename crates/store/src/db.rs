@@ -98,6 +98,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0020_login_failure.sql"),
     ),
     (
+        30,
+        "worklists",
+        include_str!("../migrations/0030_worklists.sql"),
+    ),
+    (
         40,
         "case_type_template",
         include_str!("../migrations/0040_case_type_template.sql"),

@@ -26,11 +26,13 @@ pub mod person_export;
 pub mod person_merge;
 pub mod plan;
 pub mod promise;
+pub mod report;
 pub mod revision;
 pub mod row;
 pub mod search;
 pub mod testing;
 pub mod time;
+pub mod worklist;
 
 pub use db::{Backend, Db, Tx};
 pub use error::StoreError;

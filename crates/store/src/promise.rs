@@ -28,7 +28,7 @@ pub struct PromiseRow {
     pub what: String,
     /// By when.
     pub due_date: NaiveDate,
-    /// `open`, `kept` or `missed`.
+    /// `open`, `kept`, `missed` or `released`.
     pub status: String,
     /// Why missed.
     pub status_reason: Option<String>,
@@ -168,6 +168,19 @@ pub async fn for_case(db: &Db, case_id: Uuid) -> Result<Vec<PromiseRow>> {
     rows.iter().map(promise_from).collect()
 }
 
+/// A case's open promises by due date, at most `limit` (what keeps the case from closing).
+pub async fn open_for_case(db: &Db, case_id: Uuid, limit: i64) -> Result<Vec<PromiseRow>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLS} FROM {FROM} WHERE p.case_id = $1 AND p.status = 'open' \
+         ORDER BY p.due_date, p.id LIMIT $2"
+    ))
+    .bind(case_id.to_string())
+    .bind(limit)
+    .fetch_all(db.read())
+    .await?;
+    rows.iter().map(promise_from).collect()
+}
+
 /// A user's open promises due on or before `until`, oldest first (the home page).
 pub async fn open_due_for(
     db: &Db,
@@ -192,7 +205,7 @@ pub async fn open_due_for(
 pub struct PromiseEvent {
     /// Promise.
     pub promise_id: Uuid,
-    /// `made`, `kept`, `missed`, `renegotiated`.
+    /// `made`, `kept`, `missed`, `renegotiated`, `released`.
     pub kind: String,
     /// Due date before.
     pub old_due: Option<NaiveDate>,

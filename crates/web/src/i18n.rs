@@ -328,7 +328,7 @@ mod tests {
         families.extend(family("timeline-follow-up", &["due", "done"]));
         families.extend(family(
             "timeline-promise",
-            &["made", "kept", "missed", "renegotiated"],
+            &["made", "kept", "missed", "renegotiated", "released"],
         ));
         use karuna_domain::closure;
         families.extend(family("review-outcome", &closure::REVIEW_OUTCOMES));
@@ -355,10 +355,13 @@ mod tests {
             "consent-purpose",
             &karuna_app::intake::CONSENT_PURPOSES,
         ));
-        families.extend(family("promise-status", &["open", "kept", "missed"]));
+        families.extend(family(
+            "promise-status",
+            &["open", "kept", "missed", "released"],
+        ));
         families.extend(family(
             "promise-event",
-            &["made", "kept", "missed", "renegotiated"],
+            &["made", "kept", "missed", "renegotiated", "released"],
         ));
         families.extend(family("history", &["open", "status", "reopen", "transfer"]));
         families.extend(family(

@@ -342,6 +342,18 @@ const ROUTES: &[Entry] = &[
     ("/api/v1/me/promises", &[("GET", Api)], || {
         get(api::records::my_promises)
     }),
+    ("/api/v1/me/approvals", &[("GET", Api)], || {
+        get(api::worklists::approvals)
+    }),
+    ("/api/v1/me/due", &[("GET", Api)], || {
+        get(api::worklists::due)
+    }),
+    ("/api/v1/reports/case-counts", &[("GET", Api)], || {
+        get(api::worklists::case_counts)
+    }),
+    ("/reports/cases", &[("GET", Page)], || {
+        get(pages::reports::cases)
+    }),
     ("/api/v1/persons/{id}", &[("PATCH", Api)], || {
         axum::routing::patch(api::case_people::person_update)
     }),

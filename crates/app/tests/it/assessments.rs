@@ -61,6 +61,7 @@ async fn case(app: &App, manager: &CurrentUser) -> Uuid {
         referral_source: "self".into(),
         presenting_problem: "ทดสอบการประเมิน".into(),
         case_types: vec!["other".into()],
+        safety: karuna_domain::case::all_answered(karuna_domain::case::SafetyAnswer::No),
         ..Default::default()
     };
     app.intake(manager, &Ctx::default(), &input)

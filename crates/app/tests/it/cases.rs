@@ -84,10 +84,11 @@ fn intake(first: &str, id_number: &str) -> IntakeInput {
         },
         referral_source: "hotline_1300".into(),
         presenting_problem: "ถูกทำร้ายร่างกายโดยคู่สมรส".into(),
-        safety: vec![
-            ("in_danger_now".into(), false),
-            ("no_safe_place_tonight".into(), true),
-        ],
+        safety: {
+            let mut a = karuna_domain::case::all_answered(karuna_domain::case::SafetyAnswer::No);
+            a[4].1 = karuna_domain::case::SafetyAnswer::Yes; // no_safe_place_tonight
+            a
+        },
         case_types: vec!["domestic_violence".into()],
         ..Default::default()
     }
@@ -454,6 +455,7 @@ async fn lifecycle_contacts_and_promises() {
         action: "renegotiate".into(),
         reason: "ผู้รับบริการไม่ว่าง".into(),
         due: "15/01/2570".into(),
+        ..Default::default()
     };
     assert_eq!(app.change_promise(&manager, &ctx, p, &re).await.unwrap(), 2);
     let keep = PromiseUpdate {

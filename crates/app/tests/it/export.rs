@@ -196,7 +196,7 @@ async fn export_follows_access_and_round_trips_through_csv_and_xlsx() {
             },
             referral_source: "hotline_1300".into(),
             presenting_problem: "ขอรับคำปรึกษา".into(),
-            safety: vec![("in_danger_now".into(), false)],
+            safety: karuna_domain::case::all_answered(karuna_domain::case::SafetyAnswer::No),
             case_types: vec!["domestic_violence".into()],
             sensitive: i == 0,
             ..Default::default()

@@ -242,7 +242,7 @@ async fn the_generated_agency_works_through_the_use_cases() {
         },
         referral_source: "hotline_1300".into(),
         presenting_problem: "ทดสอบหลังสร้างข้อมูล".into(),
-        safety: vec![("in_danger_now".into(), false)],
+        safety: karuna_domain::case::all_answered(karuna_domain::case::SafetyAnswer::No),
         case_types: vec!["other".into()],
         ..Default::default()
     };

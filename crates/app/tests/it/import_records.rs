@@ -30,10 +30,7 @@ async fn case_of(app: &App, username: &str, first: &str) -> String {
         },
         referral_source: "self".into(),
         presenting_problem: "ขอความช่วยเหลือ".into(),
-        safety: vec![
-            ("in_danger_now".into(), false),
-            ("no_safe_place_tonight".into(), false),
-        ],
+        safety: karuna_domain::case::all_answered(karuna_domain::case::SafetyAnswer::No),
         case_types: vec!["poverty_homelessness".into()],
         ..Default::default()
     };

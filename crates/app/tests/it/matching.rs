@@ -70,7 +70,7 @@ pub(crate) fn intake(client: PersonInput) -> IntakeInput {
         },
         referral_source: "hotline_1300".into(),
         presenting_problem: "ขอรับคำปรึกษา".into(),
-        safety: vec![("in_danger_now".into(), false)],
+        safety: karuna_domain::case::all_answered(karuna_domain::case::SafetyAnswer::No),
         case_types: vec!["domestic_violence".into()],
         ..Default::default()
     }

@@ -51,6 +51,9 @@ pub struct CaseQuery {
     pub urgency: Option<String>,
     /// Only cases with overdue promises.
     pub overdue: bool,
+    /// `approval`: only cases with a plan or closure awaiting my approval (supervisors; the
+    /// count is `GET /api/v1/me/approvals`).
+    pub awaiting: Option<String>,
     /// `updated` (default, newest first) or `number`.
     pub sort: Option<String>,
     /// Cursor from the previous page.
@@ -71,6 +74,7 @@ impl CaseQuery {
             overdue_on: self
                 .overdue
                 .then(|| karuna_thai::calendar::bangkok_date(chrono::Utc::now())),
+            awaiting_approval: self.awaiting.as_deref() == Some("approval"),
             sort: self.sort.clone().unwrap_or_default(),
             after: self
                 .after

@@ -83,6 +83,25 @@ pub struct ReviewsAndClosure {
     pub closures: Vec<ClosureSummary>,
     /// Follow-ups by due date.
     pub follow_ups: Vec<FollowUp>,
+    /// Promises still open, by due date (at most 50): closing is refused (422,
+    /// `case.guard.open_promises`) until each is kept or released (`POST
+    /// /api/v1/promises/{id}` with `action: release`, a note and `client_told: true`).
+    pub open_promises: Vec<OpenPromise>,
+}
+
+/// A promise still open.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpenPromise {
+    /// Promise id.
+    pub id: Uuid,
+    /// What was promised.
+    pub what: String,
+    /// By when.
+    pub due_date: chrono::NaiveDate,
+    /// Who made it (display name).
+    pub made_by: String,
+    /// The version to name when changing it.
+    pub version: i64,
 }
 
 fn score(tenths: Option<i64>) -> Option<f64> {
@@ -130,6 +149,17 @@ impl From<ClosureView> for ReviewsAndClosure {
                     due_on: f.due_on,
                     done_on: f.done_on,
                     note: f.note,
+                })
+                .collect(),
+            open_promises: v
+                .open_promises
+                .into_iter()
+                .map(|p| OpenPromise {
+                    id: p.id,
+                    what: p.what,
+                    due_date: p.due_date,
+                    made_by: p.made_by_name,
+                    version: p.version,
                 })
                 .collect(),
         }

@@ -58,6 +58,7 @@ impl Modify for Security {
         api::assessments::compare, api::assessments::get_one, api::assessments::update, api::assessments::complete,
         api::search::search,
         api::persons::duplicates, api::persons::merges, api::persons::merge, api::persons::undo, api::persons::dismiss,
+        api::worklists::approvals, api::worklists::due, api::worklists::case_counts,
     ),
     modifiers(&Security),
     tags((name = "account", description = "The caller's own account"), (name = "users", description = "Account administration"),
@@ -68,7 +69,8 @@ impl Modify for Security {
         (name = "plans", description = "The individual plan, its approval and progress (GAS)"),
         (name = "assessments", description = "Assessment templates (admins) and the assessments of a case"),
         (name = "search", description = "Full-text search in the cases the caller may open"),
-        (name = "persons", description = "Possible duplicate persons, merges and their undo (supervisors)")),
+        (name = "persons", description = "Possible duplicate persons, merges and their undo (supervisors)"),
+        (name = "reports", description = "Aggregate figures, small counts suppressed (data analysts, supervisors)")),
 )]
 pub struct ApiDoc;
 

@@ -15,6 +15,7 @@ pub mod plans;
 pub mod records;
 pub mod search;
 pub mod users;
+pub mod worklists;
 
 use crate::auth::ApiUser;
 use crate::error::{Surface, WebError};

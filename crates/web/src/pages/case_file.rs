@@ -95,6 +95,8 @@ struct FilePage {
     number: String,
     tab: String,
     head: CaseHeader,
+    /// The screening's questions recorded as not asked (labels): the case is up for review.
+    safety_not_asked: Vec<String>,
     types: String,
     can_manage: bool,
     manager: String,
@@ -259,6 +261,10 @@ pub async fn render_file(
         number: c.number.clone(),
         tab,
         head,
+        safety_not_asked: karuna_domain::case::not_asked_in(&c.safety_answers)
+            .iter()
+            .map(|q| u.tr.get(&format!("safety-q-{}", q.replace('_', "-"))))
+            .collect(),
         types: c
             .case_types
             .iter()

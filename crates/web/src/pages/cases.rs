@@ -83,6 +83,8 @@ struct ListPage {
     urgencies: Vec<Choice>,
     next: Option<String>,
     can_create: bool,
+    /// For supervisors: how many cases await their approval (the filter's count).
+    awaiting_count: Option<i64>,
 }
 
 /// `GET /cases`.
@@ -119,6 +121,14 @@ pub async fn list(
             },
         ),
         ("sort", f.sort.clone()),
+        (
+            "awaiting",
+            if f.awaiting_approval {
+                "approval".into()
+            } else {
+                String::new()
+            },
+        ),
     ]);
     let next = if more {
         items.last().map(|i| {
@@ -128,6 +138,7 @@ pub async fn list(
                 ("case_type", filter.value("case_type")),
                 ("urgency", filter.value("urgency")),
                 ("overdue", filter.value("overdue")),
+                ("awaiting", filter.value("awaiting")),
                 ("sort", filter.value("sort")),
             ];
             let mut qs: Vec<(String, String)> = params
@@ -188,6 +199,11 @@ pub async fn list(
         filter,
         next,
         can_create,
+        awaiting_count: state
+            .app
+            .awaiting_count(&u.user)
+            .await
+            .map_err(|e| u.err(e))?,
     };
     Ok(render(StatusCode::OK, &page))
 }

@@ -77,6 +77,8 @@ struct ClosurePage {
     can_decide: bool,
     can_close: bool,
     can_manage: bool,
+    /// Promises still open (id, what, due date): they keep the case from closing.
+    open_promises: Vec<(Uuid, String, String)>,
     goals: Vec<GoalChoice>,
     follow_ups: Vec<FollowUpLine>,
     flash: Option<String>,
@@ -209,8 +211,16 @@ async fn page(
             .collect(),
         approval_required: view.approval_required,
         can_decide,
-        can_close: usable && case.can_manage && case.case.status != "closed",
+        can_close: usable
+            && view.open_promises.is_empty()
+            && case.can_manage
+            && case.case.status != "closed",
         can_manage: case.can_manage,
+        open_promises: view
+            .open_promises
+            .iter()
+            .map(|p| (p.id, p.what.clone(), u.tr.date(&p.due_date)))
+            .collect(),
         goals,
         follow_ups: view
             .follow_ups

@@ -26,16 +26,17 @@ struct DuplicatesPage {
     flash: Option<String>,
     error: Option<String>,
     merged: Option<String>,
+    /// The score from which pairs are listed.
+    min_score: u8,
 }
 
 impl DuplicatesPage {
-    /// The reason codes of a pair in the user's language.
-    fn reasons(&self, p: &DuplicatePair) -> String {
+    /// The reasons of a pair in the user's language, one per line.
+    fn reason_labels(&self, p: &DuplicatePair) -> Vec<String> {
         p.reasons
             .iter()
             .map(|r| self.c.get(&format!("match-{}", r.replace(['.', '_'], "-"))))
-            .collect::<Vec<_>>()
-            .join(", ")
+            .collect()
     }
 
     fn year(&self, y: &Option<i64>) -> String {
@@ -75,6 +76,7 @@ async fn page(
         flash,
         error,
         merged,
+        min_score: karuna_app::person_merge::DUPLICATE_LIST_THRESHOLD,
     };
     Ok(render(status, &p))
 }
@@ -160,7 +162,15 @@ pub async fn merge(
     let p = read(&state, &u, pairs, "person.merge").await?;
     let (a, b) = (p.get("person_a"), p.get("person_b"));
     let (va, vb) = (p.get("version_a"), p.get("version_b"));
-    let keep_b = p.get("keep") == "b";
+    // Which record stays is chosen, never assumed.
+    let keep_b = match p.get("keep").as_str() {
+        "a" => false,
+        "b" => true,
+        _ => {
+            let e = karuna_domain::FieldError::new("keep", "person.merge.keep_required");
+            return finish(&state, &u, Err(AppError::Invalid(vec![e]))).await;
+        }
+    };
     let version = |v: &str| v.trim().parse::<i64>().unwrap_or(0);
     let r = if keep_b {
         MergeRequest {

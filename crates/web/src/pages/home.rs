@@ -59,6 +59,21 @@ struct HomePage {
     keeping: Vec<Keeping>,
     unit_wide: bool,
     attention: Vec<AttentionList>,
+    /// The role reads aggregate figures (data analysts, supervisors).
+    sees_figures: bool,
+    /// A supervisor's queue: plans and closures awaiting her approval, and how many in all.
+    approvals: Option<(Vec<ApprovalLine>, i64)>,
+    /// What falls due in the next 7 days: my promises and contacts awaiting follow-up.
+    due_soon: Vec<AttentionList>,
+}
+
+/// One item awaiting approval.
+struct ApprovalLine {
+    case_id: Uuid,
+    number: String,
+    client: String,
+    what: String,
+    page: &'static str,
 }
 
 /// `GET /`.
@@ -156,6 +171,14 @@ pub async fn show(State(state): State<AppState>, u: PageUser) -> Result<Response
             line(r.case_id, &r.number, what, &r.manager)
         })
         .collect();
+    let reviews_soon: Vec<AttentionLine> = attention
+        .reviews_due_soon
+        .iter()
+        .map(|r| {
+            let what = u.tr.get1("home-review-due", "date", &u.tr.date(&r.due));
+            line(r.case_id, &r.number, what, &r.manager)
+        })
+        .collect();
     let stalled: Vec<AttentionLine> = attention
         .stalled
         .iter()
@@ -178,8 +201,81 @@ pub async fn show(State(state): State<AppState>, u: PageUser) -> Result<Response
             line(f.case_id, &f.number, what, "")
         })
         .collect();
+    let approvals = if role == Role::Supervisor {
+        let a = state
+            .app
+            .awaiting_my_approval(&u.user, &u.ctx)
+            .await
+            .map_err(|e| u.err(e))?;
+        let lines = a
+            .items
+            .into_iter()
+            .map(|i| {
+                let (what, page) = match i.plan_number {
+                    Some(n) => (u.tr.get1("home-approval-plan", "n", &n.to_string()), "plan"),
+                    None => (u.tr.get("home-approval-closure"), "closure"),
+                };
+                ApprovalLine {
+                    case_id: i.case_id,
+                    number: i.number,
+                    client: i.client,
+                    what: format!("{what} · {} · {}", i.author, u.tr.datetime(&i.submitted_at)),
+                    page,
+                }
+            })
+            .collect();
+        Some((lines, a.count))
+    } else {
+        None
+    };
+    let due_soon = if works_cases {
+        let d = state
+            .app
+            .due_soon(&u.user, &u.ctx)
+            .await
+            .map_err(|e| u.err(e))?;
+        let lines = |items: Vec<karuna_app::worklist::DueItem>, key: &str| {
+            items
+                .into_iter()
+                .map(|i| {
+                    let mut what = u.tr.get1(key, "date", &u.tr.date(&i.date));
+                    if !i.what.is_empty() {
+                        what = format!("{} · {what}", i.what);
+                    }
+                    if i.overdue {
+                        what = format!("{what} · {}", u.tr.get("promise-overdue"));
+                    }
+                    AttentionLine {
+                        case_id: i.case_id,
+                        number: i.number,
+                        what,
+                        manager: i.client,
+                    }
+                })
+                .collect::<Vec<_>>()
+        };
+        vec![
+            AttentionList {
+                heading: "due-soon-promises-heading",
+                key: "home-due-soon-promises",
+                page: "",
+                lines: lines(d.promises, "home-due-by"),
+            },
+            AttentionList {
+                heading: "due-soon-contacts-heading",
+                key: "home-due-soon-contacts",
+                page: "",
+                lines: lines(d.contacts, "home-contact-on"),
+            },
+        ]
+    } else {
+        Vec::new()
+    };
     let page = HomePage {
         c: Chrome::for_user(&u, "/"),
+        sees_figures: matches!(role, Role::DataAnalyst | Role::Supervisor),
+        approvals,
+        due_soon,
         role_key: format!("role-{code}"),
         role_help_key: format!("home-role-help-{code}"),
         is_admin: role == Role::Admin,
@@ -195,6 +291,12 @@ pub async fn show(State(state): State<AppState>, u: PageUser) -> Result<Response
                 key: "home-reviews-overdue",
                 page: "closure",
                 lines: reviews,
+            },
+            AttentionList {
+                heading: "reviews-soon-heading",
+                key: "home-reviews-due-soon",
+                page: "closure",
+                lines: reviews_soon,
             },
             AttentionList {
                 heading: "stalled-heading",

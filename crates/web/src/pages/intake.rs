@@ -16,7 +16,7 @@ use karuna_app::intake::{AddressInput, ConsentInput, IntakeInput, CONSENT_STATES
 use karuna_app::person::Candidate;
 use karuna_app::AppError;
 use karuna_domain::access::Action;
-use karuna_domain::case::{REFERRAL_SOURCES, SAFETY_QUESTIONS};
+use karuna_domain::case::{SafetyAnswer, REFERRAL_SOURCES, SAFETY_QUESTIONS};
 use karuna_domain::person::{DocumentInput, PersonInput, SEXES};
 use karuna_thai::address;
 use karuna_thai::lang::Lang;
@@ -117,12 +117,10 @@ pub fn intake_input(p: &Pairs) -> IntakeInput {
         presenting_problem: p.get("presenting_problem"),
         safety: SAFETY_QUESTIONS
             .iter()
-            .filter(|q| p.has(&format!("safety.{}", q.code)))
-            .map(|q| {
-                (
-                    q.code.to_string(),
-                    p.get(&format!("safety.{}", q.code)) == "yes",
-                )
+            .filter_map(|q| {
+                // No answer (or one that is not a code) stays out: the screening names it.
+                SafetyAnswer::from_code(&p.get(&format!("safety.{}", q.code)))
+                    .map(|a| (q.code.to_string(), a))
             })
             .collect(),
         case_types: p.all("case_types"),

@@ -20,6 +20,7 @@ pub mod plan;
 pub mod plan_form;
 pub mod profile;
 pub mod records;
+pub mod reports;
 pub mod search;
 pub mod timeline;
 pub mod users;

@@ -190,6 +190,7 @@ pub async fn promise_change(
         action: p.get("action"),
         reason: p.get("reason"),
         due: p.get("due"),
+        client_told: p.get("client_told") == "on",
     };
     match state
         .app

@@ -26,6 +26,10 @@ const ON_CASE: &[&str] = &["demo-manager", "demo-supervisor", "demo-psychologist
 /// Who may open cases (and steer the test case): case managers and supervisors.
 const STEER: &[&str] = &["demo-manager", "demo-supervisor"];
 
+/// Aggregate figures (`ViewAggregates`): data analysts (the organisation) and supervisors
+/// (their unit). No one else; the analyst sees no case.
+const FIGURES: &[&str] = &["demo-supervisor", "demo-analyst"];
+
 /// Supervisors of a unit: the duplicates list and merges.
 const SUPERVISOR: &[&str] = &["demo-supervisor"];
 
@@ -187,6 +191,10 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/api/v1/cases/{id}/promises", Who::Only(ON_CASE)),
     ("POST", "/api/v1/promises/{id}", Who::Only(ON_CASE)),
     ("GET", "/api/v1/me/promises", Who::Everyone),
+    ("GET", "/api/v1/me/approvals", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/me/due", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/reports/case-counts", Who::Only(FIGURES)),
+    ("GET", "/reports/cases", Who::Only(FIGURES)),
     ("PATCH", "/api/v1/persons/{id}", Who::Only(ON_CASE)),
     ("GET", "/api/v1/assessment-templates", Who::Only(ADMIN)),
     ("POST", "/api/v1/assessment-templates", Who::Only(ADMIN)),
@@ -344,6 +352,7 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
         referral_source: "self".into(),
         presenting_problem: "ทดสอบสิทธิ์".into(),
         case_types: vec!["other".into()],
+        safety: karuna_domain::case::all_answered(karuna_domain::case::SafetyAnswer::No),
         ..Default::default()
     };
     let created = app.intake(&manager, &ctx, &input).await.unwrap();

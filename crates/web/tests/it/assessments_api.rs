@@ -36,6 +36,7 @@ async fn new_case(server: &TestServer) -> String {
         referral_source: "self".into(),
         presenting_problem: "ทดสอบการประเมิน".into(),
         case_types: vec!["other".into()],
+        safety: karuna_domain::case::all_answered(karuna_domain::case::SafetyAnswer::No),
         ..Default::default()
     };
     let created = server.app.intake(&manager, &ctx, &input).await.unwrap();

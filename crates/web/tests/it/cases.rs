@@ -283,7 +283,7 @@ async fn the_api_opens_and_updates_cases() {
         "consent": {"lawful_basis": "vital_interest"},
         "referral_source": "hospital_crisis_centre",
         "presenting_problem": "ผู้สูงอายุถูกทอดทิ้ง",
-        "safety": {"in_danger_now": true},
+        "safety": {"in_danger_now": true, "injured_needs_care": false, "child_without_carer": false, "perpetrator_has_access": false, "no_safe_place_tonight": false, "self_harm_risk": false},
         "case_types": ["older_person"]
     });
     let resp = c

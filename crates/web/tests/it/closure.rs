@@ -6,14 +6,14 @@ use common::TestServer;
 use serde_json::{json, Value};
 
 /// A case of demo-manager's in implementation with a one-goal plan in force; returns its id.
-async fn case_in_implementation(server: &TestServer) -> String {
+pub(crate) async fn case_in_implementation(server: &TestServer) -> String {
     let token = server.token("demo-manager").await;
     let c = server.client();
     let intake = json!({
         "client": {"first_name_th": "ทองดี", "last_name_th": "มีสุข", "birth_year": "2510"},
         "documents": [{"kind": "none"}],
         "consent": {"lawful_basis": "vital_interest"},
-        "referral_source": "self", "presenting_problem": "ตกงาน ไม่มีที่อยู่", "safety": {},
+        "referral_source": "self", "presenting_problem": "ตกงาน ไม่มีที่อยู่", "safety": {"in_danger_now": false, "injured_needs_care": false, "child_without_carer": false, "perpetrator_has_access": false, "no_safe_place_tonight": false, "self_harm_risk": false},
         "case_types": ["poverty_homelessness"],
     });
     let id = server.open_case(&token, &intake).await;

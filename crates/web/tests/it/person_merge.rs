@@ -51,6 +51,7 @@ async fn seed(server: &TestServer) -> Seeded {
             referral_source: "self".into(),
             presenting_problem: "ทดสอบการรวมระเบียน".into(),
             case_types: vec!["other".into()],
+            safety: karuna_domain::case::all_answered(karuna_domain::case::SafetyAnswer::No),
             ..Default::default()
         };
         let created = app.intake(&manager, &ctx, &input).await.unwrap();

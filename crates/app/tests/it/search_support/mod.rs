@@ -88,7 +88,7 @@ pub fn intake(first: &str, latin: &str, phone: &str, id_number: &str) -> IntakeI
         },
         referral_source: "hotline_1300".into(),
         presenting_problem: "ถูกทำร้ายร่างกายโดยคู่สมรส".into(),
-        safety: vec![("in_danger_now".into(), false)],
+        safety: karuna_domain::case::all_answered(karuna_domain::case::SafetyAnswer::No),
         case_types: vec!["domestic_violence".into()],
         ..Default::default()
     }

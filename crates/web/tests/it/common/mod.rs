@@ -279,7 +279,11 @@ pub fn intake_form(csrf: &str, first: &str, id_number: &str) -> Vec<(String, Str
         ("referral_source", "hotline_1300"),
         ("presenting_problem", "ถูกทำร้ายร่างกาย ต้องการที่พักปลอดภัย"),
         ("safety.in_danger_now", "no"),
+        ("safety.injured_needs_care", "no"),
+        ("safety.child_without_carer", "no"),
+        ("safety.perpetrator_has_access", "no"),
         ("safety.no_safe_place_tonight", "yes"),
+        ("safety.self_harm_risk", "no"),
         ("case_types", "domestic_violence"),
         ("case_types", "poverty_homelessness"),
     ]

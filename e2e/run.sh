@@ -110,7 +110,7 @@ log "server ready at $KARUNA_URL"
 if [[ $# -gt 0 ]]; then
   TESTS=("$@")
 else
-  TESTS=(smoke.test.mjs assets.test.mjs intake.test.mjs process.test.mjs)
+  TESTS=(smoke.test.mjs assets.test.mjs intake.test.mjs process.test.mjs api-docs.test.mjs)
 fi
 
 set +e

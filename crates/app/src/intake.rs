@@ -109,7 +109,7 @@ pub struct IntakeInput {
     pub presenting_problem: String,
     /// Safety screening answers: question code → yes (a JSON object).
     #[serde(with = "answers_map")]
-    #[schema(value_type = std::collections::BTreeMap<String, bool>)]
+    #[schema(value_type = std::collections::BTreeMap<String, bool>, default = json!({}))]
     pub safety: Vec<(String, bool)>,
     /// Case type codes.
     pub case_types: Vec<String>,

@@ -2,6 +2,7 @@
 
 mod access_matrix;
 mod api;
+mod api_hardening;
 mod assessment_pages;
 mod assessments_api;
 mod auth;
@@ -10,6 +11,7 @@ mod case_types;
 mod cases;
 mod closure;
 mod common;
+mod openapi;
 mod pages;
 mod person_merge;
 mod plan_pages;

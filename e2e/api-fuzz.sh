@@ -118,7 +118,17 @@ run() {
     failed=$((failed + 1))
   fi
 }
-# Case work (the supervisor sees and approves; nothing here is admin-only).
+# Case work (the supervisor sees and approves; nothing here is admin-only). Operations on
+# one case get a real demo case's id (schemathesis.toml in the run's folder), so they reach
+# the use cases instead of stopping at 404.
+sup="$(token demo-supervisor)"
+case_id="$(curl -fsS -H "Authorization: Bearer $sup" "$URL/api/v1/cases?limit=1" \
+  | "$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["id"])')"
+cat >"$WORK/schemathesis.toml" <<TOML
+[[operations]]
+include-path-regex = "^/api/v1/cases/\\\\{id\\\\}"
+parameters = { "id" = "$case_id" }
+TOML
 run demo-supervisor --exclude-tag users --exclude-tag configuration
 # Administration: accounts, case types, assessment templates, and reads open to all.
 run demo-admin --include-tag users --include-tag configuration --include-tag assessments \

@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
-import { launch, firstPage, watch, assertAccessible, formatViolations, scrollWidth, pathname } from './lib/browser.mjs';
+import { launch, firstPage, watch, assertAccessible, formatViolations, scrollWidth, pathname, htmlLang } from './lib/browser.mjs';
 
 const BASE = (process.env.KARUNA_URL || '').replace(/\/+$/, '');
 if (!BASE) {
@@ -61,6 +61,8 @@ for (const [scheme, width] of [
       });
       await page.goto(`${BASE}/api/docs`);
       assert.ok(await page.locator('h1').isVisible());
+      // A page, so Thai until the visitor picks English (the browser sends en-US).
+      assert.equal(await htmlLang(page), 'th');
       // Every operation is on the page, with its id as anchor.
       const spec = await (await fetch(`${BASE}/api/openapi.json`)).json();
       const ids = Object.values(spec.paths).flatMap((item) => Object.values(item).map((op) => op.operationId));

@@ -19,8 +19,6 @@ PICO_PKG="@picocss/pico@2.1.1"
 PICO_SRI="sha512-kIDugA7Ps4U+2BHxiNHmvgPIQDWPDU4IeU6TNRdvXQM1uZX+FibqDQT2xUOnnO2yq/LUHcwnGlu1hvf4KfXnMg=="
 SARABUN_PKG="@fontsource/sarabun@5.3.0"
 SARABUN_SRI="sha512-8GWxnEIG9g/2JlZxU+APaVwipcLMkZkBps9N1tEyBxXWaJEnAtHpuaDYmFVG7lzTgr28orG7//htD/rfxDlfFg=="
-RAPIDOC_PKG="rapidoc@9.3.8"
-RAPIDOC_SRI="sha512-eCYEbr1Xr8OJZvVCw8SXl9zBCRoLJbhNGuG5IZTHq/RWAOq/O4MafUCuFEyZHsrhLrlUcGZMa64pyhpib8fQKQ=="
 
 # Sarabun: only what the app uses.
 SARABUN_WEIGHTS=(400 700)
@@ -64,7 +62,6 @@ hex_to_b64() {
 fetch "$HTMX_PKG" "$HTMX_SRI" htmx
 fetch "$PICO_PKG" "$PICO_SRI" pico
 fetch "$SARABUN_PKG" "$SARABUN_SRI" sarabun
-fetch "$RAPIDOC_PKG" "$RAPIDOC_SRI" rapidoc
 
 # Start from a clean slate so dropped files do not linger.
 rm -rf "$VENDOR" "$FONTS"
@@ -73,17 +70,11 @@ mkdir -p "$VENDOR" "$LICENSES" "$FONTS"
 # --- scripts and styles ------------------------------------------------------
 cp "$WORK/htmx/dist/htmx.min.js" "$VENDOR/htmx.min.js"
 cp "$WORK/pico/css/pico.min.css" "$VENDOR/pico.min.css"
-cp "$WORK/rapidoc/dist/rapidoc-min.js" "$VENDOR/rapidoc-min.js"
-# Files are copied verbatim (rapidoc-min.js keeps its sourceMappingURL comment;
-# the .map is not shipped, which only matters with devtools open).
 
 # --- licences ----------------------------------------------------------------
 cp "$WORK/htmx/LICENSE" "$LICENSES/htmx.org-0BSD.txt"
 cp "$WORK/pico/LICENSE.md" "$LICENSES/picocss-pico-MIT.txt"
 cp "$WORK/sarabun/LICENSE" "$LICENSES/sarabun-OFL-1.1.txt"
-cp "$WORK/rapidoc/LICENSE.txt" "$LICENSES/rapidoc-MIT.txt"
-# Licence headers of the libraries bundled inside rapidoc-min.js.
-cp "$WORK/rapidoc/dist/rapidoc-min.js.LICENSE.txt" "$LICENSES/rapidoc-bundled-THIRD-PARTY.txt"
 
 # --- Sarabun -----------------------------------------------------------------
 for subset in "${SARABUN_SUBSETS[@]}"; do
@@ -131,7 +122,7 @@ echo "vendor-assets: wrote"
 done)
 
 # NOTICE is written by hand; make sure it names the versions we just vendored.
-for pkg in "$HTMX_PKG" "$PICO_PKG" "$SARABUN_PKG" "$RAPIDOC_PKG"; do
+for pkg in "$HTMX_PKG" "$PICO_PKG" "$SARABUN_PKG"; do
   if ! grep -qF "$pkg" "$REPO_ROOT/NOTICE" 2>/dev/null; then
     echo "vendor-assets: WARNING: NOTICE does not mention $pkg; update it." >&2
   fi

@@ -17,11 +17,6 @@ export const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
   "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
-/** RapiDoc (lit) renders style attributes and <style> in its shadow DOM, which a
- * strict style-src blocks (about 50 violations, broken layout). Its page needs
- * 'unsafe-inline' for styles only; scripts stay 'self'. */
-export const DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
-
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -45,13 +40,12 @@ export async function startStaticServer() {
   const server = createServer(async (req, res) => {
     const urlPath = new URL(req.url, 'http://x').pathname;
     const file = resolve(urlPath);
-    const csp = urlPath === '/fixtures/api-docs.html' ? DOCS_CSP : CSP;
     try {
       if (!file) throw new Error('bad path');
       const body = await readFile(file);
       res.writeHead(200, {
         'content-type': TYPES[path.extname(file)] || 'application/octet-stream',
-        'content-security-policy': csp,
+        'content-security-policy': CSP,
         'x-content-type-options': 'nosniff',
       });
       res.end(body);

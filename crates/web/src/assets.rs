@@ -1,4 +1,4 @@
-//! Static assets (CSS, fonts, htmx, RapiDoc) embedded in the binary: nothing to deploy beside it.
+//! Static assets (CSS, fonts, htmx) embedded in the binary: nothing to deploy beside it.
 
 use axum::extract::Path;
 use axum::http::{header, StatusCode};

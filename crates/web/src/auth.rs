@@ -44,8 +44,8 @@ pub fn requested_lang(parts: &Parts) -> Lang {
     let cookie = jar
         .get(LANG_COOKIE)
         .and_then(|c| Lang::from_code(c.value()));
-    if parts.uri.path().starts_with("/api/") {
-        // API clients say what they want in Accept-Language.
+    if parts.uri.path().starts_with("/api/") && parts.uri.path() != "/api/docs" {
+        // API clients say what they want in Accept-Language (the docs page is a page).
         accept_language(parts).or(cookie).unwrap_or_default()
     } else {
         // Pages are Thai until the visitor picks English (browsers often send en-US in Thailand).

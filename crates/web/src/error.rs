@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use karuna_app::AppError;
 use karuna_domain::FieldError;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// Every problem code the adapter can answer with (each has a title and a detail message).
 pub const PROBLEM_CODES: &[&str] = &[
@@ -31,6 +32,10 @@ pub const PROBLEM_CODES: &[&str] = &[
     "bad_json",
     "bad_json_shape",
     "json_required",
+    "bad_query",
+    "method_not_allowed",
+    "timeout",
+    "bad_request",
 ];
 
 /// The `Retry-After` of a "busy" answer (password-hashing slots all taken).
@@ -60,21 +65,32 @@ pub struct WebError {
     pub status: Option<StatusCode>,
 }
 
-#[derive(Serialize)]
-struct ProblemField {
+/// One field at fault in a problem.
+#[derive(Serialize, ToSchema)]
+pub struct ProblemField {
+    /// The field's path in the body or the query string (`person.birth_date`, `limit`).
     field: String,
+    /// A stable code for the error (`required`, `date.format` …).
     code: String,
+    /// The message in the request's language.
     message: String,
 }
 
-#[derive(Serialize)]
-struct Problem {
+/// An RFC 9457 problem (`application/problem+json`).
+#[derive(Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the problem (`https://karuna.invalid/problems/invalid`).
     #[serde(rename = "type")]
     kind: String,
+    /// A short summary in the request's language.
     title: String,
+    /// The HTTP status.
     status: u16,
+    /// What went wrong, in the request's language.
     detail: String,
+    /// Every field at fault (validation problems only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
     errors: Vec<ProblemField>,
 }
 

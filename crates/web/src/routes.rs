@@ -4,12 +4,11 @@
 use crate::state::AppState;
 use crate::{api, assets, pages};
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderName, HeaderValue, Request};
+use axum::http::{header, HeaderName, HeaderValue, Request, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -466,7 +465,13 @@ pub fn router(state: AppState) -> Router {
     for (path, _, handler) in ROUTES {
         router = router.route(path, handler());
     }
-    let x_request_id = HeaderName::from_static("x-request-id");
+    // HSTS only where cookies are Secure (served over HTTPS); never on plain-HTTP localhost.
+    let hsts = state
+        .web
+        .secure_cookies
+        .then(|| HeaderValue::from_static("max-age=31536000"));
+    let problems =
+        axum::middleware::from_fn_with_state(state.clone(), api::extract::problem_responses);
     router
         .fallback(pages::not_found)
         .with_state(state)
@@ -480,15 +485,59 @@ pub fn router(state: AppState) -> Router {
             HeaderName::from_static("permissions-policy"),
             HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
         ))
+        .layer(SetResponseHeaderLayer::overriding(header::STRICT_TRANSPORT_SECURITY, move |_: &Response<_>| hsts.clone()))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(CatchPanicLayer::new())
+        .layer(problems)
         .layer(
-            // Logs method, path (never the query string: it may hold names) and request id.
+            // Logs method, path (never the query string: it may hold names) and the request ids.
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-                let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("-").to_string();
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(),
+                    request_id = %header(REQUEST_ID), client_request_id = %header(CLIENT_REQUEST_ID))
             }),
         )
-        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
-        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .layer(axum::middleware::from_fn(request_ids))
+}
+
+/// The server's own id of a request (a UUID), in the request (for the audit log) and the response.
+pub const REQUEST_ID: &str = "x-request-id";
+/// A client's own id of a request, kept only when well-formed (see `client_request_id`).
+pub const CLIENT_REQUEST_ID: &str = "x-client-request-id";
+
+/// A client-supplied request id is kept only when it is 1–64 characters of `A-Z a-z 0-9 . _ -`
+/// (a UUID qualifies); anything else is dropped.
+pub fn client_request_id(v: &HeaderValue) -> Option<HeaderValue> {
+    let b = v.as_bytes();
+    let ok = (1..=64).contains(&b.len())
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'));
+    ok.then(|| v.clone())
+}
+
+/// Middleware: every request gets a fresh server id in `x-request-id` (what the audit log and
+/// the logs record); the client's own `x-request-id`, when well-formed, moves to
+/// `x-client-request-id` (logged beside it, echoed in the response, never audited).
+async fn request_ids(
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let headers = req.headers_mut();
+    let client = headers
+        .remove(REQUEST_ID)
+        .as_ref()
+        .and_then(client_request_id);
+    headers.remove(CLIENT_REQUEST_ID);
+    let id = HeaderValue::from_str(&uuid::Uuid::now_v7().to_string())
+        .unwrap_or_else(|_| HeaderValue::from_static("-"));
+    headers.insert(REQUEST_ID, id.clone());
+    if let Some(c) = &client {
+        headers.insert(CLIENT_REQUEST_ID, c.clone());
+    }
+    let mut resp = next.run(req).await;
+    resp.headers_mut().insert(REQUEST_ID, id);
+    if let Some(c) = client {
+        resp.headers_mut().insert(CLIENT_REQUEST_ID, c);
+    }
+    resp
 }

@@ -1,8 +1,8 @@
 //! Thai administrative areas for address pickers (public reference data; any signed-in user).
 
+use crate::api::extract::Path;
 use crate::auth::ApiUser;
 use crate::error::WebError;
-use axum::extract::Path;
 use axum::Json;
 use karuna_app::AppError;
 use karuna_thai::address;
@@ -24,7 +24,7 @@ pub struct Area {
 }
 
 /// `GET /api/v1/areas/provinces`.
-#[utoipa::path(get, path = "/api/v1/areas/provinces", tag = "areas", security(("bearer" = []), ("session" = [])),
+#[utoipa::path(get, path = "/api/v1/areas/provinces", operation_id = "listProvinces", tag = "areas", security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = Vec<Area>)))]
 pub async fn provinces(_u: ApiUser) -> Json<Vec<Area>> {
     Json(
@@ -41,7 +41,7 @@ pub async fn provinces(_u: ApiUser) -> Json<Vec<Area>> {
 }
 
 /// `GET /api/v1/areas/provinces/{code}/districts`.
-#[utoipa::path(get, path = "/api/v1/areas/provinces/{code}/districts", tag = "areas", params(("code" = String, Path, description = "province code")),
+#[utoipa::path(get, path = "/api/v1/areas/provinces/{code}/districts", operation_id = "listDistricts", tag = "areas", params(("code" = String, Path, description = "province code")),
     security(("bearer" = []), ("session" = [])), responses((status = 200, body = Vec<Area>)))]
 pub async fn districts(u: ApiUser, Path(code): Path<String>) -> Result<Json<Vec<Area>>, WebError> {
     if address::province(&code).is_none() {
@@ -61,7 +61,7 @@ pub async fn districts(u: ApiUser, Path(code): Path<String>) -> Result<Json<Vec<
 }
 
 /// `GET /api/v1/areas/districts/{code}/subdistricts`.
-#[utoipa::path(get, path = "/api/v1/areas/districts/{code}/subdistricts", tag = "areas", params(("code" = String, Path, description = "district code")),
+#[utoipa::path(get, path = "/api/v1/areas/districts/{code}/subdistricts", operation_id = "listSubdistricts", tag = "areas", params(("code" = String, Path, description = "district code")),
     security(("bearer" = []), ("session" = [])), responses((status = 200, body = Vec<Area>)))]
 pub async fn subdistricts(
     u: ApiUser,

@@ -1,10 +1,11 @@
 //! Assessment templates (admins) and the assessments of a case (its team) over the API.
 
 use super::cases::{guard, parse_id, Created, Versioned};
+use crate::api::extract::{Path, Query};
 use crate::auth::{ApiJson, ApiUser};
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -165,7 +166,7 @@ async fn admin(state: &AppState, u: &ApiUser, action: &str) -> Result<(), WebErr
 }
 
 /// `GET /api/v1/assessment-templates`: every version (admins).
-#[utoipa::path(get, path = "/api/v1/assessment-templates", tag = "assessments",
+#[utoipa::path(get, path = "/api/v1/assessment-templates", operation_id = "listAssessmentTemplates", tag = "assessments",
     security(("bearer" = []), ("session" = [])), responses((status = 200, body = Vec<TemplateVersion>)))]
 pub async fn templates(
     State(state): State<AppState>,
@@ -180,7 +181,7 @@ pub async fn templates(
 }
 
 /// `POST /api/v1/assessment-templates`: imports a new draft version (admins).
-#[utoipa::path(post, path = "/api/v1/assessment-templates", tag = "assessments", request_body = TemplateSource,
+#[utoipa::path(post, path = "/api/v1/assessment-templates", operation_id = "importAssessmentTemplate", tag = "assessments", request_body = TemplateSource,
     security(("bearer" = []), ("session" = [])),
     responses((status = 201, body = TemplateVersion), (status = 422, description = "invalid template; each error names its path", content_type = "application/problem+json")))]
 pub async fn import(
@@ -199,7 +200,7 @@ pub async fn import(
 }
 
 /// `POST /api/v1/assessment-templates/preview`: validates without saving (admins).
-#[utoipa::path(post, path = "/api/v1/assessment-templates/preview", tag = "assessments", request_body = TemplateSource,
+#[utoipa::path(post, path = "/api/v1/assessment-templates/preview", operation_id = "previewAssessmentTemplate", tag = "assessments", request_body = TemplateSource,
     security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = Template), (status = 422, description = "invalid template", content_type = "application/problem+json")))]
 pub async fn preview(
@@ -218,7 +219,7 @@ pub async fn preview(
 }
 
 /// `GET /api/v1/assessment-templates/{id}`: one version; `?format=yaml` exports the file.
-#[utoipa::path(get, path = "/api/v1/assessment-templates/{id}", tag = "assessments",
+#[utoipa::path(get, path = "/api/v1/assessment-templates/{id}", operation_id = "getAssessmentTemplate", tag = "assessments",
     params(("id" = String, Path, description = "template version id"), ExportQuery),
     security(("bearer" = []), ("session" = [])), responses((status = 200, body = TemplateVersion)))]
 pub async fn template(
@@ -257,7 +258,7 @@ pub async fn template(
 }
 
 /// `POST /api/v1/assessment-templates/{id}/publish` (admins; a published version never changes).
-#[utoipa::path(post, path = "/api/v1/assessment-templates/{id}/publish", tag = "assessments",
+#[utoipa::path(post, path = "/api/v1/assessment-templates/{id}/publish", operation_id = "publishAssessmentTemplate", tag = "assessments",
     params(("id" = String, Path, description = "template version id")),
     security(("bearer" = []), ("session" = [])),
     responses((status = 204), (status = 422, description = "already published", content_type = "application/problem+json")))]
@@ -277,7 +278,7 @@ pub async fn publish(
 }
 
 /// `GET /api/v1/published-templates`: the latest published version of each template.
-#[utoipa::path(get, path = "/api/v1/published-templates", tag = "assessments",
+#[utoipa::path(get, path = "/api/v1/published-templates", operation_id = "listPublishedTemplates", tag = "assessments",
     security(("bearer" = []), ("session" = [])), responses((status = 200, body = Vec<TemplateVersion>)))]
 pub async fn published(
     State(state): State<AppState>,
@@ -292,7 +293,7 @@ pub async fn published(
 }
 
 /// `GET /api/v1/cases/{id}/assessments`.
-#[utoipa::path(get, path = "/api/v1/cases/{id}/assessments", tag = "assessments", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(get, path = "/api/v1/cases/{id}/assessments", operation_id = "listCaseAssessments", tag = "assessments", params(("id" = String, Path, description = "case id")),
     security(("bearer" = []), ("session" = [])), responses((status = 200, body = Vec<Assessment>)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -309,7 +310,7 @@ pub async fn list(
 }
 
 /// `POST /api/v1/cases/{id}/assessments`: starts one with the latest published version.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/assessments", tag = "assessments", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(post, path = "/api/v1/cases/{id}/assessments", operation_id = "startCaseAssessment", tag = "assessments", params(("id" = String, Path, description = "case id")),
     request_body = StartAssessment, security(("bearer" = []), ("session" = [])),
     responses((status = 201, body = Created), (status = 422, description = "unknown template", content_type = "application/problem+json")))]
 pub async fn start(
@@ -330,7 +331,7 @@ pub async fn start(
 }
 
 /// `GET /api/v1/cases/{id}/assessments/compare?template_key=`: completed assessments side by side.
-#[utoipa::path(get, path = "/api/v1/cases/{id}/assessments/compare", tag = "assessments",
+#[utoipa::path(get, path = "/api/v1/cases/{id}/assessments/compare", operation_id = "compareCaseAssessments", tag = "assessments",
     params(("id" = String, Path, description = "case id"), CompareQuery),
     security(("bearer" = []), ("session" = [])), responses((status = 200, body = Comparison)))]
 pub async fn compare(
@@ -350,7 +351,7 @@ pub async fn compare(
 }
 
 /// `GET /api/v1/assessments/{id}`: with the template version it was made with.
-#[utoipa::path(get, path = "/api/v1/assessments/{id}", tag = "assessments", params(("id" = String, Path, description = "assessment id")),
+#[utoipa::path(get, path = "/api/v1/assessments/{id}", operation_id = "getAssessment", tag = "assessments", params(("id" = String, Path, description = "assessment id")),
     security(("bearer" = []), ("session" = [])), responses((status = 200, body = AssessmentDetail)))]
 pub async fn get_one(
     State(state): State<AppState>,
@@ -391,7 +392,7 @@ async fn save(
 }
 
 /// `PUT /api/v1/assessments/{id}`: saves a draft's answers and notes (replacing them).
-#[utoipa::path(put, path = "/api/v1/assessments/{id}", tag = "assessments", params(("id" = String, Path, description = "assessment id")),
+#[utoipa::path(put, path = "/api/v1/assessments/{id}", operation_id = "updateAssessment", tag = "assessments", params(("id" = String, Path, description = "assessment id")),
     request_body = AssessmentInput, security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = Versioned), (status = 409, description = "stale version", content_type = "application/problem+json"),
         (status = 422, description = "answers that do not fit the template version", content_type = "application/problem+json")))]
@@ -405,7 +406,7 @@ pub async fn update(
 }
 
 /// `POST /api/v1/assessments/{id}/complete`: saves and completes (scores computed).
-#[utoipa::path(post, path = "/api/v1/assessments/{id}/complete", tag = "assessments", params(("id" = String, Path, description = "assessment id")),
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/complete", operation_id = "completeAssessment", tag = "assessments", params(("id" = String, Path, description = "assessment id")),
     request_body = AssessmentInput, security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = Versioned), (status = 409, description = "stale version", content_type = "application/problem+json"),
         (status = 422, description = "required answers missing or answers that do not fit", content_type = "application/problem+json")))]

@@ -1,9 +1,10 @@
 //! The audit log over the API (auditors).
 
+use crate::api::extract::Query;
 use crate::auth::ApiUser;
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use karuna_domain::access::Action;
 use karuna_store::audit::EventFilter;
@@ -71,7 +72,7 @@ pub struct AuditQuery {
 }
 
 /// `GET /api/v1/audit-events`.
-#[utoipa::path(get, path = "/api/v1/audit-events", tag = "audit", params(AuditQuery), security(("bearer" = []), ("session" = [])),
+#[utoipa::path(get, path = "/api/v1/audit-events", operation_id = "listAuditEvents", tag = "audit", params(AuditQuery), security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = AuditPage), (status = 403, description = "not an auditor", content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
@@ -134,7 +135,7 @@ pub struct VerifyResult {
 }
 
 /// `GET /api/v1/audit/verify`: walks the chain (auditors).
-#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit", security(("bearer" = []), ("session" = [])),
+#[utoipa::path(get, path = "/api/v1/audit/verify", operation_id = "verifyAuditChain", tag = "audit", security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = VerifyResult), (status = 403, description = "not an auditor", content_type = "application/problem+json")))]
 pub async fn verify(
     State(state): State<AppState>,

@@ -2,10 +2,11 @@
 //! consent.
 
 use super::cases::{guard, parse_id, Created, Versioned};
+use crate::api::extract::Path;
 use crate::auth::{ApiJson, ApiUser};
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use karuna_app::case::CaseAccess;
@@ -26,7 +27,7 @@ pub struct TeamAdd {
 }
 
 /// `POST /api/v1/cases/{id}/team`.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/team", tag = "cases", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(post, path = "/api/v1/cases/{id}/team", operation_id = "addCaseTeamMember", tag = "cases", params(("id" = String, Path, description = "case id")),
     request_body = TeamAdd, security(("bearer" = []), ("session" = [])), responses((status = 204, description = "added")))]
 pub async fn team_add(
     State(state): State<AppState>,
@@ -46,7 +47,7 @@ pub async fn team_add(
 }
 
 /// `DELETE /api/v1/cases/{id}/team/{account_id}`.
-#[utoipa::path(delete, path = "/api/v1/cases/{id}/team/{account_id}", tag = "cases",
+#[utoipa::path(delete, path = "/api/v1/cases/{id}/team/{account_id}", operation_id = "removeCaseTeamMember", tag = "cases",
     params(("id" = String, Path, description = "case id"), ("account_id" = String, Path, description = "member")),
     security(("bearer" = []), ("session" = [])), responses((status = 204, description = "removed")))]
 pub async fn team_remove(
@@ -74,7 +75,7 @@ pub struct PersonAdd {
 }
 
 /// `POST /api/v1/cases/{id}/persons`.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/persons", tag = "cases", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(post, path = "/api/v1/cases/{id}/persons", operation_id = "addCasePerson", tag = "cases", params(("id" = String, Path, description = "case id")),
     request_body = PersonAdd, security(("bearer" = []), ("session" = [])), responses((status = 201, body = Created)))]
 pub async fn person_add(
     State(state): State<AppState>,
@@ -115,7 +116,7 @@ pub struct Consent {
 }
 
 /// `GET /api/v1/cases/{id}/consents`.
-#[utoipa::path(get, path = "/api/v1/cases/{id}/consents", tag = "cases", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(get, path = "/api/v1/cases/{id}/consents", operation_id = "listCaseConsents", tag = "cases", params(("id" = String, Path, description = "case id")),
     security(("bearer" = []), ("session" = [])), responses((status = 200, body = Vec<Consent>)))]
 pub async fn consents(
     State(state): State<AppState>,
@@ -145,7 +146,7 @@ pub async fn consents(
 }
 
 /// `POST /api/v1/cases/{id}/consents`.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/consents", tag = "cases", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(post, path = "/api/v1/cases/{id}/consents", operation_id = "recordCaseConsent", tag = "cases", params(("id" = String, Path, description = "case id")),
     request_body = ConsentChange, security(("bearer" = []), ("session" = [])), responses((status = 204, description = "recorded")))]
 pub async fn consent_add(
     State(state): State<AppState>,
@@ -174,7 +175,7 @@ pub struct PersonUpdate {
 }
 
 /// `PATCH /api/v1/persons/{id}`.
-#[utoipa::path(patch, path = "/api/v1/persons/{id}", tag = "cases", params(("id" = String, Path, description = "person id")),
+#[utoipa::path(patch, path = "/api/v1/persons/{id}", operation_id = "updatePerson", tag = "cases", params(("id" = String, Path, description = "person id")),
     request_body = PersonUpdate, security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = Versioned), (status = 409, description = "stale version", content_type = "application/problem+json")))]
 pub async fn person_update(

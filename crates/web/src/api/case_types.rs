@@ -1,9 +1,10 @@
 //! Case types over the API: everyone signed in reads them; administrators change them.
 
+use crate::api::extract::Path;
 use crate::auth::{ApiJson, ApiUser};
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use karuna_domain::access::Action;
@@ -102,7 +103,7 @@ impl CaseTypeBody {
 }
 
 /// `GET /api/v1/case-types`.
-#[utoipa::path(get, path = "/api/v1/case-types", tag = "configuration", security(("bearer" = []), ("session" = [])),
+#[utoipa::path(get, path = "/api/v1/case-types", operation_id = "listCaseTypes", tag = "configuration", security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = [CaseType]), (status = 401, description = "not signed in", content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
@@ -117,7 +118,7 @@ pub async fn list(
 }
 
 /// `POST /api/v1/case-types`.
-#[utoipa::path(post, path = "/api/v1/case-types", tag = "configuration", request_body = CaseTypeBody, security(("bearer" = []), ("session" = [])),
+#[utoipa::path(post, path = "/api/v1/case-types", operation_id = "createCaseType", tag = "configuration", request_body = CaseTypeBody, security(("bearer" = []), ("session" = [])),
     responses((status = 201, body = CaseType), (status = 422, description = "invalid", content_type = "application/problem+json"),
         (status = 403, description = "not an administrator", content_type = "application/problem+json")))]
 pub async fn create(
@@ -136,7 +137,7 @@ pub async fn create(
 }
 
 /// `GET /api/v1/case-types/{code}`.
-#[utoipa::path(get, path = "/api/v1/case-types/{code}", tag = "configuration", params(("code" = String, Path, description = "case type code")),
+#[utoipa::path(get, path = "/api/v1/case-types/{code}", operation_id = "getCaseType", tag = "configuration", params(("code" = String, Path, description = "case type code")),
     security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = CaseType), (status = 404, description = "no such case type", content_type = "application/problem+json")))]
 pub async fn get_one(
@@ -153,7 +154,7 @@ pub async fn get_one(
 }
 
 /// `PUT /api/v1/case-types/{code}`: a stale `version` gets 409 and changes nothing.
-#[utoipa::path(put, path = "/api/v1/case-types/{code}", tag = "configuration", params(("code" = String, Path, description = "case type code")),
+#[utoipa::path(put, path = "/api/v1/case-types/{code}", operation_id = "updateCaseType", tag = "configuration", params(("code" = String, Path, description = "case type code")),
     request_body = CaseTypeBody, security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = CaseType), (status = 409, description = "stale version", content_type = "application/problem+json"),
         (status = 422, description = "invalid", content_type = "application/problem+json"),

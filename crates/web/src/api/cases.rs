@@ -1,10 +1,11 @@
 //! Cases over the API: intake, lists, the case file, lifecycle and transfer (team, persons
 //! and consent are in `case_people`).
 
+use crate::api::extract::{Path, Query};
 use crate::auth::{ApiJson, ApiUser};
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use karuna_app::case::{CaseAccess, CaseListItem, CaseView};
@@ -104,7 +105,7 @@ pub struct CasePage {
 }
 
 /// `GET /api/v1/cases`.
-#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseQuery), security(("bearer" = []), ("session" = [])),
+#[utoipa::path(get, path = "/api/v1/cases", operation_id = "listCases", tag = "cases", params(CaseQuery), security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = CasePage), (status = 403, description = "role without case access", content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
@@ -129,7 +130,7 @@ pub async fn list(
 }
 
 /// `POST /api/v1/cases`: an intake.
-#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = IntakeInput, security(("bearer" = []), ("session" = [])),
+#[utoipa::path(post, path = "/api/v1/cases", operation_id = "createCase", tag = "cases", request_body = IntakeInput, security(("bearer" = []), ("session" = [])),
     responses((status = 201, body = IntakeResult), (status = 422, description = "invalid", content_type = "application/problem+json")))]
 pub async fn create(
     State(state): State<AppState>,
@@ -170,7 +171,7 @@ pub struct CandidateQuery {
 }
 
 /// `POST /api/v1/intake/candidates`: persons already on record who may be this one.
-#[utoipa::path(post, path = "/api/v1/intake/candidates", tag = "cases", request_body = CandidateQuery, security(("bearer" = []), ("session" = [])),
+#[utoipa::path(post, path = "/api/v1/intake/candidates", operation_id = "findIntakeCandidates", tag = "cases", request_body = CandidateQuery, security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = Vec<Candidate>), (status = 422, description = "an approximate age past 120 (field `age`)", content_type = "application/problem+json")))]
 pub async fn candidates(
     State(state): State<AppState>,
@@ -350,7 +351,7 @@ impl From<CaseView> for CaseFile {
 }
 
 /// `GET /api/v1/cases/{id}`.
-#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(get, path = "/api/v1/cases/{id}", operation_id = "getCase", tag = "cases", params(("id" = String, Path, description = "case id")),
     security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = CaseFile), (status = 403, description = "not on the case", content_type = "application/problem+json"),
         (status = 404, description = "no such case", content_type = "application/problem+json")))]
@@ -393,7 +394,7 @@ pub struct Versioned {
 }
 
 /// `PATCH /api/v1/cases/{id}`.
-#[utoipa::path(patch, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = String, Path, description = "case id")), request_body = CaseUpdate,
+#[utoipa::path(patch, path = "/api/v1/cases/{id}", operation_id = "updateCase", tag = "cases", params(("id" = String, Path, description = "case id")), request_body = CaseUpdate,
     security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = Versioned), (status = 409, description = "stale version", content_type = "application/problem+json")))]
 pub async fn update(
@@ -438,7 +439,7 @@ pub struct TransitionRequest {
 }
 
 /// `POST /api/v1/cases/{id}/transitions`.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/transitions", tag = "cases", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(post, path = "/api/v1/cases/{id}/transitions", operation_id = "transitionCase", tag = "cases", params(("id" = String, Path, description = "case id")),
     request_body = TransitionRequest, security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = Versioned), (status = 422, description = "not allowed now", content_type = "application/problem+json")))]
 pub async fn transition(
@@ -477,7 +478,7 @@ pub struct TransferRequest {
 }
 
 /// `POST /api/v1/cases/{id}/transfer`.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/transfer", tag = "cases", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(post, path = "/api/v1/cases/{id}/transfer", operation_id = "transferCase", tag = "cases", params(("id" = String, Path, description = "case id")),
     request_body = TransferRequest, security(("bearer" = []), ("session" = [])), responses((status = 200, body = Versioned)))]
 pub async fn transfer(
     State(state): State<AppState>,

@@ -2,10 +2,11 @@
 
 use super::cases::{guard, parse_id, Created};
 use super::plans::Decision;
+use crate::api::extract::Path;
 use crate::auth::{ApiJson, ApiUser};
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use karuna_app::case::CaseAccess;
@@ -167,7 +168,7 @@ impl From<ClosureView> for ReviewsAndClosure {
 }
 
 /// `GET /api/v1/cases/{id}/closure`.
-#[utoipa::path(get, path = "/api/v1/cases/{id}/closure", tag = "plans", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(get, path = "/api/v1/cases/{id}/closure", operation_id = "getCaseClosure", tag = "plans", params(("id" = String, Path, description = "case id")),
     security(("bearer" = []), ("session" = [])), responses((status = 200, body = ReviewsAndClosure)))]
 pub async fn get_closure(
     State(state): State<AppState>,
@@ -184,7 +185,7 @@ pub async fn get_closure(
 }
 
 /// `POST /api/v1/cases/{id}/reviews`.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/reviews", tag = "plans", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(post, path = "/api/v1/cases/{id}/reviews", operation_id = "addCaseReview", tag = "plans", params(("id" = String, Path, description = "case id")),
     request_body = ReviewInput, security(("bearer" = []), ("session" = [])),
     responses((status = 201, body = Created), (status = 422, description = "invalid", content_type = "application/problem+json")))]
 pub async fn add_review(
@@ -206,7 +207,7 @@ pub async fn add_review(
 
 /// `POST /api/v1/cases/{id}/closure`: the closure summary (then close the case through its
 /// transitions).
-#[utoipa::path(post, path = "/api/v1/cases/{id}/closure", tag = "plans", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(post, path = "/api/v1/cases/{id}/closure", operation_id = "proposeCaseClosure", tag = "plans", params(("id" = String, Path, description = "case id")),
     request_body = ClosureInput, security(("bearer" = []), ("session" = [])),
     responses((status = 201, body = Created), (status = 422, description = "invalid", content_type = "application/problem+json")))]
 pub async fn add_closure(
@@ -227,7 +228,7 @@ pub async fn add_closure(
 }
 
 /// `POST /api/v1/cases/{id}/closure/decision`.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/closure/decision", tag = "plans", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(post, path = "/api/v1/cases/{id}/closure/decision", operation_id = "decideCaseClosure", tag = "plans", params(("id" = String, Path, description = "case id")),
     request_body = Decision, security(("bearer" = []), ("session" = [])),
     responses((status = 204, description = "decided"), (status = 422, description = "nothing awaiting approval, or not a supervisor other than the author", content_type = "application/problem+json")))]
 pub async fn decide_closure(
@@ -259,7 +260,7 @@ pub struct FollowUpDone {
 }
 
 /// `POST /api/v1/cases/{id}/follow-ups/{follow_up}`: records a follow-up as done.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/follow-ups/{follow_up}", tag = "plans",
+#[utoipa::path(post, path = "/api/v1/cases/{id}/follow-ups/{follow_up}", operation_id = "completeFollowUp", tag = "plans",
     params(("id" = String, Path, description = "case id"), ("follow_up" = String, Path, description = "follow-up id")),
     request_body = FollowUpDone, security(("bearer" = []), ("session" = [])),
     responses((status = 204, description = "recorded"), (status = 404, description = "no such open follow-up", content_type = "application/problem+json")))]

@@ -1,10 +1,7 @@
-//! The OpenAPI 3.1 document, generated from the handlers, and its documentation page.
+//! The OpenAPI 3.1 document, generated from the handlers (its page is `docs_page`).
 
 use crate::api;
-use crate::auth::Visitor;
-use crate::pages::{render, Chrome};
-use askama::Template;
-use axum::http::{header, HeaderValue, StatusCode};
+use crate::api::doc_statuses::ErrorStatuses;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -60,7 +57,8 @@ impl Modify for Security {
         api::persons::duplicates, api::persons::merges, api::persons::merge, api::persons::undo, api::persons::dismiss,
         api::worklists::approvals, api::worklists::due, api::worklists::case_counts,
     ),
-    modifiers(&Security),
+    components(schemas(crate::error::Problem, crate::error::ProblemField)),
+    modifiers(&Security, &ErrorStatuses),
     tags((name = "account", description = "The caller's own account"), (name = "users", description = "Account administration"),
         (name = "audit", description = "The audit trail"), (name = "operations", description = "Probes"),
         (name = "cases", description = "Intake and the case file"), (name = "contacts", description = "The contact log"),
@@ -79,23 +77,4 @@ pub async fn openapi_json() -> Response {
     Json(ApiDoc::openapi()).into_response()
 }
 
-#[derive(Template)]
-#[template(path = "api_docs.html")]
-struct DocsPage {
-    c: Chrome,
-}
-
-/// `GET /api/docs`: RapiDoc (vendored) renders the document; its web components need inline
-/// styles in their shadow roots, so this one page allows them.
-pub async fn page(v: Visitor) -> Response {
-    let c = Chrome::anonymous(&v.tr, "", "/api/docs");
-    let mut resp = render(StatusCode::OK, &DocsPage { c });
-    resp.headers_mut().insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
-             font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'",
-        ),
-    );
-    resp
-}
+pub use crate::api::docs_page::page;

@@ -7,13 +7,13 @@ use axum::Json;
 use serde_json::{json, Value};
 
 /// `GET /healthz`: the process is alive.
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "alive")))]
+#[utoipa::path(get, path = "/healthz", operation_id = "livenessProbe", tag = "operations", responses((status = 200, description = "alive")))]
 pub async fn healthz() -> Json<Value> {
     Json(json!({"status": "ok"}))
 }
 
 /// `GET /readyz`: the database answers.
-#[utoipa::path(get, path = "/readyz", tag = "operations",
+#[utoipa::path(get, path = "/readyz", operation_id = "readinessProbe", tag = "operations",
     responses((status = 200, description = "ready"), (status = 503, description = "database unreachable")))]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     if state.app.ready().await {

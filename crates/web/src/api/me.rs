@@ -47,7 +47,7 @@ fn me_of(u: &karuna_app::CurrentUser) -> Me {
 }
 
 /// `GET /api/v1/me`.
-#[utoipa::path(get, path = "/api/v1/me", tag = "account", security(("bearer" = []), ("session" = [])),
+#[utoipa::path(get, path = "/api/v1/me", operation_id = "getMe", tag = "account", security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = Me), (status = 401, description = "not signed in", content_type = "application/problem+json")))]
 pub async fn me(u: ApiUser) -> Json<Me> {
     Json(me_of(&u.user))
@@ -64,7 +64,7 @@ pub struct PreferencesInput {
 }
 
 /// `PUT /api/v1/me/preferences`.
-#[utoipa::path(put, path = "/api/v1/me/preferences", tag = "account", request_body = PreferencesInput,
+#[utoipa::path(put, path = "/api/v1/me/preferences", operation_id = "updateMyPreferences", tag = "account", request_body = PreferencesInput,
     security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = Me), (status = 422, description = "invalid", content_type = "application/problem+json")))]
 pub async fn preferences(
@@ -92,7 +92,7 @@ pub struct PasswordInput {
 
 /// `POST /api/v1/me/password`: every session and API token of the account is revoked
 /// (including the token making the change: ask an admin for a new one).
-#[utoipa::path(post, path = "/api/v1/me/password", tag = "account", request_body = PasswordInput,
+#[utoipa::path(post, path = "/api/v1/me/password", operation_id = "changeMyPassword", tag = "account", request_body = PasswordInput,
     security(("bearer" = []), ("session" = [])),
     responses((status = 204, description = "changed"), (status = 422, description = "invalid", content_type = "application/problem+json"),
         (status = 503, description = "every password-hashing slot stayed busy; retry after `Retry-After` seconds", content_type = "application/problem+json")))]

@@ -2,10 +2,11 @@
 //! person".
 
 use super::cases::parse_id;
+use crate::api::extract::{Path, Query};
 use crate::auth::{ApiJson, ApiUser};
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use karuna_app::merge_history::MergePage;
@@ -50,7 +51,7 @@ async fn gate(state: &AppState, u: &ApiUser, action: &str) -> Result<(), WebErro
 }
 
 /// `GET /api/v1/persons/duplicates`.
-#[utoipa::path(get, path = "/api/v1/persons/duplicates", tag = "persons", params(DuplicatesQuery),
+#[utoipa::path(get, path = "/api/v1/persons/duplicates", operation_id = "listPossibleDuplicates", tag = "persons", params(DuplicatesQuery),
     security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = DuplicatePage),
         (status = 403, description = "not a supervisor of a unit", content_type = "application/problem+json"),
@@ -70,7 +71,7 @@ pub async fn duplicates(
 }
 
 /// `GET /api/v1/persons/merges`: the merge history of the supervisor's unit, newest first.
-#[utoipa::path(get, path = "/api/v1/persons/merges", tag = "persons", params(DuplicatesQuery),
+#[utoipa::path(get, path = "/api/v1/persons/merges", operation_id = "listPersonMerges", tag = "persons", params(DuplicatesQuery),
     security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = MergePage),
         (status = 403, description = "not a supervisor of a unit", content_type = "application/problem+json"),
@@ -90,7 +91,7 @@ pub async fn merges(
 }
 
 /// `POST /api/v1/persons/merges`: merges the loser into the survivor.
-#[utoipa::path(post, path = "/api/v1/persons/merges", tag = "persons", request_body = MergeRequest,
+#[utoipa::path(post, path = "/api/v1/persons/merges", operation_id = "mergePersons", tag = "persons", request_body = MergeRequest,
     security(("bearer" = []), ("session" = [])),
     responses((status = 201, body = MergeDone),
         (status = 403, description = "not a supervisor of a unit both persons are on", content_type = "application/problem+json"),
@@ -129,7 +130,7 @@ pub struct Undone {
 }
 
 /// `POST /api/v1/persons/merges/{id}/undo`.
-#[utoipa::path(post, path = "/api/v1/persons/merges/{id}/undo", tag = "persons",
+#[utoipa::path(post, path = "/api/v1/persons/merges/{id}/undo", operation_id = "undoPersonMerge", tag = "persons",
     params(("id" = String, Path, description = "merge id")), request_body = UndoRequest,
     security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = Undone),
@@ -154,7 +155,7 @@ pub async fn undo(
 }
 
 /// `POST /api/v1/persons/duplicates/dismissals`: the pair is not one person.
-#[utoipa::path(post, path = "/api/v1/persons/duplicates/dismissals", tag = "persons", request_body = DismissRequest,
+#[utoipa::path(post, path = "/api/v1/persons/duplicates/dismissals", operation_id = "dismissDuplicatePair", tag = "persons", request_body = DismissRequest,
     security(("bearer" = []), ("session" = [])),
     responses((status = 204, description = "recorded (or recorded already)"),
         (status = 403, description = "not a supervisor of a unit both persons are on", content_type = "application/problem+json"),

@@ -1,10 +1,11 @@
 //! The individual plan and its monitoring over the API.
 
 use super::cases::{guard, parse_id, Created};
+use crate::api::extract::Path;
 use crate::auth::{ApiJson, ApiUser};
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use karuna_app::case::CaseAccess;
@@ -117,7 +118,7 @@ impl From<PlanView> for Plan {
 }
 
 /// `GET /api/v1/cases/{id}/plan`.
-#[utoipa::path(get, path = "/api/v1/cases/{id}/plan", tag = "plans", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(get, path = "/api/v1/cases/{id}/plan", operation_id = "getCasePlan", tag = "plans", params(("id" = String, Path, description = "case id")),
     security(("bearer" = []), ("session" = [])), responses((status = 200, body = Plan)))]
 pub async fn get_plan(
     State(state): State<AppState>,
@@ -141,7 +142,7 @@ pub struct SavedVersion {
 }
 
 /// `POST /api/v1/cases/{id}/plan`: a new version; `based_on` must be the latest number read.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/plan", tag = "plans", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(post, path = "/api/v1/cases/{id}/plan", operation_id = "saveCasePlan", tag = "plans", params(("id" = String, Path, description = "case id")),
     request_body = PlanSubmission, security(("bearer" = []), ("session" = [])),
     responses((status = 201, body = SavedVersion), (status = 409, description = "a newer version exists", content_type = "application/problem+json"),
         (status = 422, description = "invalid; fields are paths such as goals[0].indicator", content_type = "application/problem+json")))]
@@ -171,7 +172,7 @@ pub struct Decision {
 }
 
 /// `POST /api/v1/cases/{id}/plan/{number}/decision`.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/plan/{number}/decision", tag = "plans",
+#[utoipa::path(post, path = "/api/v1/cases/{id}/plan/{number}/decision", operation_id = "decideCasePlan", tag = "plans",
     params(("id" = String, Path, description = "case id"), ("number" = i64, Path, description = "version number")),
     request_body = Decision, security(("bearer" = []), ("session" = [])),
     responses((status = 204, description = "decided"), (status = 422, description = "not awaiting approval, or not a supervisor other than the author", content_type = "application/problem+json")))]
@@ -196,7 +197,7 @@ pub async fn decide_plan(
 }
 
 /// `POST /api/v1/cases/{id}/progress`.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/progress", tag = "plans", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(post, path = "/api/v1/cases/{id}/progress", operation_id = "addCaseProgress", tag = "plans", params(("id" = String, Path, description = "case id")),
     request_body = ProgressInput, security(("bearer" = []), ("session" = [])),
     responses((status = 201, body = Created), (status = 422, description = "invalid", content_type = "application/problem+json")))]
 pub async fn add_progress(
@@ -217,7 +218,7 @@ pub async fn add_progress(
 }
 
 /// `GET /api/v1/cases/{id}/timeline`: everything recorded on the case, newest first.
-#[utoipa::path(get, path = "/api/v1/cases/{id}/timeline", tag = "plans", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(get, path = "/api/v1/cases/{id}/timeline", operation_id = "getCaseTimeline", tag = "plans", params(("id" = String, Path, description = "case id")),
     security(("bearer" = []), ("session" = [])), responses((status = 200, body = Vec<karuna_app::timeline::TimelineEntry>)))]
 pub async fn timeline(
     State(state): State<AppState>,
@@ -246,7 +247,7 @@ pub struct InterventionStatus {
 
 /// `POST /api/v1/cases/{id}/interventions/{intervention}`: changes an intervention's status
 /// without a new plan version.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/interventions/{intervention}", tag = "plans",
+#[utoipa::path(post, path = "/api/v1/cases/{id}/interventions/{intervention}", operation_id = "setInterventionStatus", tag = "plans",
     params(("id" = String, Path, description = "case id"), ("intervention" = String, Path, description = "intervention id")),
     request_body = InterventionStatus, security(("bearer" = []), ("session" = [])),
     responses((status = 204, description = "recorded"), (status = 404, description = "not in the plan in force", content_type = "application/problem+json"),

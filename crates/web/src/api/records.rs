@@ -1,10 +1,11 @@
 //! Contacts and promises of a case over the API.
 
 use super::cases::{guard, parse_id, Created, Versioned};
+use crate::api::extract::Path;
 use crate::auth::{ApiJson, ApiUser};
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use karuna_app::case::CaseAccess;
@@ -47,7 +48,7 @@ pub struct Contact {
 }
 
 /// `GET /api/v1/cases/{id}/contacts`.
-#[utoipa::path(get, path = "/api/v1/cases/{id}/contacts", tag = "contacts", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(get, path = "/api/v1/cases/{id}/contacts", operation_id = "listCaseContacts", tag = "contacts", params(("id" = String, Path, description = "case id")),
     security(("bearer" = []), ("session" = [])), responses((status = 200, body = Vec<Contact>)))]
 pub async fn contacts(
     State(state): State<AppState>,
@@ -82,7 +83,7 @@ pub async fn contacts(
 }
 
 /// `POST /api/v1/cases/{id}/contacts`.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/contacts", tag = "contacts", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(post, path = "/api/v1/cases/{id}/contacts", operation_id = "addCaseContact", tag = "contacts", params(("id" = String, Path, description = "case id")),
     request_body = ContactInput, security(("bearer" = []), ("session" = [])),
     responses((status = 201, body = Created), (status = 422, description = "invalid", content_type = "application/problem+json")))]
 pub async fn contact_add(
@@ -114,7 +115,7 @@ pub struct ContactCorrection {
 }
 
 /// `PUT /api/v1/contacts/{id}`: a correction (the earlier version is kept).
-#[utoipa::path(put, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = String, Path, description = "contact id")),
+#[utoipa::path(put, path = "/api/v1/contacts/{id}", operation_id = "correctContact", tag = "contacts", params(("id" = String, Path, description = "contact id")),
     request_body = ContactCorrection, security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = Versioned), (status = 409, description = "stale version", content_type = "application/problem+json")))]
 pub async fn contact_correct(
@@ -178,7 +179,7 @@ impl From<karuna_store::promise::PromiseRow> for Promise {
 }
 
 /// `GET /api/v1/cases/{id}/promises`.
-#[utoipa::path(get, path = "/api/v1/cases/{id}/promises", tag = "promises", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(get, path = "/api/v1/cases/{id}/promises", operation_id = "listCasePromises", tag = "promises", params(("id" = String, Path, description = "case id")),
     security(("bearer" = []), ("session" = [])), responses((status = 200, body = Vec<Promise>)))]
 pub async fn promises(
     State(state): State<AppState>,
@@ -195,7 +196,7 @@ pub async fn promises(
 }
 
 /// `POST /api/v1/cases/{id}/promises`.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/promises", tag = "promises", params(("id" = String, Path, description = "case id")),
+#[utoipa::path(post, path = "/api/v1/cases/{id}/promises", operation_id = "addCasePromise", tag = "promises", params(("id" = String, Path, description = "case id")),
     request_body = PromiseInput, security(("bearer" = []), ("session" = [])), responses((status = 201, body = Created)))]
 pub async fn promise_add(
     State(state): State<AppState>,
@@ -215,7 +216,7 @@ pub async fn promise_add(
 }
 
 /// `POST /api/v1/promises/{id}`: keep, miss or renegotiate.
-#[utoipa::path(post, path = "/api/v1/promises/{id}", tag = "promises", params(("id" = String, Path, description = "promise id")),
+#[utoipa::path(post, path = "/api/v1/promises/{id}", operation_id = "changePromise", tag = "promises", params(("id" = String, Path, description = "promise id")),
     request_body = PromiseUpdate, security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = Versioned), (status = 409, description = "stale version", content_type = "application/problem+json")))]
 pub async fn promise_change(
@@ -237,7 +238,7 @@ pub async fn promise_change(
 }
 
 /// `GET /api/v1/me/promises`: my open promises due today or overdue.
-#[utoipa::path(get, path = "/api/v1/me/promises", tag = "promises", security(("bearer" = []), ("session" = [])),
+#[utoipa::path(get, path = "/api/v1/me/promises", operation_id = "listMyPromises", tag = "promises", security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = Vec<Promise>)))]
 pub async fn my_promises(
     State(state): State<AppState>,

@@ -1,9 +1,10 @@
 //! `GET /api/v1/search`: the search use case as JSON.
 
+use crate::api::extract::Query;
 use crate::auth::ApiUser;
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use karuna_app::search::{SearchRequest, SearchResults};
 use serde::Deserialize;
@@ -60,7 +61,7 @@ pub fn request_from(pairs: &[(String, String)]) -> SearchRequest {
 }
 
 /// `GET /api/v1/search`.
-#[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchQuery), security(("bearer" = []), ("session" = [])),
+#[utoipa::path(get, path = "/api/v1/search", operation_id = "searchCases", tag = "search", params(SearchQuery), security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = SearchResults),
         (status = 422, description = "empty query (no word in it) or a bad filter; `errors` names the fields", content_type = "application/problem+json"),
         (status = 403, description = "role without case access", content_type = "application/problem+json")))]

@@ -1,9 +1,10 @@
 //! Account administration over the API (admins).
 
+use crate::api::extract::{Path, Query};
 use crate::auth::{ApiJson, ApiUser};
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use karuna_app::account::{NewUserInput, UpdateUserInput, UserView};
@@ -75,7 +76,7 @@ pub struct Paging {
 }
 
 /// `GET /api/v1/users`.
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(Paging), security(("bearer" = []), ("session" = [])),
+#[utoipa::path(get, path = "/api/v1/users", operation_id = "listUsers", tag = "users", params(Paging), security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = UserPage), (status = 401, description = "not signed in", content_type = "application/problem+json"),
         (status = 403, description = "not an administrator", content_type = "application/problem+json")))]
 pub async fn list(
@@ -130,7 +131,7 @@ pub struct CreatedUser {
 }
 
 /// `POST /api/v1/users`.
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUser, security(("bearer" = []), ("session" = [])),
+#[utoipa::path(post, path = "/api/v1/users", operation_id = "createUser", tag = "users", request_body = NewUser, security(("bearer" = []), ("session" = [])),
     responses((status = 201, body = CreatedUser), (status = 422, description = "invalid", content_type = "application/problem+json"),
         (status = 403, description = "not an administrator", content_type = "application/problem+json"),
         (status = 503, description = "every password-hashing slot stayed busy; retry after `Retry-After` seconds", content_type = "application/problem+json")))]
@@ -179,7 +180,7 @@ fn parse_id(u: &ApiUser, id: &str) -> Result<Uuid, WebError> {
 }
 
 /// `GET /api/v1/users/{id}`.
-#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = String, Path, description = "account id")),
+#[utoipa::path(get, path = "/api/v1/users/{id}", operation_id = "getUser", tag = "users", params(("id" = String, Path, description = "account id")),
     security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = User), (status = 404, description = "no such account", content_type = "application/problem+json")))]
 pub async fn get_one(
@@ -217,7 +218,7 @@ pub struct UserUpdate {
 }
 
 /// `PATCH /api/v1/users/{id}`: 409 when `version` is stale.
-#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", request_body = UserUpdate,
+#[utoipa::path(patch, path = "/api/v1/users/{id}", operation_id = "updateUser", tag = "users", request_body = UserUpdate,
     params(("id" = String, Path, description = "account id")), security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = User), (status = 409, description = "stale version", content_type = "application/problem+json"),
         (status = 422, description = "invalid", content_type = "application/problem+json")))]

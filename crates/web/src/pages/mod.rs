@@ -116,7 +116,6 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str) -> Vec<NavItem> {
         Role::DataAnalyst => {}
     }
     items.push(("/profile", "nav-profile"));
-    items.push(("/api/docs", "nav-api"));
     items
         .into_iter()
         .map(|(href, key)| NavItem {

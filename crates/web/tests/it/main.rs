@@ -2,6 +2,7 @@
 
 mod access_matrix;
 mod api;
+mod api_hardening;
 mod assessment_pages;
 mod assessments_api;
 mod auth;
@@ -14,6 +15,7 @@ mod common;
 mod duplicates_list;
 mod layout;
 mod login_guard;
+mod openapi;
 mod pages;
 mod password_policy;
 mod person_merge;

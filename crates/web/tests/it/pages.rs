@@ -11,8 +11,11 @@ fn text_of(html: &str) -> String {
     re.replace_all(html, " ").to_string()
 }
 
-/// A catalogue key left in the text means a missing translation.
+/// A catalogue key left in the text means a missing translation (`<code>` is left out: it
+/// shows identifiers such as the API's `/api/v1/audit-events`).
 fn assert_translated(path: &str, html: &str) {
+    let code = regex_lite::Regex::new(r"<code>[^<]*</code>").unwrap();
+    let html = &code.replace_all(html, " ").to_string();
     let re = regex_lite::Regex::new(
         r"\b(app|nav|lang|login|home|role|profession|profile|users|audit|problem|error|era|api-docs|choose|table|date|skip|footer)-[a-z0-9-]+\b",
     )

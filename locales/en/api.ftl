@@ -1,0 +1,24 @@
+## The JSON API's own problems (query strings, methods, timeouts) and its documentation page
+problem-bad-query-title = Unreadable query string
+problem-bad-query-detail = A value in the query string has the wrong form; the fields are listed.
+problem-method-not-allowed-title = Method not allowed
+problem-method-not-allowed-detail = This address does not accept this method; the Allow header lists those it does.
+problem-timeout-title = Took too long
+problem-timeout-detail = The request took too long and was stopped; nothing was partly saved. Please try again.
+problem-bad-request-title = Bad request
+problem-bad-request-detail = The request could not be read.
+error-query-value = This value has the wrong form (for example, a number or true/false is expected)
+error-query-repeated = This field may be given only once
+api-docs-contents = Contents
+api-docs-schemas = Data types (schemas)
+api-docs-operation-id = Operation id
+api-docs-access = Access
+api-docs-signed-in = Bearer token or session cookie (writes with a cookie also send X-CSRF-Token)
+api-docs-public = No sign-in needed
+api-docs-request-body = Request body
+api-docs-parameters = Parameters
+api-docs-responses = Responses
+api-docs-properties = Properties
+api-docs-required = Required
+profile-developer = For developers
+profile-api-docs-help = Karuna's JSON API and its OpenAPI document, for connecting other systems.

@@ -1,0 +1,24 @@
+## The JSON API's own problems (query strings, methods, timeouts) and its documentation page
+problem-bad-query-title = พารามิเตอร์ในคำขออ่านไม่ได้
+problem-bad-query-detail = ค่าในพารามิเตอร์ของคำขอมีรูปแบบไม่ถูกต้อง ดูรายการช่องที่ผิดด้านล่าง
+problem-method-not-allowed-title = ไม่รองรับวิธีนี้
+problem-method-not-allowed-detail = ที่อยู่นี้ไม่รองรับวิธีของคำขอนี้ ดูวิธีที่รองรับได้จากส่วนหัว Allow
+problem-timeout-title = ใช้เวลานานเกินไป
+problem-timeout-detail = คำขอใช้เวลานานเกินไปจึงถูกหยุด ไม่มีข้อมูลใดถูกบันทึกบางส่วน โปรดลองใหม่อีกครั้ง
+problem-bad-request-title = คำขอไม่ถูกต้อง
+problem-bad-request-detail = ระบบอ่านคำขอนี้ไม่ได้
+error-query-value = ค่านี้มีรูปแบบไม่ถูกต้อง (เช่น ต้องเป็นตัวเลข หรือ true/false)
+error-query-repeated = ช่องนี้ระบุได้เพียงครั้งเดียว
+api-docs-contents = สารบัญ
+api-docs-schemas = ชนิดข้อมูล (schema)
+api-docs-operation-id = รหัสการดำเนินการ
+api-docs-access = การเข้าถึง
+api-docs-signed-in = ใช้โทเค็น Bearer หรือคุกกี้ของเซสชัน (การเขียนข้อมูลด้วยคุกกี้ต้องส่ง X-CSRF-Token ด้วย)
+api-docs-public = ไม่ต้องเข้าสู่ระบบ
+api-docs-request-body = เนื้อหาคำขอ
+api-docs-parameters = พารามิเตอร์
+api-docs-responses = การตอบกลับ
+api-docs-properties = ฟิลด์
+api-docs-required = จำเป็น
+profile-developer = สำหรับนักพัฒนา
+profile-api-docs-help = API แบบ JSON ของกรุณาและเอกสาร OpenAPI สำหรับเชื่อมต่อกับระบบอื่น

@@ -111,7 +111,7 @@ pub struct IntakeInput {
     /// `"not_asked"` (recorded as not asked: the case is raised to at least urgent and flagged
     /// for review). A missing question is a field error `safety.<code>`.
     #[serde(with = "answers_map")]
-    #[schema(value_type = std::collections::BTreeMap<String, SafetyAnswerInput>)]
+    #[schema(value_type = std::collections::BTreeMap<String, SafetyAnswerInput>, default = json!({}))]
     pub safety: Vec<(String, SafetyAnswer)>,
     /// Case type codes.
     pub case_types: Vec<String>,

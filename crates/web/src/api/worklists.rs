@@ -13,7 +13,7 @@ use karuna_app::worklist::{Approvals, DueSoon};
 /// `GET /api/v1/me/approvals`: plans and closures awaiting my approval (a supervisor's unit,
 /// never her own work), oldest first, at most 50, with the count of all. Empty for roles that
 /// approve nothing.
-#[utoipa::path(get, path = "/api/v1/me/approvals", tag = "cases", operation_id = "my_approvals",
+#[utoipa::path(get, path = "/api/v1/me/approvals", tag = "cases", operation_id = "listMyApprovals",
     security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = Approvals),
         (status = 401, description = "not signed in", content_type = "application/problem+json"),
@@ -33,7 +33,7 @@ pub async fn approvals(
 /// `GET /api/v1/me/due`: what falls due in the next 7 days (my open promises, and contacts
 /// marked "needs follow-up" on my cases — a supervisor's unit — with no later contact), overdue
 /// included, each with the client's name where I may see it.
-#[utoipa::path(get, path = "/api/v1/me/due", tag = "cases", operation_id = "my_due_soon",
+#[utoipa::path(get, path = "/api/v1/me/due", tag = "cases", operation_id = "listMyDueSoon",
     security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = DueSoon),
         (status = 401, description = "not signed in", content_type = "application/problem+json"),
@@ -49,7 +49,7 @@ pub async fn due(State(state): State<AppState>, u: ApiUser) -> Result<Json<DueSo
 
 /// `GET /api/v1/reports/case-counts`: case counts by status, type and month of opening (the
 /// last 12 months), 1–4 suppressed. Data analysts: the organisation; supervisors: their unit.
-#[utoipa::path(get, path = "/api/v1/reports/case-counts", tag = "reports", operation_id = "case_counts",
+#[utoipa::path(get, path = "/api/v1/reports/case-counts", tag = "reports", operation_id = "getCaseCounts",
     security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = CaseFigures),
         (status = 401, description = "not signed in", content_type = "application/problem+json"),

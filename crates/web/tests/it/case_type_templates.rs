@@ -11,10 +11,9 @@ fn intake(types: &[&str]) -> Value {
     json!({
         "client": {"first_name_th": "บุญมี", "last_name_th": "ใจกล้า", "birth_year": "2500"},
         "documents": [{"kind": "none"}],
-        "consent": {"lawful_basis": "vital_interest"},
+        "consent": {"lawful_basis": "vital_interest"}, "safety": crate::common::no_risk(),
         "referral_source": "self",
         "presenting_problem": "ถูกบุตรชายทำร้ายร่างกาย",
-        "safety": {},
         "case_types": types,
     })
 }

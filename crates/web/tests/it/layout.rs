@@ -126,8 +126,8 @@ async fn seed_case(server: &TestServer) -> String {
         "client": {"first_name_th": "ทดสอบภาษา", "last_name_th": "สองภาษา", "birth_year": "2520", "sex": "male"},
         "documents": [{"kind": "none"}],
         "address": {"house_no": "9", "province_code": "10", "district_code": "1001", "subdistrict_code": "100101", "postcode": ""},
-        "consent": {"status": "granted"},
-        "referral_source": "self", "presenting_problem": "ต้องการที่พักชั่วคราว ตกงาน", "safety": {},
+        "consent": {"status": "granted"}, "safety": crate::common::no_risk(),
+        "referral_source": "self", "presenting_problem": "ต้องการที่พักชั่วคราว ตกงาน",
         "case_types": ["poverty_homelessness"],
     });
     let id = server.open_case(&manager, &intake).await;
@@ -381,8 +381,8 @@ async fn a_sensitive_case_header_hides_the_client_from_the_team() {
     let intake = json!({
         "client": {"first_name_th": "ลับมาก", "last_name_th": "ปกปิด", "birth_year": "2530"},
         "documents": [{"kind": "none"}],
-        "consent": {"lawful_basis": "vital_interest"},
-        "referral_source": "self", "presenting_problem": "ถูกทำร้าย", "safety": {},
+        "consent": {"lawful_basis": "vital_interest"}, "safety": crate::common::no_risk(),
+        "referral_source": "self", "presenting_problem": "ถูกทำร้าย",
         "case_types": ["domestic_violence"], "sensitive": true,
     });
     let case = server.open_case(&manager, &intake).await;

@@ -215,7 +215,8 @@ impl TestServer {
             .1
     }
 
-    /// Opens a case through `POST /api/v1/cases` with `intake` as the body; returns its id.
+    /// Opens a case through `POST /api/v1/cases` with `intake` as the body (answer the safety
+    /// screen, e.g. with [`no_risk`]); returns its id.
     #[allow(dead_code)]
     pub async fn open_case(&self, token: &str, intake: &serde_json::Value) -> String {
         let resp = self
@@ -226,8 +227,9 @@ impl TestServer {
             .send()
             .await
             .expect("intake");
-        assert_eq!(resp.status(), 201, "intake");
+        let status = resp.status();
         let body: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!(status, 201, "intake: {body}");
         body["case_id"].as_str().expect("case_id").to_string()
     }
 
@@ -330,4 +332,12 @@ pub async fn complete_holistic(server: &TestServer, token: &str, case: &str) {
         .await
         .expect("complete");
     assert_eq!(resp.status(), 200, "completing the assessment");
+}
+
+/// An intake's safety screen with every question answered "no" (the API refuses a question
+/// left unanswered).
+pub fn no_risk() -> serde_json::Value {
+    serde_json::json!({"in_danger_now": false, "injured_needs_care": false,
+                       "child_without_carer": false, "perpetrator_has_access": false,
+                       "no_safe_place_tonight": false, "self_harm_risk": false})
 }

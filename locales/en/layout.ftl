@@ -103,3 +103,4 @@ audit-action-consent-list = Case consents listed
 audit-action-contact-list = Case contacts listed
 audit-action-promise-list = Case promises listed
 audit-action-report-case-counts = Case figures viewed
+audit-action-promise-due = Promises falling due listed

@@ -103,3 +103,4 @@ audit-action-consent-list = เปิดดูรายการความย�
 audit-action-contact-list = เปิดดูรายการการติดต่อของรายกรณี
 audit-action-promise-list = เปิดดูรายการสัญญาของรายกรณี
 audit-action-report-case-counts = เปิดดูตัวเลขสรุปรายกรณี
+audit-action-promise-due = เปิดดูรายการสัญญาที่ถึงกำหนด

@@ -191,9 +191,25 @@ impl App {
         Ok(found)
     }
 
-    /// My open promises due today or overdue (the home page).
-    pub async fn my_due_promises(&self, user: &CurrentUser) -> Result<Vec<PromiseRow>, AppError> {
-        Ok(store::open_due_for(&self.db, user.actor.id, bangkok_date(Utc::now()), 50).await?)
+    /// My open promises due today or overdue (the home page), audited as a read
+    /// (`promise.due`): they name the clients' cases and what was promised.
+    pub async fn my_due_promises(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+    ) -> Result<Vec<PromiseRow>, AppError> {
+        let rows =
+            store::open_due_for(&self.db, user.actor.id, bangkok_date(Utc::now()), 50).await?;
+        karuna_store::audit::append_alone(
+            &self.db,
+            &on(
+                event(Some(user), ctx, "promise.due", Outcome::Success),
+                "promise",
+                None,
+            ),
+        )
+        .await?;
+        Ok(rows)
     }
 
     /// Promise keeping per worker of the supervisor's unit (or the organisation for analysts).

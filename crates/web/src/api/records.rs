@@ -246,7 +246,7 @@ pub async fn my_promises(
 ) -> Result<Json<Vec<Promise>>, WebError> {
     let rows = state
         .app
-        .my_due_promises(&u.user)
+        .my_due_promises(&u.user, &u.ctx)
         .await
         .map_err(|e| u.err(e))?;
     Ok(Json(rows.into_iter().map(Promise::from).collect()))

@@ -88,7 +88,7 @@ pub async fn show(State(state): State<AppState>, u: PageUser) -> Result<Response
     let promises = if works_cases {
         state
             .app
-            .my_due_promises(&u.user)
+            .my_due_promises(&u.user, &u.ctx)
             .await
             .map_err(|e| u.err(e))?
             .into_iter()

@@ -93,3 +93,29 @@ async fn every_read_of_a_record_by_id_is_audited() {
         failures.join("\n")
     );
 }
+
+/// The case manager's own worklists name clients' cases and what was promised: reading them
+/// is audited too (the home page and `GET /api/v1/me/promises`).
+#[tokio::test]
+async fn my_due_promises_are_an_audited_read() {
+    let server = TestServer::demo().await;
+    let token = server.token("demo-manager").await;
+    let c = server.client();
+    let before = reads_by(&server, "demo-manager").await;
+    let resp = c
+        .get(server.url("/api/v1/me/promises"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(resp.status(), 200);
+    let promise_reads: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_event WHERE actor_username = $1 AND action = 'promise.due'",
+    )
+    .bind("demo-manager")
+    .fetch_one(server.app.db.read())
+    .await
+    .expect("count");
+    assert_eq!(promise_reads, 1);
+    assert!(reads_by(&server, "demo-manager").await > before);
+}

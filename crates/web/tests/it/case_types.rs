@@ -13,7 +13,7 @@ fn intake(types: &[&str]) -> Value {
         "consent": {"lawful_basis": "vital_interest"},
         "referral_source": "self",
         "presenting_problem": "ถูกนายจ้างยึดเอกสาร",
-        "safety": {"in_danger_now": false, "injured_needs_care": false, "child_without_carer": false, "perpetrator_has_access": false, "no_safe_place_tonight": false, "self_harm_risk": false},
+        "safety": crate::common::no_risk(),
         "case_types": types,
     })
 }

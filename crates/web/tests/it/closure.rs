@@ -13,7 +13,7 @@ pub(crate) async fn case_in_implementation(server: &TestServer) -> String {
         "client": {"first_name_th": "ทองดี", "last_name_th": "มีสุข", "birth_year": "2510"},
         "documents": [{"kind": "none"}],
         "consent": {"lawful_basis": "vital_interest"},
-        "referral_source": "self", "presenting_problem": "ตกงาน ไม่มีที่อยู่", "safety": {"in_danger_now": false, "injured_needs_care": false, "child_without_carer": false, "perpetrator_has_access": false, "no_safe_place_tonight": false, "self_harm_risk": false},
+        "referral_source": "self", "presenting_problem": "ตกงาน ไม่มีที่อยู่", "safety": crate::common::no_risk(),
         "case_types": ["poverty_homelessness"],
     });
     let id = server.open_case(&token, &intake).await;

@@ -14,7 +14,7 @@ async fn the_plan_pages_write_and_measure() {
         "client": {"first_name_th": "สมใจ", "last_name_th": "รักงาน", "birth_year": "2520"},
         "documents": [{"kind": "none"}],
         "consent": {"lawful_basis": "vital_interest"},
-        "referral_source": "self", "presenting_problem": "ตกงาน", "safety": {"in_danger_now": false, "injured_needs_care": false, "child_without_carer": false, "perpetrator_has_access": false, "no_safe_place_tonight": false, "self_harm_risk": false},
+        "referral_source": "self", "presenting_problem": "ตกงาน", "safety": crate::common::no_risk(),
         "case_types": ["poverty_homelessness"],
     });
     let id = server.open_case(&manager, &intake).await;

@@ -37,7 +37,7 @@ async fn a_plan_is_approved_measured_and_revised() {
         "client": {"first_name_th": "ด.ญ.ทดสอบ", "last_name_th": "แผนงาน", "birth_year": "2558"},
         "documents": [{"kind": "none"}],
         "consent": {"lawful_basis": "vital_interest"},
-        "referral_source": "school", "presenting_problem": "ขาดเรียนบ่อย", "safety": {"in_danger_now": false, "injured_needs_care": false, "child_without_carer": false, "perpetrator_has_access": false, "no_safe_place_tonight": false, "self_harm_risk": false},
+        "referral_source": "school", "presenting_problem": "ขาดเรียนบ่อย", "safety": crate::common::no_risk(),
         "case_types": ["child_protection"],
     });
     let id = server.open_case(&manager, &intake).await;
@@ -245,7 +245,7 @@ async fn a_case_walks_through_plan_review_closure_and_follow_up() {
         "client": {"first_name_th": "บุญมี", "last_name_th": "ทดลอง", "birth_year": "2480"},
         "documents": [{"kind": "none"}],
         "consent": {"lawful_basis": "vital_interest"},
-        "referral_source": "community", "presenting_problem": "อยู่ลำพัง ขาดผู้ดูแล", "safety": {"in_danger_now": false, "injured_needs_care": false, "child_without_carer": false, "perpetrator_has_access": false, "no_safe_place_tonight": false, "self_harm_risk": false},
+        "referral_source": "community", "presenting_problem": "อยู่ลำพัง ขาดผู้ดูแล", "safety": crate::common::no_risk(),
         "case_types": ["older_person"],
     });
     let id = server.open_case(&manager, &intake).await;

@@ -205,12 +205,21 @@ pub async fn render_file(
     } else {
         Vec::new()
     };
-    let on_case =
-        |aid: Uuid| aid == view.case.manager_id || view.team.iter().any(|m| m.account_id == aid);
+    // The colleagues on the case, manager first: offered as a contact's participants, and the
+    // names of most participants; the others are looked up by id in one statement.
+    let on_case: Vec<(Uuid, String)> =
+        std::iter::once((view.case.manager_id, view.manager_name.clone()))
+            .chain(
+                view.team
+                    .iter()
+                    .map(|m| (m.account_id, m.display_name.clone())),
+            )
+            .collect();
+    let is_on_case = |aid: Uuid| on_case.iter().any(|(id, _)| *id == aid);
     let mut others: Vec<Uuid> = contacts
         .iter()
         .flat_map(|k| k.participants.iter().filter_map(|p| p.account_id))
-        .filter(|aid| !on_case(*aid))
+        .filter(|aid| !is_on_case(*aid))
         .collect();
     others.sort();
     others.dedup();
@@ -221,20 +230,12 @@ pub async fn render_file(
             .await
             .map_err(|e| u.err(e))?
     };
-    let staff_name = |aid: Uuid| -> Option<String> {
-        if aid == view.case.manager_id {
-            return Some(view.manager_name.clone());
-        }
-        view.team
+    let staff_name = |aid: Uuid| {
+        on_case
             .iter()
-            .find(|m| m.account_id == aid)
-            .map(|m| m.display_name.clone())
-            .or_else(|| {
-                other_names
-                    .iter()
-                    .find(|(id, _)| *id == aid)
-                    .map(|(_, n)| n.clone())
-            })
+            .chain(other_names.iter())
+            .find(|(id, _)| *id == aid)
+            .map(|(_, n)| n.clone())
     };
     let case_types = app
         .case_types(&u.user, &u.ctx)
@@ -473,7 +474,7 @@ pub async fn render_file(
         },
         staff: staff
             .iter()
-            .filter(|s| !on_case(s.id))
+            .filter(|s| !is_on_case(s.id))
             .map(|s| Choice {
                 value: s.id.to_string(),
                 label: format!("{} ({})", s.display_name, label(u, "role", &s.role)),
@@ -512,15 +513,11 @@ pub async fn render_file(
             })
             .collect(),
         sexes: choices(u, "sex", &karuna_domain::person::SEXES),
-        staff_on_case: std::iter::once((c.manager_id, view.manager_name.clone()))
-            .chain(
-                view.team
-                    .iter()
-                    .map(|m| (m.account_id, m.display_name.clone())),
-            )
+        staff_on_case: on_case
+            .iter()
             .map(|(id, name)| Choice {
                 value: id.to_string(),
-                label: name,
+                label: name.clone(),
             })
             .collect(),
         forms,

@@ -289,4 +289,17 @@ consent-file-hint = PDF, JPEG or PNG up to 5 MB, e.g. the signed consent form
 error-attachment-empty = The file is empty
 error-attachment-too-large = The file is larger than { $max_mb } MB
 error-attachment-type = Only PDF, JPEG or PNG files are accepted
+error-attachment-required = Choose a file to attach
 person-edit = Edit this person
+
+# Files attached to contacts and assessments
+attach-heading = Files
+attach-add = Attach a file
+attach-file = File
+consent-file-hint-any = PDF, JPEG or PNG up to 5 MB, e.g. a police report, a medical certificate, a photo of a home visit
+attach-description = Description (optional)
+attach-submit = Upload the file
+attach-kb = { $kb } KB
+case-saved-attachment = File attached
+assessment-attached = File attached
+attach-none = No files attached yet

@@ -289,4 +289,17 @@ consent-file-hint = PDF, JPEG หรือ PNG ขนาดไม่เกิน
 error-attachment-empty = ไฟล์ว่างเปล่า
 error-attachment-too-large = ไฟล์ใหญ่เกิน { $max_mb } MB
 error-attachment-type = รับเฉพาะไฟล์ PDF, JPEG หรือ PNG
+error-attachment-required = กรุณาเลือกไฟล์ที่จะแนบ
 person-edit = แก้ไขข้อมูลบุคคล
+
+# Files attached to contacts and assessments
+attach-heading = ไฟล์แนบ
+attach-add = แนบไฟล์
+attach-file = ไฟล์
+consent-file-hint-any = PDF, JPEG หรือ PNG ขนาดไม่เกิน 5 MB เช่น รายงานตำรวจ ใบรับรองแพทย์ ภาพถ่ายการเยี่ยมบ้าน
+attach-description = คำอธิบาย (ถ้ามี)
+attach-submit = อัปโหลดไฟล์
+attach-kb = { $kb } KB
+case-saved-attachment = แนบไฟล์แล้ว
+assessment-attached = แนบไฟล์แล้ว
+attach-none = ยังไม่มีไฟล์แนบ

@@ -40,6 +40,8 @@ pub struct AssessmentView {
     pub assessment: AssessmentRow,
     /// Its template version.
     pub template: TemplateRow,
+    /// The files attached to it (names and sizes).
+    pub files: Vec<karuna_store::attachment::AttachmentInfo>,
 }
 
 /// One completed assessment in a comparison.
@@ -394,9 +396,11 @@ impl App {
         let template = store::template_of(&self.db, assessment.template_id)
             .await?
             .ok_or(AppError::NotFound)?;
+        let files = karuna_store::attachment::of_assessment(&self.db, id).await?;
         Ok(AssessmentView {
             assessment,
             template,
+            files,
         })
     }
 

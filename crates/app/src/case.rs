@@ -56,7 +56,7 @@ pub struct CaseFile {
     /// The consent records of the case's persons.
     pub consents: Vec<karuna_store::consent::ConsentRow>,
     /// Evidence files (names and sizes).
-    pub attachments: Vec<karuna_store::consent::AttachmentInfo>,
+    pub attachments: Vec<karuna_store::attachment::AttachmentInfo>,
 }
 
 /// One row of a case list, with the client masked where the viewer may not see who it is.
@@ -245,7 +245,7 @@ impl App {
             karuna_store::promise::for_case(db, id),
             karuna_store::promise::events_for_case(db, id),
             karuna_store::consent::for_case_persons(db, id),
-            karuna_store::consent::attachments_of_case(db, id),
+            karuna_store::attachment::of_case(db, id),
         )?;
         Ok(CaseFile {
             view,

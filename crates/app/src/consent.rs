@@ -1,12 +1,13 @@
 //! Consent (PDPA) on the case file: recorded at intake and whenever it changes.
 
+use crate::attachment::{check_file, UploadedFile};
 use crate::case::CaseAccess;
 use crate::intake::{CONSENT_PURPOSES, CONSENT_STATES, LAWFUL_BASES};
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use karuna_domain::audit::Outcome;
 use karuna_domain::FieldError;
 use karuna_store::consent::{self as store, ConsentRow, NewConsent};
-use karuna_store::{audit, Tx};
+use karuna_store::{attachment, audit, Tx};
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
 use uuid::Uuid;
@@ -57,49 +58,6 @@ pub(crate) async fn insert_consent(
     Ok(store::insert(tx, &c).await?)
 }
 
-/// An uploaded evidence file.
-#[derive(Debug, Clone)]
-pub struct EvidenceFile {
-    /// The name it had on the user's computer.
-    pub filename: String,
-    /// The bytes.
-    pub bytes: Vec<u8>,
-}
-
-/// The largest evidence file accepted.
-pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
-
-/// Checks a file: not empty, not too large, a PDF, JPEG or PNG by its first bytes (never by
-/// its name). Returns the content type and a safe file name.
-fn check_file(field: &str, f: &EvidenceFile) -> Result<(&'static str, String), FieldError> {
-    if f.bytes.is_empty() {
-        return Err(FieldError::new(field, "attachment.empty"));
-    }
-    if f.bytes.len() > MAX_FILE_BYTES {
-        return Err(FieldError::new(field, "attachment.too_large")
-            .arg("max_mb", MAX_FILE_BYTES / (1024 * 1024)));
-    }
-    let content_type = if f.bytes.starts_with(b"%PDF-") {
-        "application/pdf"
-    } else if f.bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        "image/jpeg"
-    } else if f.bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        "image/png"
-    } else {
-        return Err(FieldError::new(field, "attachment.type"));
-    };
-    let base = f.filename.rsplit(['/', '\\']).next().unwrap_or("");
-    let mut name: String = base
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>'))
-        .take(200)
-        .collect();
-    if name.trim().is_empty() {
-        name = "evidence".into();
-    }
-    Ok((content_type, name))
-}
-
 impl App {
     /// Records a new consent state (or lawful basis) for a person of the case.
     pub async fn record_consent(
@@ -121,7 +79,7 @@ impl App {
         ctx: &Ctx,
         case_id: Uuid,
         c: &ConsentChange,
-        file: Option<&EvidenceFile>,
+        file: Option<&UploadedFile>,
     ) -> Result<(), AppError> {
         let (case, _) = self
             .case_for(user, ctx, case_id, CaseAccess::Edit, "consent.record")
@@ -165,7 +123,7 @@ impl App {
             errors.push(FieldError::new("evidence_note", "too_long"));
         }
         let checked_file = file
-            .map(|f| check_file("evidence_file", f))
+            .map(|f| check_file("evidence_file", f, "evidence"))
             .transpose()
             .map_err(|e| errors.push(e))
             .ok()
@@ -189,17 +147,18 @@ impl App {
         .await?;
         if let (Some(f), Some((content_type, filename))) = (file, checked_file) {
             let sha = hex::encode(sha2::Sha256::digest(&f.bytes));
-            let a = store::NewAttachment {
+            let a = attachment::NewAttachment {
                 org_id: case.org_id,
                 case_id,
-                consent_id: Some(consent_id),
+                to: attachment::AttachedTo::Consent(consent_id),
                 filename: &filename,
+                description: None,
                 content_type,
                 content: &f.bytes,
                 sha256: &sha,
                 created_by: user.actor.id,
             };
-            let aid = store::insert_attachment(&mut tx, &a).await?;
+            let aid = attachment::insert(&mut tx, &a).await?;
             audit::append(
                 &mut tx,
                 &on(
@@ -220,55 +179,6 @@ impl App {
         audit::append(&mut tx, &e).await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// An evidence file, for someone who may open its case and see the client's identity (a
-    /// signed form names the client); every download is audited.
-    pub async fn attachment(
-        &self,
-        user: &CurrentUser,
-        ctx: &Ctx,
-        id: Uuid,
-    ) -> Result<(store::AttachmentInfo, Vec<u8>), AppError> {
-        let (info, bytes) = store::attachment(&self.db, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let (_, facts) = self
-            .case_for(user, ctx, info.case_id, CaseAccess::Open, "attachment.read")
-            .await?;
-        self.authorize(
-            user,
-            ctx,
-            karuna_domain::access::Action::SeeClientIdentity(&facts),
-            "attachment.read",
-            ("attachment", Some(id)),
-        )
-        .await?;
-        audit::append_alone(
-            &self.db,
-            &on(
-                event(Some(user), ctx, "attachment.read", Outcome::Success),
-                "attachment",
-                Some(id),
-            ),
-        )
-        .await?;
-        Ok((info, bytes))
-    }
-
-    /// The evidence files of a case (names and sizes only).
-    pub async fn case_attachments(
-        &self,
-        user: &CurrentUser,
-        ctx: &Ctx,
-        case_id: Uuid,
-    ) -> Result<Vec<store::AttachmentInfo>, AppError> {
-        self.case_for(user, ctx, case_id, CaseAccess::Open, "attachment.list")
-            .await?;
-        let rows = store::attachments_of_case(&self.db, case_id).await?;
-        self.audit_read(user, ctx, "attachment.list", ("case", case_id))
-            .await?;
-        Ok(rows)
     }
 
     /// The consent records of a case's persons (part of the case file; access checked there).

@@ -347,7 +347,7 @@ fn contact_cells(number: &str, c: &karuna_store::contact::ContactRow) -> Vec<Str
             "case_number" => number.to_string(),
             "kind" => c.kind.clone(),
             "date" => local.format("%Y-%m-%d").to_string(),
-            "time" => local.format("%H:%M").to_string(),
+            "time" if c.time_known => local.format("%H:%M").to_string(),
             "duration_minutes" => c
                 .duration_minutes
                 .map(|m| m.to_string())

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod assessment;
+pub mod attachment;
 pub mod audit;
 pub mod case;
 pub mod case_type;

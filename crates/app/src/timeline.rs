@@ -1,4 +1,4 @@
-//! The case's timeline: one chronological view of contacts, assessments, plan versions,
+//! The case's timeline: one chronological view of contacts, assessments, attached files, plan versions,
 //! progress, reviews, closures, follow-ups, lifecycle transitions and promises.
 
 use crate::case::CaseAccess;
@@ -16,8 +16,8 @@ pub struct TimelineEntry {
     /// Only the date is known (`at` is that day's noon in Bangkok, for ordering): show the
     /// date without a time of day.
     pub all_day: bool,
-    /// What kind of record: `contact`, `assessment`, `plan`, `progress`, `review`, `closure`,
-    /// `follow_up`, `transition`, `promise`.
+    /// What kind of record: `contact`, `assessment`, `attachment`, `plan`, `progress`, `review`,
+    /// `closure`, `follow_up`, `transition`, `promise`.
     pub kind: String,
     /// The record's own code: the contact kind, the assessment template, the plan status, the
     /// review outcome, the closure reason, the promise event, the target status…
@@ -82,7 +82,7 @@ impl App {
         for c in karuna_store::contact::for_case(db, case_id, 10_000).await? {
             push(
                 c.occurred_at,
-                false,
+                !c.time_known,
                 "contact",
                 &c.kind,
                 &c.note,
@@ -115,6 +115,29 @@ impl App {
                     page,
                 );
             }
+        }
+        for f in karuna_store::attachment::of_case(db, case_id).await? {
+            use karuna_store::attachment::AttachedTo;
+            let (code, page) = match f.to {
+                AttachedTo::Contact(_) => ("contact", format!("{base}?tab=contacts")),
+                AttachedTo::Assessment(a) => ("assessment", format!("/assessments/{a}")),
+                AttachedTo::Consent(_) => ("consent", format!("{base}?tab=persons")),
+                AttachedTo::Case => ("case", base.clone()),
+            };
+            let text = match &f.description {
+                Some(d) => format!("{} — {d}", f.filename),
+                None => f.filename.clone(),
+            };
+            push(
+                f.created_at,
+                false,
+                "attachment",
+                code,
+                &text,
+                None,
+                f.created_by_name.clone(),
+                page,
+            );
         }
         let plan = karuna_store::plan::versions(db, case_id).await?;
         let statement = |g: &Uuid| {

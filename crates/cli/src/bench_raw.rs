@@ -196,6 +196,7 @@ impl RawUser {
                 let note = ValidContact {
                     kind: "phone_call".into(),
                     occurred_at: Utc::now(),
+                    time_known: true,
                     duration_minutes: None,
                     place: None,
                     note: (*rng.pick(NOTES)).to_string(),

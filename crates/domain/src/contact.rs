@@ -65,8 +65,10 @@ pub struct ContactInput {
 pub struct ValidContact {
     /// Kind code.
     pub kind: String,
-    /// When it happened (UTC).
+    /// When it happened (UTC); noon in Bangkok when no time of day was given.
     pub occurred_at: DateTime<Utc>,
+    /// A time of day was given (else only the date is known).
+    pub time_known: bool,
     /// Duration.
     pub duration_minutes: Option<i64>,
     /// Place.
@@ -167,6 +169,7 @@ pub fn validate_contact(
     Ok(ValidContact {
         kind,
         occurred_at,
+        time_known: !input.time.trim().is_empty(),
         duration_minutes,
         place,
         note,

@@ -22,6 +22,8 @@ pub struct ContactRow {
     pub kind: String,
     /// When.
     pub occurred_at: DateTime<Utc>,
+    /// A time of day was recorded (else show the date only).
+    pub time_known: bool,
     /// Minutes.
     pub duration_minutes: Option<i64>,
     /// Place.
@@ -53,7 +55,7 @@ pub struct Participant {
     pub account_id: Option<Uuid>,
 }
 
-const COLS: &str = "k.id, k.case_id, k.kind, k.occurred_at, k.duration_minutes, k.place, k.note, k.sources, \
+const COLS: &str = "k.id, k.case_id, k.kind, k.occurred_at, k.time_known, k.duration_minutes, k.place, k.note, k.sources, \
     k.follow_up_needed, k.follow_up_note, k.version, a.display_name AS created_by_name, k.created_at";
 
 fn contact_from(r: &AnyRow) -> Result<ContactRow> {
@@ -62,6 +64,7 @@ fn contact_from(r: &AnyRow) -> Result<ContactRow> {
         case_id: uuid(r, "case_id")?,
         kind: r.try_get("kind")?,
         occurred_at: instant(r, "occurred_at")?,
+        time_known: flag(r, "time_known")?,
         duration_minutes: r.try_get("duration_minutes")?,
         place: r.try_get("place")?,
         note: r.try_get("note")?,
@@ -157,8 +160,8 @@ pub async fn insert(
     let now = now_db();
     sqlx::query(
         "INSERT INTO contact (id, org_id, case_id, kind, occurred_at, duration_minutes, place, note, sources, \
-         follow_up_needed, follow_up_note, created_at, created_by, updated_at, updated_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12, $13)",
+         follow_up_needed, follow_up_note, created_at, created_by, updated_at, updated_by, time_known) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12, $13, $14)",
     )
     .bind(id.to_string())
     .bind(org_id.to_string())
@@ -173,6 +176,7 @@ pub async fn insert(
     .bind(c.follow_up_note.clone())
     .bind(&now)
     .bind(by.to_string())
+    .bind(i64::from(c.time_known))
     .execute(&mut **tx)
     .await
     .map_err(StoreError::from_insert)?;
@@ -190,8 +194,8 @@ pub async fn correct(
 ) -> Result<i64> {
     let r = sqlx::query(
         "UPDATE contact SET kind = $1, occurred_at = $2, duration_minutes = $3, place = $4, note = $5, sources = $6, \
-         follow_up_needed = $7, follow_up_note = $8, version = version + 1, updated_at = $9, updated_by = $10 \
-         WHERE id = $11 AND version = $12",
+         follow_up_needed = $7, follow_up_note = $8, version = version + 1, updated_at = $9, updated_by = $10, \
+         time_known = $13 WHERE id = $11 AND version = $12",
     )
     .bind(&c.kind)
     .bind(to_db(c.occurred_at))
@@ -205,6 +209,7 @@ pub async fn correct(
     .bind(by.to_string())
     .bind(id.to_string())
     .bind(version)
+    .bind(i64::from(c.time_known))
     .execute(&mut **tx)
     .await?;
     if r.rows_affected() == 0 {

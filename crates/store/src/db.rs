@@ -112,6 +112,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "person_match_key_readings",
         include_str!("../migrations/0050_person_match_key_readings.sql"),
     ),
+    (
+        60,
+        "attachment_links",
+        include_str!("../migrations/0060_attachment_links.sql"),
+    ),
+    (
+        61,
+        "contact_time_known",
+        include_str!("../migrations/0061_contact_time_known.sql"),
+    ),
 ];
 
 impl Db {

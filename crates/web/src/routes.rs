@@ -43,6 +43,12 @@ type Entry = (
 
 use RouteKind::{Api, Page, Public};
 
+/// The body limit of a form or API call that carries a file: the largest file plus room for
+/// the fields.
+fn upload_limit() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(karuna_app::attachment::MAX_FILE_BYTES + 64 * 1024)
+}
+
 /// The route table: path, its methods with their kinds, and the handlers.
 const ROUTES: &[Entry] = &[
     ("/healthz", &[("GET", Public)], || get(api::health::healthz)),
@@ -182,9 +188,7 @@ const ROUTES: &[Entry] = &[
         post(pages::records::person_add)
     }),
     ("/cases/{id}/consents", &[("POST", Page)], || {
-        post(pages::records::consent).layer(DefaultBodyLimit::max(
-            karuna_app::consent::MAX_FILE_BYTES + 64 * 1024,
-        ))
+        post(pages::records::consent).layer(upload_limit())
     }),
     ("/cases/{id}/contacts", &[("POST", Page)], || {
         post(pages::records::contact_add)
@@ -327,6 +331,22 @@ const ROUTES: &[Entry] = &[
         &[("GET", Api), ("POST", Api)],
         || get(api::records::contacts).post(api::records::contact_add),
     ),
+    ("/api/v1/cases/{id}/attachments", &[("GET", Api)], || {
+        get(api::attachments::list)
+    }),
+    (
+        "/api/v1/contacts/{id}/attachments",
+        &[("POST", Api)],
+        || post(api::attachments::attach_to_contact).layer(upload_limit()),
+    ),
+    (
+        "/api/v1/assessments/{id}/attachments",
+        &[("POST", Api)],
+        || post(api::attachments::attach_to_assessment).layer(upload_limit()),
+    ),
+    ("/api/v1/attachments/{id}", &[("GET", Api)], || {
+        get(api::attachments::download)
+    }),
     ("/api/v1/contacts/{id}", &[("PUT", Api)], || {
         axum::routing::put(api::records::contact_correct)
     }),
@@ -398,7 +418,13 @@ const ROUTES: &[Entry] = &[
         || post(api::assessments::complete),
     ),
     ("/attachments/{id}", &[("GET", Page)], || {
-        get(pages::records::download)
+        get(pages::attachments::download)
+    }),
+    ("/contacts/{id}/attachments", &[("POST", Page)], || {
+        post(pages::attachments::attach_to_contact).layer(upload_limit())
+    }),
+    ("/assessments/{id}/attachments", &[("POST", Page)], || {
+        post(pages::attachments::attach_to_assessment).layer(upload_limit())
     }),
     ("/persons/{id}", &[("POST", Page)], || {
         post(pages::records::person_edit)

@@ -45,6 +45,8 @@ impl Modify for Security {
         api::cases::transition, api::cases::transfer, api::case_people::team_add, api::case_people::team_remove,
         api::case_people::person_add, api::case_people::consents, api::case_people::consent_add, api::case_people::person_update,
         api::records::contacts, api::records::contact_add, api::records::contact_correct,
+        api::attachments::list, api::attachments::attach_to_contact, api::attachments::attach_to_assessment,
+        api::attachments::download,
         api::records::promises, api::records::promise_add, api::records::promise_change, api::records::my_promises,
         api::case_types::list, api::case_types::create, api::case_types::get_one, api::case_types::update,
         api::plans::get_plan, api::plans::save_plan, api::plans::decide_plan, api::plans::add_progress, api::plans::intervention_status,

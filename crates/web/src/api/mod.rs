@@ -2,6 +2,7 @@
 
 pub mod areas;
 pub mod assessments;
+pub mod attachments;
 pub mod audit;
 pub mod case_people;
 pub mod case_types;

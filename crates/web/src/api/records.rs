@@ -23,8 +23,10 @@ pub struct Contact {
     pub id: Uuid,
     /// Kind code.
     pub kind: String,
-    /// When.
+    /// When (noon in Bangkok when only the date was recorded).
     pub occurred_at: chrono::DateTime<chrono::Utc>,
+    /// A time of day was recorded; when false only the date of `occurred_at` is meaningful.
+    pub time_known: bool,
     /// Minutes.
     pub duration_minutes: Option<i64>,
     /// Place.
@@ -67,6 +69,7 @@ pub async fn contacts(
                 id: c.id,
                 kind: c.kind,
                 occurred_at: c.occurred_at,
+                time_known: c.time_known,
                 duration_minutes: c.duration_minutes,
                 place: c.place,
                 note: c.note,

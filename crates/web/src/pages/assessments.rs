@@ -2,9 +2,10 @@
 //! works without JavaScript: saving re-renders with the questions the answers call for) and the
 //! completed view. The comparison is in `assessment_compare`.
 
+use super::attachments::FileBox;
 use super::case_header::CaseHeader;
 use super::intake::Pairs;
-use super::{render, Chrome, ErrorLink};
+use super::{render, Chrome, ErrorLink, FormState};
 use crate::auth::{PageUser, WebForm};
 use crate::error::{Surface, WebError};
 use crate::state::AppState;
@@ -361,6 +362,8 @@ struct FormPage {
     sections: Vec<SView>,
     summary: Vec<ErrorLink>,
     overall: String,
+    files: FileBox,
+    attached: bool,
 }
 
 fn form_page(
@@ -417,6 +420,14 @@ fn form_page(
             Some((format!("s-{}", s.code), s.title.get(lang).to_string()))
         }),
         overall,
+        files: FileBox::new(
+            u,
+            format!("/assessments/{}/attachments", a.id),
+            "assessment-file".into(),
+            &view.files.iter().collect::<Vec<_>>(),
+            true,
+        ),
+        attached: false,
     }
 }
 
@@ -426,6 +437,9 @@ pub struct Saved {
     /// Set after a save.
     #[serde(default)]
     pub saved: Option<String>,
+    /// Set after a file was attached.
+    #[serde(default)]
+    pub attached: Option<String>,
 }
 
 /// `GET /assessments/{id}`: the form of a draft, the record of a completed one.
@@ -457,7 +471,31 @@ pub async fn show(
         Vec::new(),
     );
     page.saved = q.saved.is_some();
+    page.attached = q.attached.is_some();
     Ok(render(StatusCode::OK, &page))
+}
+
+/// The assessment page again after a failed upload, with the upload's messages.
+pub async fn render_with_attach_error(
+    state: &AppState,
+    u: &PageUser,
+    id: Uuid,
+    form: FormState,
+) -> Result<Response, WebError> {
+    let view = state
+        .app
+        .assessment(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
+    let a = &view.assessment;
+    let case = state
+        .app
+        .open_case(&u.user, &u.ctx, a.case_id)
+        .await
+        .map_err(|e| u.err(e))?;
+    let mut page = form_page(u, &case, &view, &a.answers, &a.notes, a.version, Vec::new());
+    page.files.form = form;
+    Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 
 /// Reads the form into typed answers by the template's question types; what does not parse is

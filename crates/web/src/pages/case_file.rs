@@ -1,6 +1,7 @@
 //! The case file (tabs: overview, persons, contacts, promises, team, history) and the state
 //! its forms re-render with.
 
+use super::attachments::FileBox;
 use super::case_header::CaseHeader;
 use super::cases::{case_type_label, choices, label};
 use super::person_card::{person_card, PersonCard};
@@ -17,6 +18,7 @@ use karuna_app::AppError;
 use karuna_domain::case::Status;
 use karuna_domain::contact::{CONTACT_KINDS, SOURCES};
 use karuna_domain::person::RELATIONSHIPS;
+use karuna_store::attachment::AttachedTo;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -40,6 +42,7 @@ struct ContactCard {
     participants: String,
     person_ids: Vec<String>,
     account_ids: Vec<String>,
+    files: FileBox,
 }
 
 struct PromiseCard {
@@ -81,6 +84,8 @@ pub struct CaseForms {
     pub person_edit: Option<(Uuid, FormState)>,
     /// A promise whose change failed, and the message.
     pub promise_error: Option<(Uuid, String)>,
+    /// A contact whose file upload failed, with the form.
+    pub attach: Option<(Uuid, FormState)>,
     /// A confirmation to show.
     pub flash: Option<String>,
     /// The team tab's staff search (`staff_q`): a name to find colleagues of other units.
@@ -301,9 +306,13 @@ pub async fn render_file(
                 date_in: u
                     .tr
                     .date_input(&karuna_thai::calendar::bangkok_date(k.occurred_at)),
-                time_in: karuna_thai::calendar::bangkok_datetime(k.occurred_at)
-                    .format("%H:%M")
-                    .to_string(),
+                time_in: if k.time_known {
+                    karuna_thai::calendar::bangkok_datetime(k.occurred_at)
+                        .format("%H:%M")
+                        .to_string()
+                } else {
+                    String::new()
+                },
                 source_codes: k.sources.clone(),
                 participants: k
                     .participants
@@ -327,7 +336,11 @@ pub async fn render_file(
                     .collect(),
                 id: k.id,
                 kind: label(u, "contact-kind", &k.kind),
-                when: u.tr.datetime(&k.occurred_at),
+                when: if k.time_known {
+                    u.tr.datetime(&k.occurred_at)
+                } else {
+                    u.tr.date(&karuna_thai::calendar::bangkok_date(k.occurred_at))
+                },
                 duration: k.duration_minutes,
                 place: k.place,
                 note: k.note,
@@ -342,6 +355,25 @@ pub async fn render_file(
                 corrected: k.version > 1,
                 version: k.version,
                 by: k.created_by_name.unwrap_or_default(),
+                files: {
+                    let mine: Vec<_> = files
+                        .iter()
+                        .filter(|f| f.to == AttachedTo::Contact(k.id))
+                        .collect();
+                    let mut b = FileBox::new(
+                        u,
+                        format!("/contacts/{}/attachments", k.id),
+                        format!("contact-{}", k.id),
+                        &mine,
+                        true,
+                    );
+                    if let Some((cid, form)) = &forms.attach {
+                        if *cid == k.id {
+                            b.form = form.clone();
+                        }
+                    }
+                    b
+                },
             })
             .collect(),
         promises: promises
@@ -448,7 +480,7 @@ pub async fn render_file(
                     note: k.evidence_note.clone().unwrap_or_default(),
                     file: files
                         .iter()
-                        .find(|f| f.consent_id == Some(k.id))
+                        .find(|f| f.consent_id() == Some(k.id))
                         .map(|f| (f.id, f.filename.clone())),
                 }
             })

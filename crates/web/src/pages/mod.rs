@@ -4,6 +4,7 @@
 pub mod assessment_admin;
 pub mod assessment_compare;
 pub mod assessments;
+pub mod attachments;
 pub mod audit;
 pub mod case_file;
 pub mod case_header;

@@ -14,7 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use karuna_app::case::CaseAccess;
-use karuna_app::consent::{ConsentChange, EvidenceFile};
+use karuna_app::consent::ConsentChange;
 use karuna_app::promise::PromiseUpdate;
 use karuna_app::AppError;
 use karuna_domain::contact::ContactInput;
@@ -369,41 +369,9 @@ pub async fn consent(
         .check_case(&u.user, &u.ctx, id, CaseAccess::Edit, "consent.record")
         .await
         .map_err(|e| u.err(e))?;
-    let bad = || {
-        WebError::adapter(
-            StatusCode::BAD_REQUEST,
-            "bad_form",
-            Surface::Page,
-            u.tr.clone(),
-        )
-    };
-    let mut multipart = body.map_err(|_| bad())?;
-    let mut pairs = Vec::new();
-    let mut file: Option<EvidenceFile> = None;
-    while let Some(field) = multipart.next_field().await.map_err(|_| bad())? {
-        let name = field.name().unwrap_or("").to_string();
-        if name == "evidence_file" {
-            let filename = field.file_name().unwrap_or("").to_string();
-            let bytes = field.bytes().await.map_err(|_| {
-                WebError::adapter(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "too_large",
-                    Surface::Page,
-                    u.tr.clone(),
-                )
-            })?;
-            if !bytes.is_empty() || !filename.is_empty() {
-                file = Some(EvidenceFile {
-                    filename,
-                    bytes: bytes.to_vec(),
-                });
-            }
-        } else {
-            let value = field.text().await.map_err(|_| bad())?;
-            pairs.push((name, value));
-        }
-    }
-    let p = Pairs(pairs);
+    let up = super::attachments::read_upload(&u, body, "evidence_file").await?;
+    let file = up.file;
+    let p = Pairs(up.pairs);
     u.check_csrf(&p.get("csrf"))?;
     let c = ConsentChange {
         person_id: p.get("person_id"),
@@ -427,40 +395,6 @@ pub async fn consent(
         |f| &mut f.consent,
     )
     .await
-}
-
-/// `GET /attachments/{id}`: an evidence file, as a download (never rendered inline).
-pub async fn download(
-    State(state): State<AppState>,
-    u: PageUser,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
-    let id = case_id(&u, &id)?;
-    let (info, bytes) = state
-        .app
-        .attachment(&u.user, &u.ctx, id)
-        .await
-        .map_err(|e| u.err(e))?;
-    let encoded: String = info
-        .filename
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    let disposition = format!("attachment; filename=\"evidence\"; filename*=UTF-8''{encoded}");
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, info.content_type),
-            (axum::http::header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
 }
 
 /// `POST /persons/{id}`: corrects a person's details (from the case file; `case_id` says where

@@ -37,6 +37,7 @@ fn what(u: &PageUser, kind: &str, code: &str) -> String {
     let family = match kind {
         "contact" => "contact-kind",
         "assessment" => "timeline-assessment",
+        "attachment" => "timeline-attachment",
         "plan" => "plan-status",
         "progress" => "evidence",
         "review" => "review-outcome",

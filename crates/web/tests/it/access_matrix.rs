@@ -225,6 +225,20 @@ const MATRIX: &[(&str, &str, Who)] = &[
         Who::Only(ON_CASE),
     ),
     ("GET", "/attachments/{id}", Who::Only(ON_CASE)),
+    ("POST", "/contacts/{id}/attachments", Who::Only(ON_CASE)),
+    ("POST", "/assessments/{id}/attachments", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/cases/{id}/attachments", Who::Only(ON_CASE)),
+    (
+        "POST",
+        "/api/v1/contacts/{id}/attachments",
+        Who::Only(ON_CASE),
+    ),
+    (
+        "POST",
+        "/api/v1/assessments/{id}/attachments",
+        Who::Only(ON_CASE),
+    ),
+    ("GET", "/api/v1/attachments/{id}", Who::Only(ON_CASE)),
     ("POST", "/persons/{id}", Who::Only(ON_CASE)),
     ("GET", "/search", Who::Only(ON_CASE)),
     ("GET", "/api/v1/search", Who::Only(ON_CASE)),
@@ -304,7 +318,7 @@ pub(crate) fn concrete(path: &str, ids: &Ids) -> String {
         &ids.assessment
     } else if path.contains("assessment-templates/") {
         &ids.template
-    } else if path.starts_with("/attachments/") {
+    } else if path.starts_with("/attachments/") || path.starts_with("/api/v1/attachments/") {
         &ids.attachment
     } else if path.starts_with("/api/v1/persons/") || path.starts_with("/persons/") {
         &ids.client
@@ -387,14 +401,14 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
         status: "granted".into(),
         ..Default::default()
     };
-    let file = karuna_app::consent::EvidenceFile {
+    let file = karuna_app::attachment::UploadedFile {
         filename: "consent.pdf".into(),
         bytes: b"%PDF-1.4 test".to_vec(),
     };
     app.record_consent_with_file(&manager, &ctx, case, &consent, Some(&file))
         .await
         .unwrap();
-    let attachment = karuna_store::consent::attachments_of_case(&app.db, case)
+    let attachment = karuna_store::attachment::of_case(&app.db, case)
         .await
         .unwrap()[0]
         .id

@@ -594,3 +594,57 @@ async fn numbers_and_dates_read_as_a_person_writes_them() {
         "a date-only entry shows no time of day: {progress}"
     );
 }
+
+/// A contact recorded without a time of day shows its date only — on the case page, the
+/// timeline and the API — never an invented 12:00; its correction form leaves the time empty.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contact_without_a_time_shows_its_date_only() {
+    let server = TestServer::demo().await;
+    let case = seed_case(&server).await;
+    let token = server.token("demo-manager").await;
+    let api = server.client();
+    for (time, note) in [("", "ไม่ได้บันทึกเวลา"), ("09:15", "บันทึกเวลาไว้")]
+    {
+        let resp = api
+            .post(server.url(&format!("/api/v1/cases/{case}/contacts")))
+            .bearer_auth(&token)
+            .json(
+                &serde_json::json!({"kind": "phone_call", "date": "03/11/2569",
+                                      "time": time, "note": note}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 201);
+    }
+    let contacts: serde_json::Value = api
+        .get(server.url(&format!("/api/v1/cases/{case}/contacts")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let known = |note: &str| {
+        contacts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["note"] == note)
+            .map(|c| c["time_known"].clone())
+    };
+    assert_eq!(known("ไม่ได้บันทึกเวลา"), Some(serde_json::json!(false)));
+    assert_eq!(known("บันทึกเวลาไว้"), Some(serde_json::json!(true)));
+
+    let (web, _) = server.login("demo-manager").await;
+    for path in [
+        format!("/cases/{case}?tab=contacts"),
+        format!("/cases/{case}/timeline"),
+    ] {
+        let html = get_html(&web, &server, &path).await;
+        assert!(html.contains("09:15"), "{path}: the recorded time is shown");
+        assert!(!html.contains("12:00"), "{path}: no invented noon");
+    }
+    server.stop().await;
+}

@@ -5,6 +5,7 @@ mod api;
 mod api_hardening;
 mod assessment_pages;
 mod assessments_api;
+mod attachments;
 mod auth;
 mod case_people;
 mod case_type_templates;

@@ -40,6 +40,8 @@ pub enum BenchWhat {
     /// Drive running servers over HTTP with virtual users (Primero's load-test mix plus
     /// contact notes), or with `--raw` the same operations straight to the database.
     Load(crate::bench_load::LoadArgs),
+    /// Audit events written on their own: one transaction each vs group commit, then sealing.
+    Audit(crate::bench_audit::AuditBenchArgs),
 }
 
 struct Figures {
@@ -178,6 +180,9 @@ pub async fn run(args: BenchArgs) -> Result<(), String> {
     }
     if let Some(BenchWhat::Load(a)) = args.what {
         return crate::bench_load::run(a).await;
+    }
+    if let Some(BenchWhat::Audit(a)) = args.what {
+        return crate::bench_audit::run(a).await;
     }
     let tmp = std::env::temp_dir().join(format!("karuna-bench-{}", uuid::Uuid::now_v7()));
     let url = match &args.database_url {

@@ -3,6 +3,7 @@
 //! environment, then flags (flags win). Every command takes the same database options.
 
 mod bench;
+mod bench_audit;
 mod bench_duplicates;
 mod bench_load;
 mod bench_raw;

@@ -91,12 +91,10 @@ pub async fn append(tx: &mut Tx, e: &NewEvent) -> Result<Uuid> {
     Ok(id)
 }
 
-/// Appends an event in a transaction of its own (denials, failed logins, reads).
+/// Appends an event that goes with no change (denials, failed logins, reads): committed, in a
+/// group with the others waiting at that moment (`audit_group`), before it returns.
 pub async fn append_alone(db: &Db, e: &NewEvent) -> Result<Uuid> {
-    let mut tx = db.begin().await?;
-    let id = append(&mut tx, e).await?;
-    tx.commit().await?;
-    Ok(id)
+    db.audit_commit().append(e).await
 }
 
 /// What one sealing pass did.
@@ -139,7 +137,7 @@ async fn head(tx: &mut Tx) -> Result<Option<Head>> {
 }
 
 /// Unsealed rows whose id is older than the chain head's row, or whose time is older than
-/// the head's less `SKEW` (`$2`).
+/// the head's less `SKEW` (`$2`): rows that will never be sealed (`verify` counts them).
 const LATE: &str = "chain_seq IS NULL AND (id < $1 OR occurred_at < $2)";
 
 /// How far a row's time may fall behind the row before it: ids and times are taken by two
@@ -172,26 +170,37 @@ pub async fn seal_until(db: &Db, batch: i64, until: &str) -> Result<Sealed> {
         Some(h) => (h.seq, h.hash, h.id, less_skew(&h.occurred_at)),
         None => (0, GENESIS_HASH.to_string(), String::new(), String::new()),
     };
-    let late: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM audit_event WHERE {LATE}"))
-        .bind(&head_id)
-        .bind(&head_at)
-        .fetch_one(&mut *tx)
-        .await?;
-    let rows = sqlx::query(&format!(
-        "SELECT {EVENT_COLS} FROM audit_event WHERE chain_seq IS NULL AND id > $1 \
-         AND occurred_at >= $2 AND occurred_at <= $3 ORDER BY id LIMIT $4"
+    // Both statements walk the partial index of unsealed rows from the head's id, so a pass
+    // costs what it seals, not what is waiting. (SQLite's planner prefers the unique index on
+    // `chain_seq` for `IS NULL` and then sorts every unsealed row: name the index there.)
+    let unsealed = match db.backend() {
+        crate::db::Backend::Sqlite => "audit_event INDEXED BY audit_event_unsealed",
+        crate::db::Backend::Postgres => "audit_event",
+    };
+    let below_head: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM {unsealed} WHERE chain_seq IS NULL AND id < $1"
     ))
     .bind(&head_id)
-    .bind(&head_at)
+    .fetch_one(&mut *tx)
+    .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {EVENT_COLS} FROM {unsealed} WHERE chain_seq IS NULL AND id > $1 \
+         AND occurred_at <= $2 ORDER BY id LIMIT $3"
+    ))
+    .bind(&head_id)
     .bind(until)
     .bind(batch)
     .fetch_all(&mut *tx)
     .await?;
     if rows.is_empty() {
-        return Ok(Sealed { sealed: 0, late });
+        return Ok(Sealed {
+            sealed: 0,
+            late: below_head,
+        });
     }
     let from = seq + 1;
     let mut last_at = head_at.clone();
+    let mut seals = Vec::with_capacity(rows.len());
     for r in &rows {
         let e = event_from(r)?;
         if e.record.occurred_at < last_at {
@@ -201,17 +210,12 @@ pub async fn seal_until(db: &Db, batch: i64, until: &str) -> Result<Sealed> {
         let this_at = less_skew(&e.record.occurred_at);
         seq += 1;
         let hash = e.record.chain_hash(&prev);
-        sqlx::query(
-            "UPDATE audit_event SET chain_seq = $1, hash = $2 WHERE id = $3 AND chain_seq IS NULL",
-        )
-        .bind(seq)
-        .bind(&hash)
-        .bind(&e.record.id)
-        .execute(&mut *tx)
-        .await
-        .map_err(StoreError::from_insert)?;
-        prev = hash;
+        prev = hash.clone();
+        seals.push((e.record.id, seq, hash));
         last_at = this_at;
+    }
+    for chunk in seals.chunks(SEAL_CHUNK) {
+        set_positions(&mut tx, chunk).await?;
     }
     let sealed = (seq - from + 1) as usize;
     if sealed > 0 {
@@ -229,8 +233,41 @@ pub async fn seal_until(db: &Db, batch: i64, until: &str) -> Result<Sealed> {
     tx.commit().await?;
     Ok(Sealed {
         sealed,
-        late: late + (rows.len() - sealed) as i64,
+        late: below_head + (rows.len() - sealed) as i64,
     })
+}
+
+/// Rows given their chain position by one statement (3 parameters each).
+const SEAL_CHUNK: usize = 300;
+
+/// Sets the chain position and hash of each `(id, seq, hash)` with one `UPDATE … FROM
+/// (VALUES …)` (both databases; SQLite since 3.33), never overwriting a sealed row. The
+/// "not yet sealed" test is written so that no index can serve it: given `chain_seq IS NULL`,
+/// SQLite walks every unsealed row through the unique index on `chain_seq` instead of looking
+/// up the few ids by primary key.
+async fn set_positions(tx: &mut Tx, seals: &[(String, i64, String)]) -> Result<()> {
+    let values: Vec<String> = (0..seals.len())
+        .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+        .collect();
+    let sql = format!(
+        "UPDATE audit_event SET chain_seq = v.column2, hash = v.column3 \
+         FROM (VALUES {}) AS v \
+         WHERE audit_event.id = v.column1 AND coalesce(audit_event.chain_seq, 0) = 0",
+        values.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for (id, seq, hash) in seals {
+        q = q.bind(id.clone()).bind(*seq).bind(hash.clone());
+    }
+    let done = q
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_insert)?;
+    if done.rows_affected() != seals.len() as u64 {
+        // Another sealer got there first: roll back and let the next pass try again.
+        return Err(StoreError::Duplicate);
+    }
+    Ok(())
 }
 
 /// Seals up to `batch` rows, whatever their age (see `seal_until`).

@@ -25,6 +25,8 @@ pub struct Db {
     writer: AnyPool,
     reader: AnyPool,
     backend: Backend,
+    /// The committer of events written on their own (see `audit_group`).
+    audit: crate::audit_group::GroupCommit,
 }
 
 /// The migrations, embedded in the binary, applied in order, each in its own transaction.
@@ -161,6 +163,7 @@ impl Db {
                 let writer = sqlite_pool(url, 1).connect(url).await?;
                 let reader = sqlite_pool(url, 4).connect(url).await?;
                 Ok(Db {
+                    audit: crate::audit_group::GroupCommit::start(writer.clone()),
                     writer,
                     reader,
                     backend,
@@ -173,6 +176,7 @@ impl Db {
                     .connect(url)
                     .await?;
                 Ok(Db {
+                    audit: crate::audit_group::GroupCommit::start(pool.clone()),
                     writer: pool.clone(),
                     reader: pool,
                     backend,
@@ -197,10 +201,16 @@ impl Db {
                     reader: self.writer.clone(),
                     writer: self.writer,
                     backend: self.backend,
+                    audit: self.audit,
                 }
             }
             Backend::Postgres => self,
         }
+    }
+
+    /// The committer of audit events written on their own.
+    pub fn audit_commit(&self) -> &crate::audit_group::GroupCommit {
+        &self.audit
     }
 
     /// The pool for reads.

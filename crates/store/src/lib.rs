@@ -7,6 +7,7 @@ pub mod account;
 pub mod assessment;
 pub mod attachment;
 pub mod audit;
+pub mod audit_group;
 pub mod case;
 pub mod case_bulk;
 pub mod case_list;

@@ -104,3 +104,7 @@ audit-action-contact-list = Case contacts listed
 audit-action-promise-list = Case promises listed
 audit-action-report-case-counts = Case figures viewed
 audit-action-promise-due = Promises falling due listed
+audit-action-task-create = Task assigned
+audit-action-task-update = Task changed
+audit-action-task-list = Tasks listed
+audit-action-task-read = Task read

@@ -104,3 +104,7 @@ audit-action-contact-list = เปิดดูรายการการติ�
 audit-action-promise-list = เปิดดูรายการสัญญาของรายกรณี
 audit-action-report-case-counts = เปิดดูตัวเลขสรุปรายกรณี
 audit-action-promise-due = เปิดดูรายการสัญญาที่ถึงกำหนด
+audit-action-task-create = มอบหมายงาน
+audit-action-task-update = เปลี่ยนสถานะหรือผู้รับผิดชอบงาน
+audit-action-task-list = เปิดดูรายการงาน
+audit-action-task-read = เปิดดูงาน

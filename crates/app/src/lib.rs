@@ -28,6 +28,7 @@ pub mod promise;
 pub mod report;
 pub mod search;
 pub mod session;
+pub mod task;
 pub mod team;
 pub mod timeline;
 pub mod token;

@@ -191,6 +191,8 @@ pub enum Action<'a> {
     /// sensitive case whose identity the supervisor may not see. Administrators never read case
     /// content, so they never merge.
     MergePersons(&'a [PersonFacts]),
+    /// See the work of one's unit as a whole (its tasks, its caseloads): a supervisor of a unit.
+    ViewUnitWork,
     /// Approve or return a plan version or a closure summary written by `author`: a
     /// supervisor of the case's unit who did not write it (no one approves their own work).
     ApproveWork {
@@ -299,6 +301,10 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
             ),
             other => other,
         },
+        Action::ViewUnitWork => allow_if(
+            actor.role == Supervisor && actor.unit_id.is_some(),
+            DenyReason::Role,
+        ),
         Action::ReviewDuplicates => allow_if(
             actor.role == Supervisor && actor.unit_id.is_some(),
             DenyReason::Role,
@@ -469,6 +475,25 @@ mod tests {
             Decision::Deny(DenyReason::Sensitive)
         );
         assert!(decide(&member, Action::OpenCase(&c)).is_allowed());
+    }
+
+    #[test]
+    fn only_a_supervisor_with_a_unit_sees_the_units_work() {
+        let unit = Uuid::now_v7();
+        assert!(decide(&actor(Role::Supervisor, Some(unit)), Action::ViewUnitWork).is_allowed());
+        assert!(!decide(&actor(Role::Supervisor, None), Action::ViewUnitWork).is_allowed());
+        for role in [
+            Role::Admin,
+            Role::CaseManager,
+            Role::TeamMember,
+            Role::DataAnalyst,
+            Role::Auditor,
+        ] {
+            assert_eq!(
+                decide(&actor(role, Some(unit)), Action::ViewUnitWork),
+                Decision::Deny(DenyReason::Role)
+            );
+        }
     }
 
     #[test]

@@ -16,5 +16,6 @@ pub mod plan;
 pub mod progress;
 pub mod promise;
 pub mod report;
+pub mod task;
 
 pub use error::{FieldError, Validation};

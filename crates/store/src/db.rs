@@ -124,6 +124,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "contact_time_known",
         include_str!("../migrations/0061_contact_time_known.sql"),
     ),
+    (70, "task", include_str!("../migrations/0070_task.sql")),
 ];
 
 impl Db {

@@ -32,6 +32,7 @@ pub mod report;
 pub mod revision;
 pub mod row;
 pub mod search;
+pub mod task;
 pub mod testing;
 pub mod time;
 pub mod worklist;

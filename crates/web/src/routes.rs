@@ -202,6 +202,15 @@ const ROUTES: &[Entry] = &[
     ("/promises/{id}", &[("POST", Page)], || {
         post(pages::records::promise_change)
     }),
+    (
+        "/cases/{id}/tasks",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::tasks::case_tasks).post(pages::tasks::add),
+    ),
+    ("/tasks", &[("GET", Page)], || get(pages::tasks::list)),
+    ("/tasks/{id}", &[("POST", Page)], || {
+        post(pages::tasks::change)
+    }),
     ("/areas/options", &[("GET", Page)], || {
         get(pages::intake::area_options)
     }),
@@ -360,6 +369,15 @@ const ROUTES: &[Entry] = &[
     }),
     ("/api/v1/me/promises", &[("GET", Api)], || {
         get(api::records::my_promises)
+    }),
+    (
+        "/api/v1/cases/{id}/tasks",
+        &[("GET", Api), ("POST", Api)],
+        || get(api::tasks::case_tasks).post(api::tasks::add),
+    ),
+    ("/api/v1/tasks", &[("GET", Api)], || get(api::tasks::list)),
+    ("/api/v1/tasks/{id}", &[("GET", Api), ("POST", Api)], || {
+        get(api::tasks::get_task).post(api::tasks::change)
     }),
     ("/api/v1/me/approvals", &[("GET", Api)], || {
         get(api::worklists::approvals)

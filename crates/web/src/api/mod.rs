@@ -18,6 +18,7 @@ pub mod persons;
 pub mod plans;
 pub mod records;
 pub mod search;
+pub mod tasks;
 pub mod users;
 pub mod worklists;
 

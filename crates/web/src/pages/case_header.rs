@@ -1,5 +1,5 @@
-//! The header every page of a case opens with (the case file, its assessments, plan, closure
-//! and timeline): the case number, the client's name (or the masked stand-in when the viewer
+//! The header every page of a case opens with (the case file, its assessments, plan, closure,
+//! tasks and timeline): the case number, the client's name (or the masked stand-in when the viewer
 //! may not see who it is: `App::open_case` has already applied `SeeClientIdentity`), the status
 //! and urgency badges, and the tabs. Rendered by `templates/case_header.html`.
 
@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 /// The tabs of a case, in order: `(code, catalogue key, href suffix)`. The first six are tabs
 /// of the case file itself (`?tab=`), the rest pages of their own.
-const TABS: [(&str, &str, &str); 10] = [
+const TABS: [(&str, &str, &str); 11] = [
     ("overview", "case-tab-overview", "?tab=overview"),
     ("persons", "case-tab-persons", "?tab=persons"),
     ("contacts", "case-tab-contacts", "?tab=contacts"),
@@ -19,6 +19,7 @@ const TABS: [(&str, &str, &str); 10] = [
     ("history", "case-tab-history", "?tab=history"),
     ("assessments", "case-tab-assessments", "/assessments"),
     ("plan", "case-tab-plan", "/plan"),
+    ("tasks", "case-tab-tasks", "/tasks"),
     ("closure", "case-tab-closure", "/closure"),
     ("timeline", "case-tab-timeline", "/timeline"),
 ];

@@ -65,6 +65,8 @@ struct HomePage {
     approvals: Option<(Vec<ApprovalLine>, i64)>,
     /// What falls due in the next 7 days: my promises and contacts awaiting follow-up.
     due_soon: Vec<AttentionList>,
+    /// My tasks still to be done, and how many of them are overdue.
+    tasks: (i64, i64),
 }
 
 /// One item awaiting approval.
@@ -102,6 +104,15 @@ pub async fn show(State(state): State<AppState>, u: PageUser) -> Result<Response
             .collect()
     } else {
         Vec::new()
+    };
+    let tasks = if works_cases {
+        state
+            .app
+            .my_task_counts(&u.user)
+            .await
+            .map_err(|e| u.err(e))?
+    } else {
+        (0, 0)
     };
     let mut keeping: Vec<Keeping> = if role == Role::Supervisor {
         state
@@ -283,6 +294,7 @@ pub async fn show(State(state): State<AppState>, u: PageUser) -> Result<Response
         works_cases,
         can_create: matches!(role, Role::CaseManager | Role::Supervisor),
         promises,
+        tasks,
         keeping,
         unit_wide: attention.unit_wide,
         attention: vec![

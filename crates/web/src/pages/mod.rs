@@ -23,6 +23,7 @@ pub mod profile;
 pub mod records;
 pub mod reports;
 pub mod search;
+pub mod tasks;
 pub mod timeline;
 pub mod users;
 
@@ -108,6 +109,7 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str) -> Vec<NavItem> {
         Role::Auditor => items.push(("/audit", "nav-audit")),
         Role::CaseManager | Role::Supervisor | Role::TeamMember => {
             items.push(("/cases", "nav-cases"));
+            items.push(("/tasks", "nav-tasks"));
             items.push(("/search", "nav-search"));
             if user.role() == Role::Supervisor {
                 items.push(("/persons/duplicates", "nav-duplicates"));

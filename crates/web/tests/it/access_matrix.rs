@@ -134,6 +134,10 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/contacts/{id}", Who::Only(ON_CASE)),
     ("POST", "/cases/{id}/promises", Who::Only(ON_CASE)),
     ("POST", "/promises/{id}", Who::Only(ON_CASE)),
+    ("GET", "/cases/{id}/tasks", Who::Only(ON_CASE)),
+    ("POST", "/cases/{id}/tasks", Who::Only(ON_CASE)),
+    ("GET", "/tasks", Who::Only(ON_CASE)),
+    ("POST", "/tasks/{id}", Who::Only(ON_CASE)),
     ("GET", "/areas/options", Who::Everyone),
     ("GET", "/areas/postcode", Who::Everyone),
     ("GET", "/api/v1/areas/provinces", Who::Everyone),
@@ -191,6 +195,11 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/api/v1/cases/{id}/promises", Who::Only(ON_CASE)),
     ("POST", "/api/v1/promises/{id}", Who::Only(ON_CASE)),
     ("GET", "/api/v1/me/promises", Who::Everyone),
+    ("GET", "/api/v1/cases/{id}/tasks", Who::Only(ON_CASE)),
+    ("POST", "/api/v1/cases/{id}/tasks", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/tasks", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/tasks/{id}", Who::Only(ON_CASE)),
+    ("POST", "/api/v1/tasks/{id}", Who::Only(ON_CASE)),
     ("GET", "/api/v1/me/approvals", Who::Only(ON_CASE)),
     ("GET", "/api/v1/me/due", Who::Only(ON_CASE)),
     ("GET", "/api/v1/reports/case-counts", Who::Only(FIGURES)),
@@ -304,6 +313,7 @@ pub(crate) struct Ids {
     case: String,
     contact: String,
     promise: String,
+    task: String,
     assessment: String,
     template: String,
     not_on_team: String,
@@ -314,6 +324,8 @@ pub(crate) fn concrete(path: &str, ids: &Ids) -> String {
         &ids.contact
     } else if path.starts_with("/promises/") || path.starts_with("/api/v1/promises/") {
         &ids.promise
+    } else if path.starts_with("/tasks/") || path.starts_with("/api/v1/tasks/") {
+        &ids.task
     } else if path.starts_with("/assessments/") || path.starts_with("/api/v1/assessments/") {
         &ids.assessment
     } else if path.contains("assessment-templates/") {
@@ -394,6 +406,13 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
         .add_promise(&manager, &ctx, case, &promise)
         .await
         .unwrap();
+    let task = karuna_domain::task::TaskInput {
+        title: "ประสานโรงเรียน".into(),
+        assignee_id: psychologist.to_string(),
+        due: "01/01/2580".into(),
+        ..Default::default()
+    };
+    let task = app.add_task(&manager, &ctx, case, &task).await.unwrap();
     let consent = karuna_app::consent::ConsentChange {
         person_id: created.client_id.to_string(),
         purpose: "sharing".into(),
@@ -434,6 +453,7 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
         case: case.to_string(),
         contact: contact.to_string(),
         promise: promise.to_string(),
+        task: task.to_string(),
         not_on_team: server.user_id("demo-analyst").await.to_string(),
     }
 }

@@ -28,4 +28,5 @@ mod revocation;
 mod safety_screening;
 mod search;
 mod statements;
+mod tasks;
 mod worklists;

@@ -1,6 +1,6 @@
 // Tasks of the case team against `karuna serve --demo`: the case manager assigns a task to the
 // psychologist on a case's team (an empty form is refused field by field first), the
-// psychologist finds it under "my tasks", starts it and marks it done, and the supervisor sees
+// psychologist is told in the inbox, finds it under "my tasks", starts it and marks it done, and the supervisor sees
 // it among her unit's tasks — with axe on every page visited.
 
 import { test } from 'node:test';
@@ -74,8 +74,17 @@ test('a task assigned on the case, done by the psychologist, seen by the supervi
     assert.match(await card.locator('.task-who').innerText(), new RegExp(PSYCHOLOGIST));
     await assertAccessible(page, 'case tasks with a task');
 
-    // The psychologist: the count on the home page, the task under "my tasks".
+    // The psychologist: the unread badge, the notification leading to the task, the count on
+    // the home page, the task under "my tasks".
     await logIn(page, 'demo-psychologist');
+    assert.equal(await page.locator('header nav a[href="/inbox"] .nav-badge').count(), 1, 'the unread badge');
+    await clickAndLoad(page, 'header nav a[href="/inbox"]');
+    await assertAccessible(page, 'inbox');
+    assert.match(await page.locator('#inbox-list li').first().innerText(), /มาลี ศรีสุข มอบหมายงานให้คุณ/);
+    await clickAndLoad(page, '#inbox-list li >> nth=0 >> a');
+    assert.ok(new URL(page.url()).pathname.endsWith('/tasks'), `the notification leads to the case's tasks: ${page.url()}`);
+    assert.equal(await page.locator('article.task', { hasText: title }).count(), 1);
+    await page.goto(`${BASE}/`);
     assert.match(await page.locator('#home-task-counts').innerText(), /งานค้าง [1-9]/);
     await clickAndLoad(page, 'header nav a[href="/tasks"]');
     await assertAccessible(page, 'my tasks');

@@ -108,3 +108,5 @@ audit-action-task-create = Task assigned
 audit-action-task-update = Task changed
 audit-action-task-list = Tasks listed
 audit-action-task-read = Task read
+audit-action-notification-list = Notifications listed
+audit-action-notification-read = Notifications marked read

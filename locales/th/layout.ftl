@@ -108,3 +108,5 @@ audit-action-task-create = มอบหมายงาน
 audit-action-task-update = เปลี่ยนสถานะหรือผู้รับผิดชอบงาน
 audit-action-task-list = เปิดดูรายการงาน
 audit-action-task-read = เปิดดูงาน
+audit-action-notification-list = เปิดดูการแจ้งเตือน
+audit-action-notification-read = ทำเครื่องหมายการแจ้งเตือนว่าอ่านแล้ว

@@ -480,6 +480,16 @@ impl App {
             ..Default::default()
         };
         store::insert_transition(&mut tx, id, &t, user.actor.id).await?;
+        if to_manager != user.actor.id {
+            let n = karuna_store::notification::NewNotification {
+                org_id: case.org_id,
+                kind: "transfer_received",
+                case_id: id,
+                entity_id: None,
+                actor_id: Some(user.actor.id),
+            };
+            karuna_store::notification::notify(&mut tx, to_manager, &n).await?;
+        }
         audit::append(
             &mut tx,
             &on(

@@ -183,6 +183,22 @@ impl App {
             user.actor.id,
         )
         .await?;
+        if status == "awaiting_approval" {
+            let n = karuna_store::notification::NewNotification {
+                org_id: case.org_id,
+                kind: "closure_approval",
+                case_id,
+                entity_id: Some(id),
+                actor_id: Some(user.actor.id),
+            };
+            karuna_store::notification::notify_unit_supervisors(
+                &mut tx,
+                case.unit_id,
+                user.actor.id,
+                &n,
+            )
+            .await?;
+        }
         audit::append(
             &mut tx,
             &on(

@@ -21,6 +21,7 @@ pub mod login_guard;
 pub mod matching;
 pub mod merge_history;
 pub mod monitoring;
+pub mod notification;
 pub mod person;
 pub mod person_merge;
 pub mod plan;
@@ -54,6 +55,8 @@ pub struct Settings {
     pub absolute_timeout: Duration,
     /// Throttles on login attempts and the bound on password hashing.
     pub login: login_guard::LoginLimits,
+    /// Reminders are written this many days before a promise, task or follow-up falls due.
+    pub reminder_days: i64,
 }
 
 impl Default for Settings {
@@ -63,6 +66,7 @@ impl Default for Settings {
             idle_timeout: Duration::from_secs(30 * 60),
             absolute_timeout: Duration::from_secs(12 * 3600),
             login: login_guard::LoginLimits::default(),
+            reminder_days: 3,
         }
     }
 }

@@ -148,6 +148,22 @@ impl App {
         )
         .await?;
         karuna_store::case::touch(&mut tx, case_id).await?;
+        if status == "awaiting_approval" {
+            let n = karuna_store::notification::NewNotification {
+                org_id: case.org_id,
+                kind: "plan_approval",
+                case_id,
+                entity_id: Some(id),
+                actor_id: Some(user.actor.id),
+            };
+            karuna_store::notification::notify_unit_supervisors(
+                &mut tx,
+                case.unit_id,
+                user.actor.id,
+                &n,
+            )
+            .await?;
+        }
         let action = if revision {
             "plan.revise"
         } else {

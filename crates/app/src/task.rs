@@ -114,6 +114,26 @@ fn doer(a: Assignee, account: Option<Uuid>) -> Doer {
     }
 }
 
+/// Tells a colleague a task is theirs (in the assigning transaction).
+async fn notify_assignee(
+    tx: &mut karuna_store::db::Tx,
+    org_id: Uuid,
+    case_id: Uuid,
+    task_id: Uuid,
+    to: Uuid,
+    actor: Uuid,
+) -> Result<(), AppError> {
+    let n = karuna_store::notification::NewNotification {
+        org_id,
+        kind: "task_assigned",
+        case_id,
+        entity_id: Some(task_id),
+        actor_id: Some(actor),
+    };
+    karuna_store::notification::notify(tx, to, &n).await?;
+    Ok(())
+}
+
 impl App {
     /// Checks that the account typed may do a task on the case: it exists in the organisation,
     /// is active, and may open the case (the same rule as `access::is_on_case`).
@@ -216,6 +236,9 @@ impl App {
         )
         .await?;
         karuna_store::case::touch(&mut tx, case_id).await?;
+        if let Some(to) = account.filter(|a| *a != user.actor.id) {
+            notify_assignee(&mut tx, case.org_id, case_id, id, to, user.actor.id).await?;
+        }
         audit::append(
             &mut tx,
             &on(
@@ -324,12 +347,14 @@ impl App {
             t.due_date,
         );
         let mut reason: Option<String> = None;
+        let mut newly_assigned = None;
         match &change {
             TaskChange::Reassign(a) => {
                 let account = match a {
                     Assignee::Account(raw) => Uuid::parse_str(raw).ok(),
                     Assignee::Outside { .. } => None,
                 };
+                newly_assigned = account.filter(|a| Some(*a) != t.assignee_id);
                 who = doer(a.clone(), account);
             }
             TaskChange::Reschedule(d, r) => {
@@ -369,6 +394,9 @@ impl App {
         )
         .await?;
         karuna_store::case::touch(&mut tx, case_id).await?;
+        if let Some(to) = newly_assigned.filter(|a| *a != user.actor.id) {
+            notify_assignee(&mut tx, facts.org_id, case_id, task_id, to, user.actor.id).await?;
+        }
         let mut e = on(
             event(Some(user), ctx, "task.update", Outcome::Success),
             "task",

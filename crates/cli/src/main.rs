@@ -377,10 +377,26 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         }
     });
 
+    // Reminders of promises, tasks and follow-ups falling due: at start and every ten minutes.
+    // Each reminder is written once whatever the number of servers (see `send_reminders`).
+    let reminder_app = app.clone();
+    let reminders = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match reminder_app.send_reminders().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(written = n, "reminders"),
+                Err(e) => tracing::warn!(error = %e, "reminders failed; will retry"),
+            }
+        }
+    });
+
     tracing::info!(%local, backend = ?app.db.backend(), demo, "listening");
     println!("karuna listening on http://{local}");
     let result = karuna_web::serve(listener, state, shutdown_signal()).await;
     sealer.abort();
+    reminders.abort();
     let sealed = app.seal_audit().await.map(|_| ());
     app.db.close().await;
     result.map_err(|e| Failure(format!("server error: {e}"), 1))?;

@@ -125,6 +125,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0061_contact_time_known.sql"),
     ),
     (70, "task", include_str!("../migrations/0070_task.sql")),
+    (
+        71,
+        "notification",
+        include_str!("../migrations/0071_notification.sql"),
+    ),
 ];
 
 impl Db {

@@ -22,6 +22,7 @@ pub mod gen;
 pub mod matching;
 pub mod merge_history;
 pub mod monitoring;
+pub mod notification;
 pub mod person;
 pub mod person_bulk;
 pub mod person_export;

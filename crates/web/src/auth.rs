@@ -10,6 +10,7 @@ use axum::http::request::Parts;
 use axum::http::{header, Method, StatusCode};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use karuna_app::{AppError, Ctx, CurrentUser};
+use karuna_domain::access::Role;
 use karuna_thai::calendar::Era;
 use karuna_thai::lang::Lang;
 use serde::de::DeserializeOwned;
@@ -197,6 +198,9 @@ pub struct PageUser {
     /// The page asked for (path and query) when it was a GET: where the language switch
     /// returns to. None for a form submission, whose page names its own way back.
     pub here: Option<String>,
+    /// Unread notifications, for the navigation's badge (read for a page asked for with GET by
+    /// a role that works on cases; None otherwise).
+    pub unread: Option<i64>,
 }
 
 impl PageUser {
@@ -244,14 +248,27 @@ impl FromRequestParts<AppState> for PageUser {
             None => Err(AppError::Unauthenticated),
         };
         match result {
-            Ok(user) => Ok(PageUser {
-                tr: user_tr(state, &user),
-                user,
-                ctx,
-                here: (parts.method == Method::GET)
-                    .then(|| parts.uri.path_and_query().map(|p| p.as_str().to_string()))
-                    .flatten(),
-            }),
+            Ok(user) => {
+                let works_cases = matches!(
+                    user.role(),
+                    Role::CaseManager | Role::Supervisor | Role::TeamMember
+                );
+                let unread = if parts.method == Method::GET && works_cases {
+                    // The badge is a convenience: a failed count leaves it off, never the page.
+                    state.app.unread_notifications(&user).await.ok()
+                } else {
+                    None
+                };
+                Ok(PageUser {
+                    tr: user_tr(state, &user),
+                    user,
+                    ctx,
+                    here: (parts.method == Method::GET)
+                        .then(|| parts.uri.path_and_query().map(|p| p.as_str().to_string()))
+                        .flatten(),
+                    unread,
+                })
+            }
             Err(AppError::Unauthenticated) => {
                 state
                     .app

@@ -208,6 +208,11 @@ const ROUTES: &[Entry] = &[
         || get(pages::tasks::case_tasks).post(pages::tasks::add),
     ),
     ("/tasks", &[("GET", Page)], || get(pages::tasks::list)),
+    ("/inbox", &[("GET", Page)], || get(pages::inbox::show)),
+    ("/inbox/read", &[("POST", Page)], || {
+        post(pages::inbox::read_all)
+    }),
+    ("/inbox/{id}", &[("GET", Page)], || get(pages::inbox::open)),
     ("/tasks/{id}", &[("POST", Page)], || {
         post(pages::tasks::change)
     }),
@@ -376,6 +381,17 @@ const ROUTES: &[Entry] = &[
         || get(api::tasks::case_tasks).post(api::tasks::add),
     ),
     ("/api/v1/tasks", &[("GET", Api)], || get(api::tasks::list)),
+    ("/api/v1/me/notifications", &[("GET", Api)], || {
+        get(api::notifications::list)
+    }),
+    ("/api/v1/me/notifications/read", &[("POST", Api)], || {
+        post(api::notifications::read_all)
+    }),
+    (
+        "/api/v1/me/notifications/{id}/read",
+        &[("POST", Api)],
+        || post(api::notifications::read_one),
+    ),
     ("/api/v1/tasks/{id}", &[("GET", Api), ("POST", Api)], || {
         get(api::tasks::get_task).post(api::tasks::change)
     }),

@@ -28,6 +28,7 @@ pub const OPEN_READS: &[&str] = &[
     "listDistricts",
     "listSubdistricts",
     "listMyPromises",
+    "listMyNotifications",
 ];
 
 /// Writes that change no versioned record and refuse nothing by state (never 409).
@@ -36,6 +37,8 @@ pub const NEVER_CONFLICT: &[&str] = &[
     "updateMyPreferences",
     "previewAssessmentTemplate",
     "findIntakeCandidates",
+    "markNotificationRead",
+    "markAllNotificationsRead",
 ];
 
 /// The problem+json media type.

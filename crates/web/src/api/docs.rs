@@ -49,6 +49,7 @@ impl Modify for Security {
         api::attachments::download,
         api::records::promises, api::records::promise_add, api::records::promise_change, api::records::my_promises,
         api::tasks::case_tasks, api::tasks::add, api::tasks::get_task, api::tasks::change, api::tasks::list,
+        api::notifications::list, api::notifications::read_one, api::notifications::read_all,
         api::case_types::list, api::case_types::create, api::case_types::get_one, api::case_types::update,
         api::plans::get_plan, api::plans::save_plan, api::plans::decide_plan, api::plans::add_progress, api::plans::intervention_status,
         api::closure::get_closure, api::closure::add_review, api::closure::add_closure, api::closure::decide_closure,

@@ -14,6 +14,7 @@ pub mod docs_page;
 pub mod extract;
 pub mod health;
 pub mod me;
+pub mod notifications;
 pub mod persons;
 pub mod plans;
 pub mod records;

@@ -13,6 +13,7 @@ pub mod cases;
 pub mod closure;
 pub mod duplicates;
 pub mod home;
+pub mod inbox;
 pub mod intake;
 pub mod login;
 pub mod merges;
@@ -45,6 +46,8 @@ pub struct NavItem {
     pub label: String,
     /// The current page.
     pub current: bool,
+    /// A count shown beside the label (the inbox's unread notifications), and what it counts.
+    pub badge: Option<(i64, String)>,
 }
 
 /// What every page's frame needs: translator, the user, CSRF token, navigation.
@@ -72,7 +75,7 @@ impl Chrome {
             user_name: Some(u.user.display_name.clone()),
             csrf: u.csrf(),
             path: u.here.clone().unwrap_or_else(|| path.to_string()),
-            nav: nav(&u.tr, &u.user, path),
+            nav: nav(&u.tr, &u.user, path, u.unread),
         }
     }
 
@@ -98,7 +101,7 @@ impl Chrome {
     }
 }
 
-fn nav(t: &Tr, user: &CurrentUser, path: &str) -> Vec<NavItem> {
+fn nav(t: &Tr, user: &CurrentUser, path: &str, unread: Option<i64>) -> Vec<NavItem> {
     let mut items = vec![("/", "nav-home")];
     match user.role() {
         Role::Admin => {
@@ -110,6 +113,7 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str) -> Vec<NavItem> {
         Role::CaseManager | Role::Supervisor | Role::TeamMember => {
             items.push(("/cases", "nav-cases"));
             items.push(("/tasks", "nav-tasks"));
+            items.push(("/inbox", "nav-inbox"));
             items.push(("/search", "nav-search"));
             if user.role() == Role::Supervisor {
                 items.push(("/persons/duplicates", "nav-duplicates"));
@@ -129,6 +133,12 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str) -> Vec<NavItem> {
                 // An assessment's own page belongs to its case.
                 "/cases" => path.starts_with(href) || path.starts_with("/assessments/"),
                 _ => path.starts_with(href),
+            },
+            badge: match (href, unread) {
+                ("/inbox", Some(n)) if n > 0 => {
+                    Some((n, t.get1("nav-inbox-unread", "n", &n.to_string())))
+                }
+                _ => None,
             },
         })
         .collect()

@@ -138,6 +138,10 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/cases/{id}/tasks", Who::Only(ON_CASE)),
     ("GET", "/tasks", Who::Only(ON_CASE)),
     ("POST", "/tasks/{id}", Who::Only(ON_CASE)),
+    ("GET", "/inbox", Who::Everyone),
+    ("POST", "/inbox/read", Who::Everyone),
+    // Anyone may ask; only the recipient finds it (others: 404, tests/it/notifications.rs).
+    ("GET", "/inbox/{id}", Who::Everyone),
     ("GET", "/areas/options", Who::Everyone),
     ("GET", "/areas/postcode", Who::Everyone),
     ("GET", "/api/v1/areas/provinces", Who::Everyone),
@@ -200,6 +204,9 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/api/v1/tasks", Who::Only(ON_CASE)),
     ("GET", "/api/v1/tasks/{id}", Who::Only(ON_CASE)),
     ("POST", "/api/v1/tasks/{id}", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/me/notifications", Who::Everyone),
+    ("POST", "/api/v1/me/notifications/read", Who::Everyone),
+    ("POST", "/api/v1/me/notifications/{id}/read", Who::Everyone),
     ("GET", "/api/v1/me/approvals", Who::Only(ON_CASE)),
     ("GET", "/api/v1/me/due", Who::Only(ON_CASE)),
     ("GET", "/api/v1/reports/case-counts", Who::Only(FIGURES)),
@@ -314,6 +321,8 @@ pub(crate) struct Ids {
     contact: String,
     promise: String,
     task: String,
+    /// The psychologist's notification of the task assigned to them (theirs alone).
+    notification: String,
     assessment: String,
     template: String,
     not_on_team: String,
@@ -326,6 +335,8 @@ pub(crate) fn concrete(path: &str, ids: &Ids) -> String {
         &ids.promise
     } else if path.starts_with("/tasks/") || path.starts_with("/api/v1/tasks/") {
         &ids.task
+    } else if path.starts_with("/inbox/") || path.starts_with("/api/v1/me/notifications/") {
+        &ids.notification
     } else if path.starts_with("/assessments/") || path.starts_with("/api/v1/assessments/") {
         &ids.assessment
     } else if path.contains("assessment-templates/") {
@@ -413,6 +424,13 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
         ..Default::default()
     };
     let task = app.add_task(&manager, &ctx, case, &task).await.unwrap();
+    let notification: String = sqlx::query_scalar(
+        "SELECT id FROM notification WHERE entity_id = $1 AND kind = 'task_assigned'",
+    )
+    .bind(task.to_string())
+    .fetch_one(app.db.read())
+    .await
+    .unwrap();
     let consent = karuna_app::consent::ConsentChange {
         person_id: created.client_id.to_string(),
         purpose: "sharing".into(),
@@ -454,6 +472,7 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
         contact: contact.to_string(),
         promise: promise.to_string(),
         task: task.to_string(),
+        notification,
         not_on_team: server.user_id("demo-analyst").await.to_string(),
     }
 }

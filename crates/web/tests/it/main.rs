@@ -16,6 +16,7 @@ mod common;
 mod duplicates_list;
 mod layout;
 mod login_guard;
+mod notifications;
 mod openapi;
 mod pages;
 mod password_policy;

@@ -23,6 +23,11 @@ const NO_PERSONAL_DATA: &[(&str, &str)] = &[
         "/api/v1/assessment-templates/{id}",
         "an assessment template: questions, no answers",
     ),
+    (
+        "/inbox/{id}",
+        "a redirect to the notification's page (which audits its own read); marking it read is \
+         audited as notification.read (tests/it/notifications.rs)",
+    ),
 ];
 
 /// The role that may open the route's record: account routes are the admin's, the rest the

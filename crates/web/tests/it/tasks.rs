@@ -8,7 +8,7 @@ use crate::common;
 use common::{csrf_of, TestServer};
 use serde_json::{json, Value};
 
-fn intake(name: &str) -> Value {
+pub(crate) fn intake(name: &str) -> Value {
     json!({
         "client": {"first_name_th": name, "last_name_th": "ทดสอบงาน", "birth_year": "2530"},
         "documents": [{"kind": "none"}],
@@ -20,7 +20,7 @@ fn intake(name: &str) -> Value {
 }
 
 /// A future date in the Buddhist era, `days` from today (Bangkok).
-fn due_in(days: i64) -> String {
+pub(crate) fn due_in(days: i64) -> String {
     let d = karuna_thai::calendar::bangkok_date(chrono::Utc::now()) + chrono::Duration::days(days);
     use chrono::Datelike;
     format!("{}/{}/{}", d.day(), d.month(), d.year() + 543)
@@ -43,7 +43,12 @@ async fn new_colleague(server: &TestServer, username: &str, role: &str) -> Strin
         .to_string()
 }
 
-async fn post(server: &TestServer, token: &str, path: &str, body: Value) -> (u16, Value) {
+pub(crate) async fn post(
+    server: &TestServer,
+    token: &str,
+    path: &str,
+    body: Value,
+) -> (u16, Value) {
     let resp = server
         .client()
         .post(server.url(path))
@@ -56,7 +61,7 @@ async fn post(server: &TestServer, token: &str, path: &str, body: Value) -> (u16
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
-async fn get(server: &TestServer, token: &str, path: &str) -> (u16, Value) {
+pub(crate) async fn get(server: &TestServer, token: &str, path: &str) -> (u16, Value) {
     let resp = server
         .client()
         .get(server.url(path))

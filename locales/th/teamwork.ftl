@@ -1,4 +1,4 @@
-# Tasks of the case team (Thai). Keep keys equal to en/task.ftl.
+# Teamwork: tasks and the notifications inbox (Thai). Keep keys equal to en/teamwork.ftl.
 nav-tasks = งานของฉัน
 case-tab-tasks = งาน
 task-page-title = งานที่มอบหมาย
@@ -82,3 +82,22 @@ error-task-already-started = งานนี้เริ่มทำแล้ว
 error-task-action-unknown = ไม่รู้จักการดำเนินการนี้
 error-task-goal-unknown = ไม่พบเป้าหมายนี้ในแผนของรายกรณี
 error-task-intervention-unknown = ไม่พบกิจกรรมช่วยเหลือนี้ในแผนของรายกรณี
+nav-inbox = การแจ้งเตือน
+nav-inbox-unread = ยังไม่อ่าน { $n } รายการ
+inbox-title = การแจ้งเตือน
+inbox-filters = ตัวกรองการแจ้งเตือน
+inbox-show-all = ทั้งหมด
+inbox-show-unread = ยังไม่อ่าน
+inbox-unread-count = ยังไม่อ่าน { $n } รายการ
+inbox-mark-all-read = ทำเครื่องหมายว่าอ่านแล้วทั้งหมด
+inbox-all-read = อ่านแล้วทั้งหมด
+inbox-new = ใหม่
+inbox-empty = ไม่มีการแจ้งเตือน
+notification-task-assigned = { $who } มอบหมายงานให้คุณในรายกรณี { $case }
+notification-task-due = งานในรายกรณี { $case } ครบกำหนด { $due }
+notification-plan-approval = แผนการช่วยเหลือของรายกรณี { $case } รอคุณอนุมัติ (เสนอโดย { $who })
+notification-closure-approval = สรุปปิดรายกรณี { $case } รอคุณอนุมัติ (เสนอโดย { $who })
+notification-transfer-received = { $who } โอนรายกรณี { $case } ให้คุณรับผิดชอบ
+notification-promise-due = สัญญาที่ให้ไว้ในรายกรณี { $case } ครบกำหนด { $due }
+notification-follow-up-due = การติดตามผลหลังปิดรายกรณี { $case } ครบกำหนด { $due }
+notification-other = มีความเคลื่อนไหวในรายกรณีของคุณ

@@ -1,4 +1,4 @@
-# Tasks of the case team (English). Keep keys equal to th/task.ftl.
+# Teamwork: tasks and the notifications inbox (English). Keep keys equal to th/teamwork.ftl.
 nav-tasks = My tasks
 case-tab-tasks = Tasks
 task-page-title = Tasks
@@ -82,3 +82,22 @@ error-task-already-started = This task has already started
 error-task-action-unknown = Unknown action
 error-task-goal-unknown = No such goal in the case's plan
 error-task-intervention-unknown = No such intervention in the case's plan
+nav-inbox = Notifications
+nav-inbox-unread = { $n } unread
+inbox-title = Notifications
+inbox-filters = Notification filters
+inbox-show-all = All
+inbox-show-unread = Unread
+inbox-unread-count = { $n } unread
+inbox-mark-all-read = Mark all as read
+inbox-all-read = All marked as read
+inbox-new = New
+inbox-empty = No notifications
+notification-task-assigned = { $who } assigned you a task on case { $case }
+notification-task-due = A task on case { $case } falls due on { $due }
+notification-plan-approval = The plan of case { $case } awaits your approval (from { $who })
+notification-closure-approval = The closure summary of case { $case } awaits your approval (from { $who })
+notification-transfer-received = { $who } transferred case { $case } to you
+notification-promise-due = A promise on case { $case } falls due on { $due }
+notification-follow-up-due = The follow-up after closure of case { $case } falls due on { $due }
+notification-other = Something changed on one of your cases

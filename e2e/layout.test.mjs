@@ -180,6 +180,10 @@ test('the language switch keeps the page, its query and typed input', { timeout:
     assert.equal(pathname(page), '/cases/new');
     assert.equal(await page.locator('html').getAttribute('lang'), 'en');
     seen.check('language switch');
+    // The choice is saved with the account: give demo-manager back her Thai for later tests.
+    await page.goto(`${BASE}/`);
+    await clickAndLoad(page, 'form.lang-switch button#lang-th');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'th');
   } finally {
     await browser.close();
   }

@@ -20,6 +20,10 @@ async function logIn(page, user) {
   await page.locator('input#username').fill(user);
   await page.locator('input#password').fill('karuna-demo');
   await Promise.all([page.waitForURL((u) => u.pathname === '/', { timeout: 20_000 }), page.locator('button#login-submit').click()]);
+  // The texts checked below are Thai; an earlier test may have saved another language.
+  if ((await page.locator('html').getAttribute('lang')) !== 'th') {
+    await clickAndLoad(page, 'form.lang-switch button#lang-th');
+  }
 }
 
 /** A date `days` ahead, as d/m/yyyy in the Buddhist era. */

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod case;
 pub mod case_type;
 pub mod closure;
+pub mod conference;
 pub mod consent;
 pub mod contact;
 pub mod demo;

@@ -232,6 +232,7 @@ impl App {
                 goal_id,
                 intervention_id,
                 created_by: user.actor.id,
+                from_conference: None,
             },
         )
         .await?;

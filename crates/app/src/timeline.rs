@@ -1,5 +1,6 @@
-//! The case's timeline: one chronological view of contacts, assessments, attached files, plan versions,
-//! progress, reviews, closures, follow-ups, lifecycle transitions and promises.
+//! The case's timeline: one chronological view of contacts, assessments, attached files,
+//! conferences, plan versions, progress, reviews, closures, follow-ups, lifecycle transitions
+//! and promises.
 
 use crate::case::CaseAccess;
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
@@ -16,8 +17,8 @@ pub struct TimelineEntry {
     /// Only the date is known (`at` is that day's noon in Bangkok, for ordering): show the
     /// date without a time of day.
     pub all_day: bool,
-    /// What kind of record: `contact`, `assessment`, `attachment`, `plan`, `progress`, `review`,
-    /// `closure`, `follow_up`, `transition`, `promise`.
+    /// What kind of record: `contact`, `assessment`, `attachment`, `conference`, `plan`,
+    /// `progress`, `review`, `closure`, `follow_up`, `transition`, `promise`.
     pub kind: String,
     /// The record's own code: the contact kind, the assessment template, the plan status, the
     /// review outcome, the closure reason, the promise event, the target status…
@@ -137,6 +138,18 @@ impl App {
                 None,
                 f.created_by_name.clone(),
                 page,
+            );
+        }
+        for f in karuna_store::conference::for_case(db, case_id).await? {
+            push(
+                f.starts_at,
+                false,
+                "conference",
+                &f.status,
+                &f.title,
+                None,
+                Some(f.chair_name.clone()),
+                format!("/conferences/{}", f.id),
             );
         }
         let plan = karuna_store::plan::versions(db, case_id).await?;

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod case;
 pub mod case_type;
 pub mod closure;
+pub mod conference;
 pub mod contact;
 pub mod error;
 pub mod person;

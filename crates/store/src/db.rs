@@ -130,6 +130,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "notification",
         include_str!("../migrations/0071_notification.sql"),
     ),
+    (
+        72,
+        "conference",
+        include_str!("../migrations/0072_conference.sql"),
+    ),
 ];
 
 impl Db {

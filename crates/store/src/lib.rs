@@ -13,6 +13,7 @@ pub mod case_bulk;
 pub mod case_list;
 pub mod case_type;
 pub mod closure;
+pub mod conference;
 pub mod consent;
 pub mod contact;
 pub mod db;

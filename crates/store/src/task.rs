@@ -145,6 +145,8 @@ pub struct NewTask<'a> {
     pub intervention_id: Option<Uuid>,
     /// Who assigns it.
     pub created_by: Uuid,
+    /// The conference, decision and action item it comes from.
+    pub from_conference: Option<(Uuid, Uuid, Uuid)>,
 }
 
 /// Records a task (open) and its first history entry.
@@ -155,8 +157,8 @@ pub async fn insert(tx: &mut Tx, t: &NewTask<'_>) -> Result<Uuid> {
     sqlx::query(
         "INSERT INTO task (id, org_id, case_id, title, details, assignee_id, outside_name, \
          outside_organisation, due_date, priority, priority_rank, status, goal_id, intervention_id, \
-         created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open', $12, $13, $14, $15, $15)",
+         created_by, created_at, updated_at, conference_id, decision_id, action_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open', $12, $13, $14, $15, $15, $16, $17, $18)",
     )
     .bind(id.to_string())
     .bind(t.org_id.to_string())
@@ -173,6 +175,9 @@ pub async fn insert(tx: &mut Tx, t: &NewTask<'_>) -> Result<Uuid> {
     .bind(t.intervention_id.map(|i| i.to_string()))
     .bind(t.created_by.to_string())
     .bind(&now)
+    .bind(t.from_conference.map(|c| c.0.to_string()))
+    .bind(t.from_conference.map(|c| c.1.to_string()))
+    .bind(t.from_conference.map(|c| c.2.to_string()))
     .execute(&mut **tx)
     .await
     .map_err(StoreError::from_insert)?;
@@ -411,4 +416,17 @@ pub async fn events(db: &Db, task_ids: &[Uuid]) -> Result<Vec<TaskEvent>> {
     }
     all.sort_by_key(|e| e.at);
     Ok(all)
+}
+
+/// The action items of a conference that are tasks already: (action item id, task id).
+pub async fn of_conference_tx(tx: &mut Tx, conference_id: Uuid) -> Result<Vec<(Uuid, Uuid)>> {
+    let rows = sqlx::query(
+        "SELECT action_id, id FROM task WHERE conference_id = $1 AND action_id IS NOT NULL",
+    )
+    .bind(conference_id.to_string())
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((uuid(r, "action_id")?, uuid(r, "id")?)))
+        .collect()
 }

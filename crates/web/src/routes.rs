@@ -5,7 +5,7 @@ use crate::state::AppState;
 use crate::{api, assets, pages};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderName, HeaderValue, Request, Response};
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{get, post, put, MethodRouter};
 use axum::Router;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -209,6 +209,29 @@ const ROUTES: &[Entry] = &[
     ),
     ("/tasks", &[("GET", Page)], || get(pages::tasks::list)),
     ("/inbox", &[("GET", Page)], || get(pages::inbox::show)),
+    ("/conferences", &[("GET", Page), ("POST", Page)], || {
+        get(pages::conferences::list).post(pages::conferences::create)
+    }),
+    ("/conferences/new", &[("GET", Page)], || {
+        get(pages::conferences::new_form)
+    }),
+    ("/conferences/{id}", &[("GET", Page)], || {
+        get(pages::conferences::show)
+    }),
+    ("/conferences/{id}/print", &[("GET", Page)], || {
+        get(pages::conferences::print)
+    }),
+    ("/conferences/{id}/confirm", &[("POST", Page)], || {
+        post(pages::conferences::confirm)
+    }),
+    (
+        "/conferences/{id}/cases/{case}/minutes",
+        &[("POST", Page)],
+        || post(pages::conferences::save_minutes),
+    ),
+    ("/cases/{id}/conferences", &[("GET", Page)], || {
+        get(pages::conferences::case_list)
+    }),
     ("/inbox/read", &[("POST", Page)], || {
         post(pages::inbox::read_all)
     }),
@@ -381,6 +404,25 @@ const ROUTES: &[Entry] = &[
         || get(api::tasks::case_tasks).post(api::tasks::add),
     ),
     ("/api/v1/tasks", &[("GET", Api)], || get(api::tasks::list)),
+    (
+        "/api/v1/conferences",
+        &[("GET", Api), ("POST", Api)],
+        || get(api::conferences::list).post(api::conferences::schedule),
+    ),
+    ("/api/v1/conferences/{id}", &[("GET", Api)], || {
+        get(api::conferences::get_one)
+    }),
+    ("/api/v1/conferences/{id}/confirm", &[("POST", Api)], || {
+        post(api::conferences::confirm)
+    }),
+    (
+        "/api/v1/conferences/{id}/cases/{case}/minutes",
+        &[("PUT", Api)],
+        || put(api::conferences::save_minutes),
+    ),
+    ("/api/v1/cases/{id}/conferences", &[("GET", Api)], || {
+        get(api::conferences::case_list)
+    }),
     ("/api/v1/me/notifications", &[("GET", Api)], || {
         get(api::notifications::list)
     }),

@@ -8,6 +8,7 @@ pub mod case_people;
 pub mod case_types;
 pub mod cases;
 pub mod closure;
+pub mod conferences;
 pub mod doc_statuses;
 pub mod docs;
 pub mod docs_page;

@@ -1,5 +1,5 @@
 //! The header every page of a case opens with (the case file, its assessments, plan, closure,
-//! tasks and timeline): the case number, the client's name (or the masked stand-in when the viewer
+//! tasks, conferences and timeline): the case number, the client's name (or the masked stand-in when the viewer
 //! may not see who it is: `App::open_case` has already applied `SeeClientIdentity`), the status
 //! and urgency badges, and the tabs. Rendered by `templates/case_header.html`.
 
@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 /// The tabs of a case, in order: `(code, catalogue key, href suffix)`. The first six are tabs
 /// of the case file itself (`?tab=`), the rest pages of their own.
-const TABS: [(&str, &str, &str); 11] = [
+const TABS: [(&str, &str, &str); 12] = [
     ("overview", "case-tab-overview", "?tab=overview"),
     ("persons", "case-tab-persons", "?tab=persons"),
     ("contacts", "case-tab-contacts", "?tab=contacts"),
@@ -20,6 +20,7 @@ const TABS: [(&str, &str, &str); 11] = [
     ("assessments", "case-tab-assessments", "/assessments"),
     ("plan", "case-tab-plan", "/plan"),
     ("tasks", "case-tab-tasks", "/tasks"),
+    ("conferences", "case-tab-conferences", "/conferences"),
     ("closure", "case-tab-closure", "/closure"),
     ("timeline", "case-tab-timeline", "/timeline"),
 ];

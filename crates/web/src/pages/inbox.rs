@@ -25,6 +25,7 @@ pub fn target(n: &NotificationRow) -> String {
         "plan_approval" => format!("/cases/{case}/plan"),
         "closure_approval" | "follow_up_due" => format!("/cases/{case}/closure"),
         "promise_due" => format!("/cases/{case}?tab=promises#promise-{entity}"),
+        "conference_scheduled" => format!("/conferences/{entity}"),
         _ => format!("/cases/{case}"),
     }
 }

@@ -11,6 +11,7 @@ pub mod case_header;
 pub mod case_types;
 pub mod cases;
 pub mod closure;
+pub mod conferences;
 pub mod duplicates;
 pub mod home;
 pub mod inbox;
@@ -113,6 +114,7 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str, unread: Option<i64>) -> Vec<NavIt
         Role::CaseManager | Role::Supervisor | Role::TeamMember => {
             items.push(("/cases", "nav-cases"));
             items.push(("/tasks", "nav-tasks"));
+            items.push(("/conferences", "nav-conferences"));
             items.push(("/inbox", "nav-inbox"));
             items.push(("/search", "nav-search"));
             if user.role() == Role::Supervisor {

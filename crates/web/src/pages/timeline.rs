@@ -45,6 +45,7 @@ fn what(u: &PageUser, kind: &str, code: &str) -> String {
         "follow_up" => "timeline-follow-up",
         "transition" => "status",
         "promise" => "timeline-promise",
+        "conference" => "conference-status",
         _ => return code.to_string(),
     };
     if kind == "transition"

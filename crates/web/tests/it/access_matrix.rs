@@ -30,6 +30,9 @@ const STEER: &[&str] = &["demo-manager", "demo-supervisor"];
 /// (their unit). No one else; the analyst sees no case.
 const FIGURES: &[&str] = &["demo-supervisor", "demo-analyst"];
 
+/// The chair of the test case's conference: only she confirms its minutes.
+const CHAIR: &[&str] = &["demo-supervisor"];
+
 /// Supervisors of a unit: the duplicates list and merges.
 const SUPERVISOR: &[&str] = &["demo-supervisor"];
 
@@ -139,6 +142,18 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/tasks", Who::Only(ON_CASE)),
     ("POST", "/tasks/{id}", Who::Only(ON_CASE)),
     ("GET", "/inbox", Who::Everyone),
+    ("GET", "/conferences", Who::Only(ON_CASE)),
+    ("POST", "/conferences", Who::Only(ON_CASE)),
+    ("GET", "/conferences/new", Who::Only(ON_CASE)),
+    ("GET", "/conferences/{id}", Who::Only(ON_CASE)),
+    ("GET", "/conferences/{id}/print", Who::Only(ON_CASE)),
+    ("POST", "/conferences/{id}/confirm", Who::Only(CHAIR)),
+    (
+        "POST",
+        "/conferences/{id}/cases/{case}/minutes",
+        Who::Only(ON_CASE),
+    ),
+    ("GET", "/cases/{id}/conferences", Who::Only(ON_CASE)),
     ("POST", "/inbox/read", Who::Everyone),
     // Anyone may ask; only the recipient finds it (others: 404, tests/it/notifications.rs).
     ("GET", "/inbox/{id}", Who::Everyone),
@@ -205,6 +220,16 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/api/v1/tasks/{id}", Who::Only(ON_CASE)),
     ("POST", "/api/v1/tasks/{id}", Who::Only(ON_CASE)),
     ("GET", "/api/v1/me/notifications", Who::Everyone),
+    ("GET", "/api/v1/conferences", Who::Only(ON_CASE)),
+    ("POST", "/api/v1/conferences", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/conferences/{id}", Who::Only(ON_CASE)),
+    ("POST", "/api/v1/conferences/{id}/confirm", Who::Only(CHAIR)),
+    (
+        "PUT",
+        "/api/v1/conferences/{id}/cases/{case}/minutes",
+        Who::Only(ON_CASE),
+    ),
+    ("GET", "/api/v1/cases/{id}/conferences", Who::Only(ON_CASE)),
     ("POST", "/api/v1/me/notifications/read", Who::Everyone),
     ("POST", "/api/v1/me/notifications/{id}/read", Who::Everyone),
     ("GET", "/api/v1/me/approvals", Who::Only(ON_CASE)),
@@ -321,6 +346,8 @@ pub(crate) struct Ids {
     contact: String,
     promise: String,
     task: String,
+    /// A conference on the case, chaired by demo-supervisor, with draft minutes.
+    conference: String,
     /// The psychologist's notification of the task assigned to them (theirs alone).
     notification: String,
     assessment: String,
@@ -329,7 +356,9 @@ pub(crate) struct Ids {
 }
 
 pub(crate) fn concrete(path: &str, ids: &Ids) -> String {
-    let id = if path.starts_with("/contacts/") || path.starts_with("/api/v1/contacts/") {
+    let id = if path.starts_with("/conferences/") || path.starts_with("/api/v1/conferences/") {
+        &ids.conference
+    } else if path.starts_with("/contacts/") || path.starts_with("/api/v1/contacts/") {
         &ids.contact
     } else if path.starts_with("/promises/") || path.starts_with("/api/v1/promises/") {
         &ids.promise
@@ -363,6 +392,7 @@ pub(crate) fn concrete(path: &str, ids: &Ids) -> String {
         .replace("{account_id}", &ids.not_on_team)
         .replace("{number}", "1")
         .replace("{follow_up}", &ids.case)
+        .replace("{case}", &ids.case)
         .replace("{intervention}", &ids.case)
 }
 
@@ -424,6 +454,33 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
         ..Default::default()
     };
     let task = app.add_task(&manager, &ctx, case, &task).await.unwrap();
+    let supervisor = app
+        .login("demo-supervisor", common::DEMO_PASSWORD, &ctx)
+        .await
+        .unwrap()
+        .user;
+    let conference = karuna_domain::conference::ConferenceInput {
+        title: "ประชุมทีมสหวิชาชีพ".into(),
+        date: "10/01/2580".into(),
+        time: "09:30".into(),
+        place: "ห้องประชุม".into(),
+        chair_id: supervisor.actor.id.to_string(),
+        cases: vec![case.to_string()],
+        staff_ids: vec![psychologist.to_string()],
+        ..Default::default()
+    };
+    let conference = app
+        .schedule_conference(&supervisor, &ctx, &conference)
+        .await
+        .unwrap();
+    let minutes = karuna_domain::conference::MinutesInput {
+        client_views: "อยากกลับบ้าน".into(),
+        ..Default::default()
+    };
+    app.save_minutes(&manager, &ctx, conference, case, &minutes)
+        .await
+        .unwrap();
+    let conference = conference.to_string();
     let notification: String = sqlx::query_scalar(
         "SELECT id FROM notification WHERE entity_id = $1 AND kind = 'task_assigned'",
     )
@@ -472,6 +529,7 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
         contact: contact.to_string(),
         promise: promise.to_string(),
         task: task.to_string(),
+        conference,
         notification,
         not_on_team: server.user_id("demo-analyst").await.to_string(),
     }

@@ -13,6 +13,7 @@ mod case_types;
 mod cases;
 mod closure;
 mod common;
+mod conferences;
 mod duplicates_list;
 mod layout;
 mod login_guard;

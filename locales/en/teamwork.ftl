@@ -1,4 +1,4 @@
-# Teamwork: tasks and the notifications inbox (English). Keep keys equal to th/teamwork.ftl.
+# Teamwork: tasks, consultation and the notifications inbox (English). Keep keys equal to th/teamwork.ftl.
 nav-tasks = My tasks
 case-tab-tasks = Tasks
 task-page-title = Tasks
@@ -101,3 +101,31 @@ notification-transfer-received = { $who } transferred case { $case } to you
 notification-promise-due = A promise on case { $case } falls due on { $due }
 notification-follow-up-due = The follow-up after closure of case { $case } falls due on { $due }
 notification-other = Something changed on one of your cases
+case-tab-consultations = Consultation
+consultation-intro = When you are stuck, ask your team or a supervisor for advice here. Only those who may open this case see and answer.
+consultation-ask = Ask for advice
+consultation-subject = Subject
+consultation-question = Question
+consultation-question-hint = The situation, what you have tried, and what you need advice on
+consultation-ask-whom = Ask
+consultation-send = Send the question
+consultation-open = Awaiting advice
+consultation-closed = Resolved
+consultation-asked-whom = to
+consultation-reply = Reply
+consultation-reply-body = Reply or advice
+consultation-bring-in = Also ask
+consultation-reply-send = Send the reply
+consultation-resolve = Record the advice taken
+consultation-advice-taken = Advice taken:
+consultation-asked = Question sent; those you asked were notified
+consultation-replied = Reply sent
+consultation-resolved = Resolution recorded
+consultation-event-asked = Advice asked
+consultation-event-resolved = Resolved
+timeline-kind-consultation = Consultation
+notification-consultation-mention = { $who } asks your advice on case { $case }
+notification-consultation-reply = { $who } replied to your question on case { $case }
+error-consultation-mention-cannot-open = Only colleagues who may open this case can be asked (its manager, its team, its unit's supervisors)
+error-consultation-too-many-mentions = Ask at most 20 colleagues at once
+error-consultation-resolved = This question is resolved; ask a new one if you still need advice

@@ -1,4 +1,4 @@
-# Teamwork: tasks and the notifications inbox (Thai). Keep keys equal to en/teamwork.ftl.
+# Teamwork: tasks, consultation and the notifications inbox (Thai). Keep keys equal to en/teamwork.ftl.
 nav-tasks = งานของฉัน
 case-tab-tasks = งาน
 task-page-title = งานที่มอบหมาย
@@ -101,3 +101,31 @@ notification-transfer-received = { $who } โอนรายกรณี { $case
 notification-promise-due = สัญญาที่ให้ไว้ในรายกรณี { $case } ครบกำหนด { $due }
 notification-follow-up-due = การติดตามผลหลังปิดรายกรณี { $case } ครบกำหนด { $due }
 notification-other = มีความเคลื่อนไหวในรายกรณีของคุณ
+case-tab-consultations = ขอคำปรึกษา
+consultation-intro = เมื่อติดขัดในการช่วยเหลือ ขอคำปรึกษาจากเพื่อนร่วมทีมหรือหัวหน้างานได้ที่นี่ เฉพาะผู้ที่เปิดรายกรณีนี้ได้เท่านั้นที่เห็นและตอบได้
+consultation-ask = ขอคำปรึกษาใหม่
+consultation-subject = เรื่อง
+consultation-question = คำถาม
+consultation-question-hint = เล่าสถานการณ์ สิ่งที่ลองทำแล้ว และสิ่งที่ต้องการคำแนะนำ
+consultation-ask-whom = ขอคำปรึกษาจาก
+consultation-send = ส่งคำถาม
+consultation-open = รอคำแนะนำ
+consultation-closed = ได้ข้อยุติแล้ว
+consultation-asked-whom = ถึง
+consultation-reply = ตอบ
+consultation-reply-body = คำตอบหรือคำแนะนำ
+consultation-bring-in = ขอความเห็นเพิ่มจาก
+consultation-reply-send = ส่งคำตอบ
+consultation-resolve = สรุปคำแนะนำที่นำไปใช้
+consultation-advice-taken = คำแนะนำที่นำไปใช้:
+consultation-asked = ส่งคำถามแล้ว ผู้ที่คุณขอคำปรึกษาได้รับการแจ้งเตือน
+consultation-replied = ส่งคำตอบแล้ว
+consultation-resolved = บันทึกข้อยุติแล้ว
+consultation-event-asked = ขอคำปรึกษา
+consultation-event-resolved = ได้ข้อยุติ
+timeline-kind-consultation = การขอคำปรึกษา
+notification-consultation-mention = { $who } ขอคำปรึกษาจากคุณในรายกรณี { $case }
+notification-consultation-reply = { $who } ตอบคำถามของคุณในรายกรณี { $case }
+error-consultation-mention-cannot-open = ขอคำปรึกษาได้เฉพาะผู้ที่เปิดรายกรณีนี้ได้ (ผู้จัดการรายกรณี ทีม หรือหัวหน้าหน่วยงาน)
+error-consultation-too-many-mentions = ขอคำปรึกษาได้ครั้งละไม่เกิน 20 คน
+error-consultation-resolved = เรื่องนี้ได้ข้อยุติแล้ว ถ้ายังต้องการคำแนะนำ ให้ขอคำปรึกษาใหม่

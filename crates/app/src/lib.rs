@@ -10,6 +10,7 @@ pub mod case_type;
 pub mod closure;
 pub mod conference;
 pub mod consent;
+pub mod consultation;
 pub mod contact;
 pub mod demo;
 pub mod demo_cases;

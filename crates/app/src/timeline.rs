@@ -1,6 +1,6 @@
 //! The case's timeline: one chronological view of contacts, assessments, attached files,
-//! conferences, plan versions, progress, reviews, closures, follow-ups, lifecycle transitions
-//! and promises.
+//! conferences, consultations, plan versions, progress, reviews, closures, follow-ups,
+//! lifecycle transitions and promises.
 
 use crate::case::CaseAccess;
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
@@ -17,8 +17,9 @@ pub struct TimelineEntry {
     /// Only the date is known (`at` is that day's noon in Bangkok, for ordering): show the
     /// date without a time of day.
     pub all_day: bool,
-    /// What kind of record: `contact`, `assessment`, `attachment`, `conference`, `plan`,
-    /// `progress`, `review`, `closure`, `follow_up`, `transition`, `promise`.
+    /// What kind of record: `contact`, `assessment`, `attachment`, `conference`,
+    /// `consultation`, `plan`, `progress`, `review`, `closure`, `follow_up`, `transition`,
+    /// `promise`.
     pub kind: String,
     /// The record's own code: the contact kind, the assessment template, the plan status, the
     /// review outcome, the closure reason, the promise event, the target status…
@@ -151,6 +152,31 @@ impl App {
                 Some(f.chair_name.clone()),
                 format!("/conferences/{}", f.id),
             );
+        }
+        for t in karuna_store::consultation::for_case(db, case_id).await? {
+            let page = format!("{base}/consultations#thread-{}", t.id);
+            push(
+                t.created_at,
+                false,
+                "consultation",
+                "asked",
+                &t.subject,
+                None,
+                Some(t.asked_by_name.clone()),
+                page.clone(),
+            );
+            if let (Some(at), Some(advice)) = (t.resolved_at, &t.resolution) {
+                push(
+                    at,
+                    false,
+                    "consultation",
+                    "resolved",
+                    advice,
+                    None,
+                    t.resolved_by_name.clone(),
+                    page,
+                );
+            }
         }
         let plan = karuna_store::plan::versions(db, case_id).await?;
         let statement = |g: &Uuid| {

@@ -10,6 +10,7 @@ pub mod case;
 pub mod case_type;
 pub mod closure;
 pub mod conference;
+pub mod consultation;
 pub mod contact;
 pub mod error;
 pub mod person;

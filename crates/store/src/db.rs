@@ -135,6 +135,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "conference",
         include_str!("../migrations/0072_conference.sql"),
     ),
+    (
+        73,
+        "consultation",
+        include_str!("../migrations/0073_consultation.sql"),
+    ),
 ];
 
 impl Db {

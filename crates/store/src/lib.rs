@@ -15,6 +15,7 @@ pub mod case_type;
 pub mod closure;
 pub mod conference;
 pub mod consent;
+pub mod consultation;
 pub mod contact;
 pub mod db;
 pub mod duplicates;

@@ -232,6 +232,17 @@ const ROUTES: &[Entry] = &[
     ("/cases/{id}/conferences", &[("GET", Page)], || {
         get(pages::conferences::case_list)
     }),
+    (
+        "/cases/{id}/consultations",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::consultations::show).post(pages::consultations::ask),
+    ),
+    ("/consultations/{id}/replies", &[("POST", Page)], || {
+        post(pages::consultations::reply)
+    }),
+    ("/consultations/{id}/resolve", &[("POST", Page)], || {
+        post(pages::consultations::resolve)
+    }),
     ("/inbox/read", &[("POST", Page)], || {
         post(pages::inbox::read_all)
     }),
@@ -423,6 +434,24 @@ const ROUTES: &[Entry] = &[
     ("/api/v1/cases/{id}/conferences", &[("GET", Api)], || {
         get(api::conferences::case_list)
     }),
+    (
+        "/api/v1/cases/{id}/consultations",
+        &[("GET", Api), ("POST", Api)],
+        || get(api::consultations::list).post(api::consultations::ask),
+    ),
+    ("/api/v1/consultations/{id}", &[("GET", Api)], || {
+        get(api::consultations::get_one)
+    }),
+    (
+        "/api/v1/consultations/{id}/replies",
+        &[("POST", Api)],
+        || post(api::consultations::reply),
+    ),
+    (
+        "/api/v1/consultations/{id}/resolve",
+        &[("POST", Api)],
+        || post(api::consultations::resolve),
+    ),
     ("/api/v1/me/notifications", &[("GET", Api)], || {
         get(api::notifications::list)
     }),

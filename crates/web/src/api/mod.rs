@@ -9,6 +9,7 @@ pub mod case_types;
 pub mod cases;
 pub mod closure;
 pub mod conferences;
+pub mod consultations;
 pub mod doc_statuses;
 pub mod docs;
 pub mod docs_page;

@@ -1,6 +1,7 @@
 //! The header every page of a case opens with (the case file, its assessments, plan, closure,
-//! tasks, conferences and timeline): the case number, the client's name (or the masked stand-in when the viewer
-//! may not see who it is: `App::open_case` has already applied `SeeClientIdentity`), the status
+//! tasks, conferences, consultations and timeline): the case number, the client's name (or the
+//! masked stand-in when the viewer may not see who it is: `App::open_case` has already applied
+//! `SeeClientIdentity`), the status
 //! and urgency badges, and the tabs. Rendered by `templates/case_header.html`.
 
 use super::cases::label;
@@ -10,7 +11,7 @@ use uuid::Uuid;
 
 /// The tabs of a case, in order: `(code, catalogue key, href suffix)`. The first six are tabs
 /// of the case file itself (`?tab=`), the rest pages of their own.
-const TABS: [(&str, &str, &str); 12] = [
+const TABS: [(&str, &str, &str); 13] = [
     ("overview", "case-tab-overview", "?tab=overview"),
     ("persons", "case-tab-persons", "?tab=persons"),
     ("contacts", "case-tab-contacts", "?tab=contacts"),
@@ -21,6 +22,7 @@ const TABS: [(&str, &str, &str); 12] = [
     ("plan", "case-tab-plan", "/plan"),
     ("tasks", "case-tab-tasks", "/tasks"),
     ("conferences", "case-tab-conferences", "/conferences"),
+    ("consultations", "case-tab-consultations", "/consultations"),
     ("closure", "case-tab-closure", "/closure"),
     ("timeline", "case-tab-timeline", "/timeline"),
 ];

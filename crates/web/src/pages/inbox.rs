@@ -26,6 +26,9 @@ pub fn target(n: &NotificationRow) -> String {
         "closure_approval" | "follow_up_due" => format!("/cases/{case}/closure"),
         "promise_due" => format!("/cases/{case}?tab=promises#promise-{entity}"),
         "conference_scheduled" => format!("/conferences/{entity}"),
+        "consultation_mention" | "consultation_reply" => {
+            format!("/cases/{case}/consultations#thread-{entity}")
+        }
         _ => format!("/cases/{case}"),
     }
 }

@@ -12,6 +12,7 @@ pub mod case_types;
 pub mod cases;
 pub mod closure;
 pub mod conferences;
+pub mod consultations;
 pub mod duplicates;
 pub mod home;
 pub mod inbox;

@@ -46,6 +46,7 @@ fn what(u: &PageUser, kind: &str, code: &str) -> String {
         "transition" => "status",
         "promise" => "timeline-promise",
         "conference" => "conference-status",
+        "consultation" => "consultation-event",
         _ => return code.to_string(),
     };
     if kind == "transition"

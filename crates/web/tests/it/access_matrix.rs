@@ -154,6 +154,10 @@ const MATRIX: &[(&str, &str, Who)] = &[
         Who::Only(ON_CASE),
     ),
     ("GET", "/cases/{id}/conferences", Who::Only(ON_CASE)),
+    ("GET", "/cases/{id}/consultations", Who::Only(ON_CASE)),
+    ("POST", "/cases/{id}/consultations", Who::Only(ON_CASE)),
+    ("POST", "/consultations/{id}/replies", Who::Only(ON_CASE)),
+    ("POST", "/consultations/{id}/resolve", Who::Only(ON_CASE)),
     ("POST", "/inbox/read", Who::Everyone),
     // Anyone may ask; only the recipient finds it (others: 404, tests/it/notifications.rs).
     ("GET", "/inbox/{id}", Who::Everyone),
@@ -230,6 +234,27 @@ const MATRIX: &[(&str, &str, Who)] = &[
         Who::Only(ON_CASE),
     ),
     ("GET", "/api/v1/cases/{id}/conferences", Who::Only(ON_CASE)),
+    (
+        "GET",
+        "/api/v1/cases/{id}/consultations",
+        Who::Only(ON_CASE),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{id}/consultations",
+        Who::Only(ON_CASE),
+    ),
+    ("GET", "/api/v1/consultations/{id}", Who::Only(ON_CASE)),
+    (
+        "POST",
+        "/api/v1/consultations/{id}/replies",
+        Who::Only(ON_CASE),
+    ),
+    (
+        "POST",
+        "/api/v1/consultations/{id}/resolve",
+        Who::Only(ON_CASE),
+    ),
     ("POST", "/api/v1/me/notifications/read", Who::Everyone),
     ("POST", "/api/v1/me/notifications/{id}/read", Who::Everyone),
     ("GET", "/api/v1/me/approvals", Who::Only(ON_CASE)),
@@ -348,6 +373,8 @@ pub(crate) struct Ids {
     task: String,
     /// A conference on the case, chaired by demo-supervisor, with draft minutes.
     conference: String,
+    /// A consultation thread on the case, asked by demo-manager.
+    consultation: String,
     /// The psychologist's notification of the task assigned to them (theirs alone).
     notification: String,
     assessment: String,
@@ -358,6 +385,8 @@ pub(crate) struct Ids {
 pub(crate) fn concrete(path: &str, ids: &Ids) -> String {
     let id = if path.starts_with("/conferences/") || path.starts_with("/api/v1/conferences/") {
         &ids.conference
+    } else if path.starts_with("/consultations/") || path.starts_with("/api/v1/consultations/") {
+        &ids.consultation
     } else if path.starts_with("/contacts/") || path.starts_with("/api/v1/contacts/") {
         &ids.contact
     } else if path.starts_with("/promises/") || path.starts_with("/api/v1/promises/") {
@@ -481,6 +510,16 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
         .await
         .unwrap();
     let conference = conference.to_string();
+    let consultation = karuna_domain::consultation::ConsultationInput {
+        subject: "ควรส่งต่อหรือไม่".into(),
+        question: "ครอบครัวไม่ยินยอม".into(),
+        mention_ids: vec![psychologist.to_string()],
+    };
+    let consultation = app
+        .ask(&manager, &ctx, case, &consultation)
+        .await
+        .unwrap()
+        .to_string();
     let notification: String = sqlx::query_scalar(
         "SELECT id FROM notification WHERE entity_id = $1 AND kind = 'task_assigned'",
     )
@@ -530,6 +569,7 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
         promise: promise.to_string(),
         task: task.to_string(),
         conference,
+        consultation,
         notification,
         not_on_team: server.user_id("demo-analyst").await.to_string(),
     }

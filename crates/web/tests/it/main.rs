@@ -14,6 +14,7 @@ mod cases;
 mod closure;
 mod common;
 mod conferences;
+mod consultations;
 mod duplicates_list;
 mod layout;
 mod login_guard;

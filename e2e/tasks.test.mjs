@@ -1,7 +1,8 @@
 // Tasks of the case team against `karuna serve --demo`: the case manager assigns a task to the
 // psychologist on a case's team (an empty form is refused field by field first), the
-// psychologist is told in the inbox, finds it under "my tasks", starts it and marks it done, and the supervisor sees
-// it among her unit's tasks — with axe on every page visited.
+// psychologist is told in the inbox, finds it under "my tasks", starts it and marks it done,
+// and the supervisor sees it among her unit's tasks and sets a caseload limit — with axe on
+// every page visited.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -109,6 +110,19 @@ test('a task assigned on the case, done by the psychologist, seen by the supervi
     assert.equal(await page.locator('#tasks-unit').getAttribute('aria-current'), 'page');
     assert.equal(await page.locator('article.task', { hasText: title }).count(), 1, 'the unit\'s list holds it');
     await assertAccessible(page, 'unit tasks');
+
+    // Her unit's caseloads: a limit that is not a number is refused beside it, one is saved.
+    await clickAndLoad(page, 'header nav a[href="/caseload"]');
+    await clickAndLoad(page, '#caseload-unit');
+    await assertAccessible(page, 'unit caseloads');
+    const row = page.locator('#caseload-table tbody tr', { hasText: 'มาลี ศรีสุข' });
+    await row.locator('input[name=limit]').fill('ยี่สิบ');
+    await clickAndLoad(page, '#caseload-table tbody tr:has-text("มาลี ศรีสุข") button[type=submit]');
+    assert.equal(await page.locator('#caseload-table tbody tr', { hasText: 'มาลี ศรีสุข' }).locator('.field-error').count(), 1);
+    await page.locator('#caseload-table tbody tr', { hasText: 'มาลี ศรีสุข' }).locator('input[name=limit]').fill('30');
+    await clickAndLoad(page, '#caseload-table tbody tr:has-text("มาลี ศรีสุข") button[type=submit]');
+    assert.match(await page.locator('.flash').first().innerText(), /บันทึกเกณฑ์แล้ว/);
+    await assertAccessible(page, 'unit caseloads, limit saved');
   } finally {
     await browser.close();
   }

@@ -120,3 +120,5 @@ audit-action-consultation-reply = Consultation replied to
 audit-action-consultation-resolve = Consultation resolved
 audit-action-consultation-list = Case consultations listed
 audit-action-consultation-read = Consultation read
+audit-action-caseload-read = Caseloads read
+audit-action-caseload-limit = Caseload limit set

@@ -120,3 +120,5 @@ audit-action-consultation-reply = ตอบคำปรึกษา
 audit-action-consultation-resolve = บันทึกข้อยุติของการขอคำปรึกษา
 audit-action-consultation-list = เปิดดูการขอคำปรึกษาของรายกรณี
 audit-action-consultation-read = เปิดดูการขอคำปรึกษา
+audit-action-caseload-read = เปิดดูภาระงาน
+audit-action-caseload-limit = กำหนดเกณฑ์ภาระงาน

@@ -7,6 +7,7 @@ pub mod attachment;
 pub mod audit;
 pub mod case;
 pub mod case_type;
+pub mod caseload;
 pub mod closure;
 pub mod conference;
 pub mod consent;

@@ -8,6 +8,7 @@ pub mod assessment;
 pub mod audit;
 pub mod case;
 pub mod case_type;
+pub mod caseload;
 pub mod closure;
 pub mod conference;
 pub mod consultation;

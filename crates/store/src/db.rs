@@ -140,6 +140,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "consultation",
         include_str!("../migrations/0073_consultation.sql"),
     ),
+    (
+        74,
+        "caseload_limit",
+        include_str!("../migrations/0074_caseload_limit.sql"),
+    ),
 ];
 
 impl Db {

@@ -12,6 +12,7 @@ pub mod case;
 pub mod case_bulk;
 pub mod case_list;
 pub mod case_type;
+pub mod caseload;
 pub mod closure;
 pub mod conference;
 pub mod consent;

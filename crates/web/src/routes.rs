@@ -237,6 +237,10 @@ const ROUTES: &[Entry] = &[
         &[("GET", Page), ("POST", Page)],
         || get(pages::consultations::show).post(pages::consultations::ask),
     ),
+    ("/caseload", &[("GET", Page)], || get(pages::caseload::show)),
+    ("/caseload/{id}/limit", &[("POST", Page)], || {
+        post(pages::caseload::set_limit)
+    }),
     ("/consultations/{id}/replies", &[("POST", Page)], || {
         post(pages::consultations::reply)
     }),
@@ -433,6 +437,12 @@ const ROUTES: &[Entry] = &[
     ),
     ("/api/v1/cases/{id}/conferences", &[("GET", Api)], || {
         get(api::conferences::case_list)
+    }),
+    ("/api/v1/caseload", &[("GET", Api)], || {
+        get(api::caseload::list)
+    }),
+    ("/api/v1/caseload/{id}/limit", &[("PUT", Api)], || {
+        put(api::caseload::set_limit)
     }),
     (
         "/api/v1/cases/{id}/consultations",

@@ -39,6 +39,7 @@ pub const NEVER_CONFLICT: &[&str] = &[
     "findIntakeCandidates",
     "markNotificationRead",
     "markAllNotificationsRead",
+    "setCaseloadLimit",
 ];
 
 /// The problem+json media type.

@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod audit;
 pub mod case_people;
 pub mod case_types;
+pub mod caseload;
 pub mod cases;
 pub mod closure;
 pub mod conferences;

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod case_file;
 pub mod case_header;
 pub mod case_types;
+pub mod caseload;
 pub mod cases;
 pub mod closure;
 pub mod conferences;
@@ -119,6 +120,7 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str, unread: Option<i64>) -> Vec<NavIt
             items.push(("/inbox", "nav-inbox"));
             items.push(("/search", "nav-search"));
             if user.role() == Role::Supervisor {
+                items.push(("/caseload", "nav-caseload"));
                 items.push(("/persons/duplicates", "nav-duplicates"));
                 items.push(("/persons/merges", "nav-merges"));
             }

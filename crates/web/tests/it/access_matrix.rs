@@ -155,6 +155,8 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ),
     ("GET", "/cases/{id}/conferences", Who::Only(ON_CASE)),
     ("GET", "/cases/{id}/consultations", Who::Only(ON_CASE)),
+    ("GET", "/caseload", Who::Only(ON_CASE)),
+    ("POST", "/caseload/{id}/limit", Who::Only(SUPERVISOR)),
     ("POST", "/cases/{id}/consultations", Who::Only(ON_CASE)),
     ("POST", "/consultations/{id}/replies", Who::Only(ON_CASE)),
     ("POST", "/consultations/{id}/resolve", Who::Only(ON_CASE)),
@@ -245,6 +247,8 @@ const MATRIX: &[(&str, &str, Who)] = &[
         Who::Only(ON_CASE),
     ),
     ("GET", "/api/v1/consultations/{id}", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/caseload", Who::Only(ON_CASE)),
+    ("PUT", "/api/v1/caseload/{id}/limit", Who::Only(SUPERVISOR)),
     (
         "POST",
         "/api/v1/consultations/{id}/replies",
@@ -375,6 +379,8 @@ pub(crate) struct Ids {
     conference: String,
     /// A consultation thread on the case, asked by demo-manager.
     consultation: String,
+    /// demo-manager's account (a worker of the supervisor's unit).
+    manager: String,
     /// The psychologist's notification of the task assigned to them (theirs alone).
     notification: String,
     assessment: String,
@@ -387,6 +393,8 @@ pub(crate) fn concrete(path: &str, ids: &Ids) -> String {
         &ids.conference
     } else if path.starts_with("/consultations/") || path.starts_with("/api/v1/consultations/") {
         &ids.consultation
+    } else if path.starts_with("/caseload/") || path.starts_with("/api/v1/caseload/") {
+        &ids.manager
     } else if path.starts_with("/contacts/") || path.starts_with("/api/v1/contacts/") {
         &ids.contact
     } else if path.starts_with("/promises/") || path.starts_with("/api/v1/promises/") {
@@ -570,6 +578,7 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
         task: task.to_string(),
         conference,
         consultation,
+        manager: manager.actor.id.to_string(),
         notification,
         not_on_team: server.user_id("demo-analyst").await.to_string(),
     }

@@ -10,6 +10,7 @@ mod auth;
 mod case_people;
 mod case_type_templates;
 mod case_types;
+mod caseload;
 mod cases;
 mod closure;
 mod common;

@@ -1,8 +1,8 @@
 // Tasks of the case team against `karuna serve --demo`: the case manager assigns a task to the
 // psychologist on a case's team (an empty form is refused field by field first), the
 // psychologist is told in the inbox, finds it under "my tasks", starts it and marks it done,
-// and the supervisor sees it among her unit's tasks and sets a caseload limit — with axe on
-// every page visited.
+// and the supervisor sees it among her unit's tasks, sets a caseload limit and records a
+// supervision session — with axe on every page visited.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -123,6 +123,20 @@ test('a task assigned on the case, done by the psychologist, seen by the supervi
     await clickAndLoad(page, '#caseload-table tbody tr:has-text("มาลี ศรีสุข") button[type=submit]');
     assert.match(await page.locator('.flash').first().innerText(), /บันทึกเกณฑ์แล้ว/);
     await assertAccessible(page, 'unit caseloads, limit saved');
+
+    // A supervision session with the case manager, seen again in the list.
+    await clickAndLoad(page, '#caseload-supervision');
+    await assertAccessible(page, 'supervision');
+    const today = new Date(Date.now() + 7 * 3600 * 1000);
+    await page.locator('#worker_id').selectOption({ label: 'มาลี ศรีสุข' });
+    await page.locator('#held_on').fill(`${today.getUTCDate()}/${today.getUTCMonth() + 1}/${today.getUTCFullYear() + 543}`);
+    await page.locator('#caseload_reviewed').check();
+    await page.locator('#agreed_actions').fill('เยี่ยมบ้านร่วมกันสัปดาห์หน้า');
+    await page.locator('#wellbeing').fill('เหนื่อยล้าจากรายกรณีความรุนแรง');
+    await clickAndLoad(page, '#supervision-submit');
+    assert.match(await page.locator('.flash').first().innerText(), /บันทึกการนิเทศแล้ว/);
+    assert.equal(await page.locator('article.supervision', { hasText: 'เยี่ยมบ้านร่วมกันสัปดาห์หน้า' }).count() >= 1, true);
+    await assertAccessible(page, 'supervision saved');
   } finally {
     await browser.close();
   }

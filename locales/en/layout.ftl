@@ -122,3 +122,7 @@ audit-action-consultation-list = Case consultations listed
 audit-action-consultation-read = Consultation read
 audit-action-caseload-read = Caseloads read
 audit-action-caseload-limit = Caseload limit set
+audit-action-handover-list = Handover notes read
+audit-action-handover-acknowledge = Handover note acknowledged
+audit-action-supervision-create = Supervision session recorded
+audit-action-supervision-list = Supervision sessions read

@@ -122,3 +122,7 @@ audit-action-consultation-list = เปิดดูการขอคำปร�
 audit-action-consultation-read = เปิดดูการขอคำปรึกษา
 audit-action-caseload-read = เปิดดูภาระงาน
 audit-action-caseload-limit = กำหนดเกณฑ์ภาระงาน
+audit-action-handover-list = เปิดดูบันทึกส่งต่องาน
+audit-action-handover-acknowledge = รับทราบบันทึกส่งต่องาน
+audit-action-supervision-create = บันทึกการนิเทศงาน
+audit-action-supervision-list = เปิดดูบันทึกการนิเทศงาน

@@ -57,6 +57,8 @@ pub struct CaseFile {
     pub consents: Vec<karuna_store::consent::ConsentRow>,
     /// Evidence files (names and sizes).
     pub attachments: Vec<karuna_store::attachment::AttachmentInfo>,
+    /// Handover notes of its transfers, newest first.
+    pub handovers: Vec<karuna_store::handover::HandoverRow>,
 }
 
 /// One row of a case list, with the client masked where the viewer may not see who it is.
@@ -107,6 +109,20 @@ impl CaseAccess {
             CaseAccess::Manage => Action::ManageCase(facts),
         }
     }
+}
+
+/// A transfer to another case manager: the version read, who, why, and the handover note
+/// she acknowledges (what she must know: risks, promises made, next steps).
+#[derive(Debug, Clone, Copy)]
+pub struct Transfer<'a> {
+    /// The case's version read.
+    pub version: i64,
+    /// The new case manager.
+    pub to_manager: Uuid,
+    /// Why.
+    pub reason: &'a str,
+    /// What the new case manager must know.
+    pub handover_note: &'a str,
 }
 
 /// The masked stand-in for a client's name.
@@ -240,12 +256,13 @@ impl App {
     ) -> Result<CaseFile, AppError> {
         let view = self.open_case(user, ctx, id).await?;
         let db = &self.db;
-        let (contacts, promises, promise_events, consents, attachments) = tokio::try_join!(
+        let (contacts, promises, promise_events, consents, attachments, handovers) = tokio::try_join!(
             karuna_store::contact::for_case(db, id, contacts_limit.clamp(1, 500)),
             karuna_store::promise::for_case(db, id),
             karuna_store::promise::events_for_case(db, id),
             karuna_store::consent::for_case_persons(db, id),
             karuna_store::attachment::of_case(db, id),
+            karuna_store::handover::for_case(db, id),
         )?;
         Ok(CaseFile {
             view,
@@ -254,6 +271,7 @@ impl App {
             promise_events,
             consents,
             attachments,
+            handovers,
         })
     }
 
@@ -450,14 +468,25 @@ impl App {
         user: &CurrentUser,
         ctx: &Ctx,
         id: Uuid,
-        version: i64,
-        to_manager: Uuid,
-        reason: &str,
+        t: &Transfer<'_>,
     ) -> Result<i64, AppError> {
+        let (version, to_manager) = (t.version, t.to_manager);
         let (case, _) = self
             .case_for(user, ctx, id, CaseAccess::Manage, "case.transfer")
             .await?;
-        let reason = check_reason("reason", reason)?;
+        let mut errors = Vec::new();
+        let reason = check_reason("reason", t.reason)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let note = t.handover_note.trim();
+        if note.is_empty() {
+            errors.push(FieldError::new("handover_note", "case.handover_required"));
+        } else if note.chars().count() > 8000 {
+            errors.push(FieldError::new("handover_note", "too_long"));
+        }
+        let Some(reason) = reason.filter(|_| errors.is_empty()) else {
+            return Err(AppError::Invalid(errors));
+        };
         let target = accounts::account_by_id(&self.db, to_manager).await?;
         let ok = target.as_ref().is_some_and(|a| {
             a.org_id == case.org_id
@@ -472,20 +501,30 @@ impl App {
         }
         let mut tx = self.db.begin().await?;
         let v = store::set_manager(&mut tx, id, version, to_manager).await?;
-        let t = NewTransition {
+        let transition = NewTransition {
             kind: "transfer",
             from_manager: Some(case.manager_id),
             to_manager: Some(to_manager),
             reason: Some(&reason),
             ..Default::default()
         };
-        store::insert_transition(&mut tx, id, &t, user.actor.id).await?;
+        store::insert_transition(&mut tx, id, &transition, user.actor.id).await?;
+        let handover = karuna_store::handover::insert(
+            &mut tx,
+            case.org_id,
+            id,
+            case.manager_id,
+            to_manager,
+            note,
+            user.actor.id,
+        )
+        .await?;
         if to_manager != user.actor.id {
             let n = karuna_store::notification::NewNotification {
                 org_id: case.org_id,
                 kind: "transfer_received",
                 case_id: id,
-                entity_id: None,
+                entity_id: Some(handover),
                 actor_id: Some(user.actor.id),
             };
             karuna_store::notification::notify(&mut tx, to_manager, &n).await?;
@@ -501,6 +540,101 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(v)
+    }
+
+    /// Whether the user may still open a case (after handing it over, say), without reading
+    /// it or recording anything.
+    pub async fn can_open(&self, user: &CurrentUser, id: Uuid) -> Result<bool, AppError> {
+        let Some(case) = store::case_by_id(&self.db, id).await? else {
+            return Ok(false);
+        };
+        let facts = self.case_facts(&case).await?;
+        Ok(decide(&user.actor, Action::OpenCase(&facts)).is_allowed())
+    }
+
+    /// The handovers of a case, newest first (audited as a read of the case's content).
+    pub async fn case_handovers(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        id: Uuid,
+    ) -> Result<Vec<karuna_store::handover::HandoverRow>, AppError> {
+        self.case_for(user, ctx, id, CaseAccess::Open, "handover.list")
+            .await?;
+        let rows = karuna_store::handover::for_case(&self.db, id).await?;
+        self.audit_read(user, ctx, "handover.list", ("case", id))
+            .await?;
+        Ok(rows)
+    }
+
+    /// Handovers to me not yet acknowledged, on cases I still manage (the home page; audited:
+    /// they carry what the case is about).
+    pub async fn my_pending_handovers(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+    ) -> Result<Vec<karuna_store::handover::HandoverRow>, AppError> {
+        let rows = karuna_store::handover::pending_for(&self.db, user.actor.id, 50).await?;
+        if !rows.is_empty() {
+            audit::append_alone(
+                &self.db,
+                &on(
+                    event(Some(user), ctx, "handover.list", Outcome::Success),
+                    "case_handover",
+                    None,
+                ),
+            )
+            .await?;
+        }
+        Ok(rows)
+    }
+
+    /// The new case manager acknowledges a handover; no one else may. Returns the case.
+    pub async fn acknowledge_handover(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        handover: Uuid,
+    ) -> Result<Uuid, AppError> {
+        let h = karuna_store::handover::by_id(&self.db, handover)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let (case, _) = self
+            .case_for(
+                user,
+                ctx,
+                h.case_id,
+                CaseAccess::Open,
+                "handover.acknowledge",
+            )
+            .await?;
+        if h.to_manager != user.actor.id || case.manager_id != user.actor.id {
+            let mut e = on(
+                event(Some(user), ctx, "handover.acknowledge", Outcome::Denied),
+                "case_handover",
+                Some(handover),
+            );
+            e.reason = Some("not_new_manager".into());
+            audit::append_alone(&self.db, &e).await?;
+            return Err(AppError::Forbidden(
+                karuna_domain::access::DenyReason::NotOnCase,
+            ));
+        }
+        let mut tx = self.db.begin().await?;
+        if !karuna_store::handover::acknowledge(&mut tx, handover).await? {
+            return Err(FieldError::new("handover", "case.handover_acknowledged").into());
+        }
+        audit::append(
+            &mut tx,
+            &on(
+                event(Some(user), ctx, "handover.acknowledge", Outcome::Success),
+                "case_handover",
+                Some(handover),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(h.case_id)
     }
 
     /// Changes what intake recorded: urgency, sensitivity, types, presenting problem. The

@@ -408,7 +408,17 @@ impl App {
         if by_supervisor && i % 2 == 1 {
             let to = staff.manager.actor.id;
             version = self
-                .transfer_case(creator, &ctx, case, version, to, text("transfer"))
+                .transfer_case(
+                    creator,
+                    &ctx,
+                    case,
+                    &crate::case::Transfer {
+                        version,
+                        to_manager: to,
+                        reason: text("transfer"),
+                        handover_note: text("handover"),
+                    },
+                )
                 .await
                 .map_err(tag(i, "transfer"))?;
             manager = &staff.manager;

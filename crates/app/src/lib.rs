@@ -32,6 +32,7 @@ pub mod promise;
 pub mod report;
 pub mod search;
 pub mod session;
+pub mod supervision;
 pub mod task;
 pub mod team;
 pub mod timeline;

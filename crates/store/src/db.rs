@@ -145,6 +145,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "caseload_limit",
         include_str!("../migrations/0074_caseload_limit.sql"),
     ),
+    (
+        75,
+        "case_handover",
+        include_str!("../migrations/0075_case_handover.sql"),
+    ),
+    (
+        76,
+        "supervision",
+        include_str!("../migrations/0076_supervision.sql"),
+    ),
 ];
 
 impl Db {

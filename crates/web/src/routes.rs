@@ -238,6 +238,12 @@ const ROUTES: &[Entry] = &[
         || get(pages::consultations::show).post(pages::consultations::ask),
     ),
     ("/caseload", &[("GET", Page)], || get(pages::caseload::show)),
+    ("/supervision", &[("GET", Page), ("POST", Page)], || {
+        get(pages::supervision::show).post(pages::supervision::record)
+    }),
+    ("/handovers/{id}/acknowledge", &[("POST", Page)], || {
+        post(pages::records::acknowledge_handover)
+    }),
     ("/caseload/{id}/limit", &[("POST", Page)], || {
         post(pages::caseload::set_limit)
     }),
@@ -438,6 +444,19 @@ const ROUTES: &[Entry] = &[
     ("/api/v1/cases/{id}/conferences", &[("GET", Api)], || {
         get(api::conferences::case_list)
     }),
+    (
+        "/api/v1/supervision",
+        &[("GET", Api), ("POST", Api)],
+        || get(api::supervision::list).post(api::supervision::record),
+    ),
+    ("/api/v1/cases/{id}/handovers", &[("GET", Api)], || {
+        get(api::cases::handovers)
+    }),
+    (
+        "/api/v1/handovers/{id}/acknowledge",
+        &[("POST", Api)],
+        || post(api::cases::acknowledge_handover),
+    ),
     ("/api/v1/caseload", &[("GET", Api)], || {
         get(api::caseload::list)
     }),

@@ -300,9 +300,12 @@ async fn need_to_know_and_sensitivity() {
             &psychologist,
             &ctx,
             a.case_id,
-            1,
-            psychologist.actor.id,
-            "x"
+            &karuna_app::case::Transfer {
+                version: 1,
+                to_manager: psychologist.actor.id,
+                reason: "x",
+                handover_note: "x",
+            },
         )
         .await,
         Err(AppError::Forbidden(_))

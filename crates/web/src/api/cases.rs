@@ -475,6 +475,10 @@ pub struct TransferRequest {
     pub manager_id: Uuid,
     /// Why.
     pub reason: String,
+    /// What the new case manager must know (risks, promises made, next steps); she
+    /// acknowledges it.
+    #[serde(default)]
+    pub handover_note: String,
 }
 
 /// `POST /api/v1/cases/{id}/transfer`.
@@ -491,7 +495,17 @@ pub async fn transfer(
     let ApiJson(t) = body?;
     let version = state
         .app
-        .transfer_case(&u.user, &u.ctx, id, t.version, t.manager_id, &t.reason)
+        .transfer_case(
+            &u.user,
+            &u.ctx,
+            id,
+            &karuna_app::case::Transfer {
+                version: t.version,
+                to_manager: t.manager_id,
+                reason: &t.reason,
+                handover_note: &t.handover_note,
+            },
+        )
         .await
         .map_err(|e| u.err(e))?;
     Ok(Json(Versioned { version }))
@@ -502,4 +516,73 @@ pub async fn transfer(
 pub struct Created {
     /// Id.
     pub id: Uuid,
+}
+
+/// A handover note of a transfer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Handover {
+    /// Id.
+    pub id: Uuid,
+    /// The case manager before.
+    pub from: String,
+    /// The case manager after (id).
+    pub to_manager: Uuid,
+    /// Her name.
+    pub to: String,
+    /// What she must know.
+    pub note: String,
+    /// When.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When she acknowledged it (none: not yet).
+    pub acknowledged_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// `GET /api/v1/cases/{id}/handovers`: newest first.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/handovers", operation_id = "listCaseHandovers", tag = "cases", params(("id" = String, Path, description = "case id")),
+    security(("bearer" = []), ("session" = [])), responses((status = 200, body = Vec<Handover>)))]
+pub async fn handovers(
+    State(state): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Handover>>, WebError> {
+    let id = parse_id(&u, &id)?;
+    let rows = state
+        .app
+        .case_handovers(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|h| Handover {
+                id: h.id,
+                from: h.from_name,
+                to_manager: h.to_manager,
+                to: h.to_name,
+                note: h.note,
+                created_at: h.created_at,
+                acknowledged_at: h.acknowledged_at,
+            })
+            .collect(),
+    ))
+}
+
+/// `POST /api/v1/handovers/{id}/acknowledge`: the new case manager has read the note.
+#[utoipa::path(post, path = "/api/v1/handovers/{id}/acknowledge", operation_id = "acknowledgeHandover", tag = "cases",
+    params(("id" = String, Path, description = "handover id")),
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 204, description = "acknowledged"),
+        (status = 403, description = "only the new case manager acknowledges, while she manages the case", content_type = "application/problem+json"),
+        (status = 422, description = "already acknowledged (`case.handover_acknowledged`)", content_type = "application/problem+json")))]
+pub async fn acknowledge_handover(
+    State(state): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, WebError> {
+    let id = parse_id(&u, &id)?;
+    state
+        .app
+        .acknowledge_handover(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok(StatusCode::NO_CONTENT)
 }

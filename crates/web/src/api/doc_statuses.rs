@@ -40,6 +40,7 @@ pub const NEVER_CONFLICT: &[&str] = &[
     "markNotificationRead",
     "markAllNotificationsRead",
     "setCaseloadLimit",
+    "acknowledgeHandover",
 ];
 
 /// The problem+json media type.

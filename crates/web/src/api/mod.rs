@@ -22,6 +22,7 @@ pub mod persons;
 pub mod plans;
 pub mod records;
 pub mod search;
+pub mod supervision;
 pub mod tasks;
 pub mod users;
 pub mod worklists;

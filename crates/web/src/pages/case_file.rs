@@ -58,6 +58,17 @@ struct PromiseCard {
     history: Vec<String>,
 }
 
+struct HandoverLine {
+    id: Uuid,
+    from: String,
+    to: String,
+    note: String,
+    when: String,
+    acknowledged: Option<String>,
+    /// The viewer is the new case manager and has not acknowledged it yet.
+    can_acknowledge: bool,
+}
+
 struct ConsentLine {
     who: String,
     purpose: String,
@@ -117,6 +128,7 @@ struct FilePage {
     team: Vec<(Uuid, String, String)>,
     history: Vec<(String, String, String)>,
     consents: Vec<ConsentLine>,
+    handovers: Vec<HandoverLine>,
     next_statuses: Vec<Choice>,
     reopen_targets: Vec<Choice>,
     staff: Vec<Choice>,
@@ -195,6 +207,7 @@ pub async fn render_file(
         promise_events: events,
         consents,
         attachments: files,
+        handovers,
     } = app
         .case_file(&u.user, &u.ctx, id, 200)
         .await
@@ -261,6 +274,20 @@ pub async fn render_file(
         _ => "overview".to_string(),
     };
     let head = CaseHeader::new(u, &view, &tab);
+    let handovers: Vec<HandoverLine> = handovers
+        .into_iter()
+        .map(|h| HandoverLine {
+            can_acknowledge: h.acknowledged_at.is_none()
+                && h.to_manager == u.user.actor.id
+                && view.case.manager_id == u.user.actor.id,
+            id: h.id,
+            from: h.from_name,
+            to: h.to_name,
+            note: h.note,
+            when: u.tr.datetime(&h.created_at),
+            acknowledged: h.acknowledged_at.map(|t| u.tr.datetime(&t)),
+        })
+        .collect();
     let page = FilePage {
         c: Chrome::for_user(u, &format!("/cases/{id}?tab={tab}")),
         id,
@@ -461,6 +488,7 @@ pub async fn render_file(
                 )
             })
             .collect(),
+        handovers,
         consents: consents
             .iter()
             .map(|k| {

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use karuna_domain::case::Status;
 use karuna_domain::case_type::CaseType;
+use serde::Deserialize;
 use uuid::Uuid;
 
 /// A label for a code: `<prefix>-<code with dashes>`.
@@ -85,6 +86,15 @@ struct ListPage {
     can_create: bool,
     /// For supervisors: how many cases await their approval (the filter's count).
     awaiting_count: Option<i64>,
+    /// A confirmation to show (a case just handed over to someone else).
+    flash: Option<String>,
+}
+
+/// The list's confirmation flags (post/redirect/get).
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct ListFlash {
+    transferred: Option<String>,
 }
 
 /// `GET /cases`.
@@ -92,6 +102,7 @@ pub async fn list(
     State(state): State<AppState>,
     u: PageUser,
     Query(q): Query<CaseQuery>,
+    Query(flash): Query<ListFlash>,
 ) -> Result<Response, WebError> {
     const PAGE: i64 = 50;
     let f = q.filter();
@@ -204,6 +215,7 @@ pub async fn list(
             .awaiting_count(&u.user)
             .await
             .map_err(|e| u.err(e))?,
+        flash: flash.transferred.map(|_| u.tr.get("case-transferred-away")),
     };
     Ok(render(StatusCode::OK, &page))
 }

@@ -67,6 +67,9 @@ struct HomePage {
     due_soon: Vec<AttentionList>,
     /// My tasks still to be done, and how many of them are overdue.
     tasks: (i64, i64),
+    /// Cases handed over to me whose handover note I have not acknowledged: (case, number,
+    /// from whom, when).
+    handovers: Vec<(Uuid, String, String, String)>,
 }
 
 /// One item awaiting approval.
@@ -100,6 +103,25 @@ pub async fn show(State(state): State<AppState>, u: PageUser) -> Result<Response
                 what: p.what,
                 due: u.tr.date(&p.due_date),
                 overdue: p.due_date < today,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let handovers = if works_cases {
+        state
+            .app
+            .my_pending_handovers(&u.user, &u.ctx)
+            .await
+            .map_err(|e| u.err(e))?
+            .into_iter()
+            .map(|h| {
+                (
+                    h.case_id,
+                    h.case_number,
+                    h.from_name,
+                    u.tr.datetime(&h.created_at),
+                )
             })
             .collect()
     } else {
@@ -295,6 +317,7 @@ pub async fn show(State(state): State<AppState>, u: PageUser) -> Result<Response
         can_create: matches!(role, Role::CaseManager | Role::Supervisor),
         promises,
         tasks,
+        handovers,
         keeping,
         unit_wide: attention.unit_wide,
         attention: vec![

@@ -27,6 +27,7 @@ pub mod profile;
 pub mod records;
 pub mod reports;
 pub mod search;
+pub mod supervision;
 pub mod tasks;
 pub mod timeline;
 pub mod users;

@@ -273,11 +273,32 @@ pub async fn transfer(
         Ok(m) => {
             state
                 .app
-                .transfer_case(&u.user, &u.ctx, id, version, m, &p.get("reason"))
+                .transfer_case(
+                    &u.user,
+                    &u.ctx,
+                    id,
+                    &karuna_app::case::Transfer {
+                        version,
+                        to_manager: m,
+                        reason: &p.get("reason"),
+                        handover_note: &p.get("handover_note"),
+                    },
+                )
                 .await
         }
         Err(_) => Err(AppError::field("manager_id", "case.manager_invalid")),
     };
+    // Handed over to someone else, the case may be out of the user's reach now: back to her
+    // list rather than to a page she may no longer open.
+    if r.is_ok()
+        && !state
+            .app
+            .can_open(&u.user, id)
+            .await
+            .map_err(|e| u.err(e))?
+    {
+        return Ok(Redirect::to("/cases?transferred=1").into_response());
+    }
     finish(
         &state,
         &u,
@@ -441,4 +462,22 @@ pub async fn person_edit(
         }
         Err(e) => Err(u.err(e)),
     }
+}
+
+/// `POST /handovers/{id}/acknowledge`: the new case manager has read the handover note.
+pub async fn acknowledge_handover(
+    State(state): State<AppState>,
+    u: PageUser,
+    Path(id): Path<String>,
+    WebForm(pairs): WebForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let hid = case_id(&u, &id)?;
+    let p = Pairs(pairs);
+    u.check_csrf(&p.get("csrf"))?;
+    let case = state
+        .app
+        .acknowledge_handover(&u.user, &u.ctx, hid)
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok(Redirect::to(&format!("/cases/{case}?tab=overview&saved=handover")).into_response())
 }

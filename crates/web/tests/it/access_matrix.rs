@@ -30,6 +30,9 @@ const STEER: &[&str] = &["demo-manager", "demo-supervisor"];
 /// (their unit). No one else; the analyst sees no case.
 const FIGURES: &[&str] = &["demo-supervisor", "demo-analyst"];
 
+/// The case manager a second case was transferred to: only she acknowledges its handover.
+const NEW_MANAGER: &[&str] = &["demo-manager"];
+
 /// The chair of the test case's conference: only she confirms its minutes.
 const CHAIR: &[&str] = &["demo-supervisor"];
 
@@ -156,6 +159,13 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/cases/{id}/conferences", Who::Only(ON_CASE)),
     ("GET", "/cases/{id}/consultations", Who::Only(ON_CASE)),
     ("GET", "/caseload", Who::Only(ON_CASE)),
+    ("GET", "/supervision", Who::Only(ON_CASE)),
+    ("POST", "/supervision", Who::Only(SUPERVISOR)),
+    (
+        "POST",
+        "/handovers/{id}/acknowledge",
+        Who::Only(NEW_MANAGER),
+    ),
     ("POST", "/caseload/{id}/limit", Who::Only(SUPERVISOR)),
     ("POST", "/cases/{id}/consultations", Who::Only(ON_CASE)),
     ("POST", "/consultations/{id}/replies", Who::Only(ON_CASE)),
@@ -248,6 +258,14 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ),
     ("GET", "/api/v1/consultations/{id}", Who::Only(ON_CASE)),
     ("GET", "/api/v1/caseload", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/supervision", Who::Only(ON_CASE)),
+    ("POST", "/api/v1/supervision", Who::Only(SUPERVISOR)),
+    ("GET", "/api/v1/cases/{id}/handovers", Who::Only(ON_CASE)),
+    (
+        "POST",
+        "/api/v1/handovers/{id}/acknowledge",
+        Who::Only(NEW_MANAGER),
+    ),
     ("PUT", "/api/v1/caseload/{id}/limit", Who::Only(SUPERVISOR)),
     (
         "POST",
@@ -381,6 +399,8 @@ pub(crate) struct Ids {
     consultation: String,
     /// demo-manager's account (a worker of the supervisor's unit).
     manager: String,
+    /// The handover of a second case, opened by demo-supervisor and transferred to demo-manager.
+    handover: String,
     /// The psychologist's notification of the task assigned to them (theirs alone).
     notification: String,
     assessment: String,
@@ -395,6 +415,8 @@ pub(crate) fn concrete(path: &str, ids: &Ids) -> String {
         &ids.consultation
     } else if path.starts_with("/caseload/") || path.starts_with("/api/v1/caseload/") {
         &ids.manager
+    } else if path.starts_with("/handovers/") || path.starts_with("/api/v1/handovers/") {
+        &ids.handover
     } else if path.starts_with("/contacts/") || path.starts_with("/api/v1/contacts/") {
         &ids.contact
     } else if path.starts_with("/promises/") || path.starts_with("/api/v1/promises/") {
@@ -518,6 +540,25 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
         .await
         .unwrap();
     let conference = conference.to_string();
+    let second = app.intake(&supervisor, &ctx, &input).await.unwrap().case_id;
+    app.transfer_case(
+        &supervisor,
+        &ctx,
+        second,
+        &karuna_app::case::Transfer {
+            version: 1,
+            to_manager: manager.actor.id,
+            reason: "มอบหมายผู้จัดการรายกรณี",
+            handover_note: "ยังไม่ได้เยี่ยมบ้าน",
+        },
+    )
+    .await
+    .unwrap();
+    let handover: String = sqlx::query_scalar("SELECT id FROM case_handover WHERE case_id = $1")
+        .bind(second.to_string())
+        .fetch_one(app.db.read())
+        .await
+        .unwrap();
     let consultation = karuna_domain::consultation::ConsultationInput {
         subject: "ควรส่งต่อหรือไม่".into(),
         question: "ครอบครัวไม่ยินยอม".into(),
@@ -579,6 +620,7 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
         conference,
         consultation,
         manager: manager.actor.id.to_string(),
+        handover,
         notification,
         not_on_team: server.user_id("demo-analyst").await.to_string(),
     }

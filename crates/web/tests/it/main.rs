@@ -32,5 +32,6 @@ mod revocation;
 mod safety_screening;
 mod search;
 mod statements;
+mod supervision;
 mod tasks;
 mod worklists;

@@ -203,6 +203,18 @@ async fn a_transfer_is_announced_and_reminders_are_written_once_by_any_number_of
         "{kinds:?}"
     );
 
+    // A transfer without a handover note is refused.
+    let (_, file) = get(&server, &manager, &format!("/api/v1/cases/{case}")).await;
+    let (status, p) = post(
+        &server,
+        &manager,
+        &format!("/api/v1/cases/{case}/transfer"),
+        json!({"version": file["version"], "manager_id": server.user_id("demo-supervisor").await, "reason": "ลาคลอด"}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(p["errors"][0]["field"], "handover_note");
+
     // The case transferred to the supervisor: she is told.
     let (_, file) = get(&server, &manager, &format!("/api/v1/cases/{case}")).await;
     let version = file["version"].as_i64().unwrap();
@@ -211,7 +223,8 @@ async fn a_transfer_is_announced_and_reminders_are_written_once_by_any_number_of
         &server,
         &manager,
         &format!("/api/v1/cases/{case}/transfer"),
-        json!({"version": version, "manager_id": supervisor_id, "reason": "ลาคลอด"}),
+        json!({"version": version, "manager_id": supervisor_id, "reason": "ลาคลอด",
+               "handover_note": "นัดเยี่ยมบ้านวันศุกร์ ผู้รับบริการกลัวบิดา อย่าโทรเข้าบ้าน"}),
     )
     .await;
     assert_eq!(status, 200, "{v}");
@@ -224,6 +237,50 @@ async fn a_transfer_is_announced_and_reminders_are_written_once_by_any_number_of
         .collect();
     assert_eq!(transfer.len(), 1);
     assert_eq!(transfer[0]["href"], format!("/cases/{case}"));
+
+    // She acknowledges the handover note; the manager before her may not, nor twice.
+    let (status, handovers) = get(
+        &server,
+        &supervisor,
+        &format!("/api/v1/cases/{case}/handovers"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        handovers[0]["note"],
+        "นัดเยี่ยมบ้านวันศุกร์ ผู้รับบริการกลัวบิดา อย่าโทรเข้าบ้าน"
+    );
+    assert!(handovers[0]["acknowledged_at"].is_null());
+    let ack = format!(
+        "/api/v1/handovers/{}/acknowledge",
+        handovers[0]["id"].as_str().unwrap()
+    );
+    let (status, _) = post(&server, &manager, &ack, json!({})).await;
+    assert_eq!(status, 403);
+    let (sweb, _) = server.login("demo-supervisor").await;
+    let html = sweb
+        .get(server.url(&format!("/cases/{case}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("class=\"handover-acknowledge\""),
+        "the button on the case's overview"
+    );
+    let (status, _) = post(&server, &supervisor, &ack, json!({})).await;
+    assert_eq!(status, 204);
+    let (status, p) = post(&server, &supervisor, &ack, json!({})).await;
+    assert_eq!(status, 422, "{p}");
+    let (_, handovers) = get(
+        &server,
+        &supervisor,
+        &format!("/api/v1/cases/{case}/handovers"),
+    )
+    .await;
+    assert!(!handovers[0]["acknowledged_at"].is_null());
 
     // Mark all read: nothing unread, on the page too.
     let (status, marked) = post(

@@ -165,3 +165,7 @@ supervision-none = No supervision sessions yet
 error-supervision-date-future = The date cannot be in the future
 error-supervision-empty = Record at least one thing (caseload reviewed, cases, actions, wellbeing or training)
 error-supervision-worker-not-in-unit = Choose a worker of your unit
+notification-plan-approved = { $who } approved the plan of case { $case }
+notification-plan-returned = { $who } returned the plan of case { $case } for changes
+notification-closure-approved = { $who } approved the closure summary of case { $case }
+notification-closure-returned = { $who } returned the closure summary of case { $case } for changes

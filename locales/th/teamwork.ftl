@@ -165,3 +165,7 @@ supervision-none = ยังไม่มีบันทึกการนิเ�
 error-supervision-date-future = วันที่นิเทศต้องไม่ใช่วันในอนาคต
 error-supervision-empty = บันทึกอย่างน้อยหนึ่งเรื่อง (ทบทวนภาระงาน รายกรณี ข้อตกลง ความเป็นอยู่ หรือการอบรม)
 error-supervision-worker-not-in-unit = เลือกผู้ปฏิบัติงานในหน่วยงานของคุณ
+notification-plan-approved = { $who } อนุมัติแผนการช่วยเหลือของรายกรณี { $case } แล้ว
+notification-plan-returned = { $who } ส่งแผนการช่วยเหลือของรายกรณี { $case } กลับให้แก้ไข
+notification-closure-approved = { $who } อนุมัติสรุปปิดรายกรณี { $case } แล้ว
+notification-closure-returned = { $who } ส่งสรุปปิดรายกรณี { $case } กลับให้แก้ไข

@@ -257,6 +257,18 @@ impl App {
         {
             return Err(AppError::Conflict);
         }
+        let n = karuna_store::notification::NewNotification {
+            org_id: facts.org_id,
+            kind: if approve {
+                "closure_approved"
+            } else {
+                "closure_returned"
+            },
+            case_id,
+            entity_id: Some(waiting.id),
+            actor_id: Some(user.actor.id),
+        };
+        karuna_store::notification::notify(&mut tx, waiting.created_by, &n).await?;
         audit::append(
             &mut tx,
             &on(

@@ -220,6 +220,19 @@ impl App {
         if !store::decide(&mut tx, case_id, number, status, user.actor.id).await? {
             return Err(FieldError::new("number", "plan.not_awaiting").into());
         }
+        // The author hears of the decision (never the decider: no one approves her own work).
+        let n = karuna_store::notification::NewNotification {
+            org_id: facts.org_id,
+            kind: if approve {
+                "plan_approved"
+            } else {
+                "plan_returned"
+            },
+            case_id,
+            entity_id: Some(v.id),
+            actor_id: Some(user.actor.id),
+        };
+        karuna_store::notification::notify(&mut tx, v.created_by, &n).await?;
         audit::append(
             &mut tx,
             &on(

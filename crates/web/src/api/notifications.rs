@@ -16,8 +16,10 @@ use uuid::Uuid;
 pub struct Notification {
     /// Id.
     pub id: Uuid,
-    /// `task_assigned`, `task_due`, `plan_approval`, `closure_approval`, `transfer_received`,
-    /// `promise_due` or `follow_up_due`.
+    /// `task_assigned`, `task_due`, `plan_approval`, `plan_approved`, `plan_returned`,
+    /// `closure_approval`, `closure_approved`, `closure_returned`, `transfer_received`,
+    /// `conference_scheduled`, `consultation_mention`, `consultation_reply`, `promise_due` or
+    /// `follow_up_due`.
     pub kind: String,
     /// The case it is about.
     pub case_id: Option<Uuid>,

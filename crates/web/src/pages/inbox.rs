@@ -22,8 +22,10 @@ pub fn target(n: &NotificationRow) -> String {
     let entity = n.entity_id.map(|e| e.to_string()).unwrap_or_default();
     match n.kind.as_str() {
         "task_assigned" | "task_due" => format!("/cases/{case}/tasks#task-{entity}"),
-        "plan_approval" => format!("/cases/{case}/plan"),
-        "closure_approval" | "follow_up_due" => format!("/cases/{case}/closure"),
+        "plan_approval" | "plan_approved" | "plan_returned" => format!("/cases/{case}/plan"),
+        "closure_approval" | "closure_approved" | "closure_returned" | "follow_up_due" => {
+            format!("/cases/{case}/closure")
+        }
         "promise_due" => format!("/cases/{case}?tab=promises#promise-{entity}"),
         "conference_scheduled" => format!("/conferences/{entity}"),
         "consultation_mention" | "consultation_reply" => {

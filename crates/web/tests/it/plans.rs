@@ -143,6 +143,36 @@ async fn a_plan_is_approved_measured_and_revised() {
         .unwrap();
     assert_eq!(resp.status(), 204);
     assert!(server.audit_count("plan.approve", "success").await >= 1);
+    // The supervisor was told the plan awaited her; the author is told it was approved.
+    let inbox = |token: String| {
+        let c = c.clone();
+        let url = server.url("/api/v1/me/notifications");
+        async move {
+            c.get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let kinds = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["case_id"] == id.as_str())
+            .map(|n| n["kind"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(kinds(&inbox(supervisor.clone()).await).contains(&"plan_approval".to_string()));
+    let told = inbox(manager.clone()).await;
+    assert!(
+        kinds(&told).contains(&"plan_approved".to_string()),
+        "{told}"
+    );
 
     // Two progress entries; the T-score uses the latest score per goal with the weights:
     // weights 2 and 1 at +2 and −1 give 50 + 10·3/√(0.7·5 + 0.3·9) = 62.0.

@@ -13,7 +13,7 @@ use karuna_domain::case_type::check_case_types;
 use karuna_domain::FieldError;
 use karuna_store::account as accounts;
 use karuna_store::case::{
-    self as store, CaseFilter, CaseRow, CaseSummary, MemberRow, NewTransition, Scope, TransitionRow,
+    self as store, CaseFilter, CaseRow, CaseSummary, MemberRow, NewTransition, TransitionRow,
 };
 use karuna_store::{audit, revision};
 use karuna_thai::calendar::bangkok_date;
@@ -285,15 +285,7 @@ impl App {
     ) -> Result<Vec<CaseListItem>, AppError> {
         self.authorize(user, ctx, Action::ListCases, "case.list", ("case", None))
             .await?;
-        let scope = Scope {
-            org_id: user.actor.org_id,
-            actor_id: user.actor.id,
-            supervisor_unit: if user.role() == Role::Supervisor {
-                user.actor.unit_id
-            } else {
-                None
-            },
-        };
+        let scope = user.case_scope();
         let today = bangkok_date(Utc::now());
         let rows = store::list_cases(&self.db, scope, filter, today, limit).await?;
         let items = rows.into_iter().map(|s| self.list_item(user, s)).collect();

@@ -8,16 +8,14 @@
 use crate::case::CaseAccess;
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use chrono::{NaiveDateTime, Utc};
-use karuna_domain::access::{decide, is_on_case, Action, Actor, CaseFacts, DenyReason, Role};
+use karuna_domain::access::{decide, is_on_case, Action, Actor, CaseFacts, DenyReason};
 use karuna_domain::audit::Outcome;
 use karuna_domain::conference::{
     validate_minutes, validate_schedule, ConferenceInput, MinutesInput, Owner,
 };
 use karuna_domain::task::Priority;
 use karuna_domain::FieldError;
-use karuna_store::account as accounts;
 use karuna_store::audit;
-use karuna_store::case_list::Scope;
 use karuna_store::conference::{self as store, AttendeeRow, ConferenceRow, MinutesRow};
 use karuna_store::notification::{notify, NewNotification};
 use karuna_store::task::{Doer, NewTask};
@@ -62,27 +60,7 @@ impl ConferenceView {
     }
 }
 
-fn actor_of(a: &accounts::AccountRow) -> Option<Actor> {
-    Some(Actor {
-        id: a.id,
-        org_id: a.org_id,
-        unit_id: a.unit_id,
-        role: Role::from_code(&a.role)?,
-    })
-}
-
 impl App {
-    /// An active colleague of the organisation, as the policy sees her.
-    async fn colleague(&self, org: Uuid, raw: &str) -> Result<Option<Actor>, AppError> {
-        let Ok(id) = Uuid::parse_str(raw.trim()) else {
-            return Ok(None);
-        };
-        Ok(accounts::account_by_id(&self.db, id)
-            .await?
-            .filter(|a| a.org_id == org && a.active)
-            .and_then(|a| actor_of(&a)))
-    }
-
     /// Schedules a conference; every case on the agenda must be one the user may edit.
     pub async fn schedule_conference(
         &self,
@@ -321,16 +299,7 @@ impl App {
             ("conference", None),
         )
         .await?;
-        let scope = Scope {
-            org_id: user.actor.org_id,
-            actor_id: user.actor.id,
-            supervisor_unit: if user.role() == Role::Supervisor {
-                user.actor.unit_id
-            } else {
-                None
-            },
-        };
-        let rows = store::list(&self.db, scope, 200).await?;
+        let rows = store::list(&self.db, user.case_scope(), 200).await?;
         audit::append_alone(
             &self.db,
             &on(

@@ -5,14 +5,13 @@
 
 use crate::case::CaseAccess;
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
-use karuna_domain::access::{decide, is_on_case, Action, Actor, CaseFacts, DenyReason, Role};
+use karuna_domain::access::{decide, is_on_case, Action, CaseFacts, DenyReason};
 use karuna_domain::audit::Outcome;
 use karuna_domain::consultation::{
     validate_consultation, validate_reply, validate_resolution, ConsultationInput, ReplyInput,
     ResolveInput,
 };
 use karuna_domain::FieldError;
-use karuna_store::account as accounts;
 use karuna_store::audit;
 use karuna_store::consultation::{self as store, ConsultationRow, MentionRow, ReplyRow};
 use karuna_store::db::Tx;
@@ -43,24 +42,10 @@ impl App {
     ) -> Result<Vec<Uuid>, AppError> {
         let mut out = Vec::new();
         for raw in ids {
-            let account = Uuid::parse_str(raw)
-                .ok()
-                .map(|id| accounts::account_by_id(&self.db, id));
-            let account = match account {
-                Some(f) => f.await?,
-                None => None,
-            }
-            .filter(|a| a.org_id == facts.org_id && a.active);
-            let Some(a) = account else {
+            let Some(a) = self.colleague(facts.org_id, raw).await? else {
                 return Err(FieldError::new("mention_ids", "task.assignee_unknown").into());
             };
-            let actor = Role::from_code(&a.role).map(|role| Actor {
-                id: a.id,
-                org_id: a.org_id,
-                unit_id: a.unit_id,
-                role,
-            });
-            if !actor.is_some_and(|x| is_on_case(&x, facts)) {
+            if !is_on_case(&a, facts) {
                 return Err(
                     FieldError::new("mention_ids", "consultation.mention_cannot_open").into(),
                 );
@@ -184,17 +169,9 @@ impl App {
         .await?;
         // The one who asked hears of every reply she did not write (unless mentioned above).
         if thread.asked_by != user.actor.id && !mentioned.contains(&thread.asked_by) {
-            let asker = accounts::account_by_id(&self.db, thread.asked_by).await?;
-            let still_on_case = asker
-                .filter(|a| a.active)
-                .and_then(|a| {
-                    Role::from_code(&a.role).map(|role| Actor {
-                        id: a.id,
-                        org_id: a.org_id,
-                        unit_id: a.unit_id,
-                        role,
-                    })
-                })
+            let still_on_case = self
+                .colleague(facts.org_id, &thread.asked_by.to_string())
+                .await?
                 .is_some_and(|a| is_on_case(&a, &facts));
             if still_on_case {
                 Self::tell(

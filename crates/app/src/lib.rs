@@ -130,6 +130,30 @@ impl CurrentUser {
     pub fn role(&self) -> Role {
         self.actor.role
     }
+
+    /// The cases this user may open, as the store's list predicate takes them (`is_on_case`:
+    /// her own and her teams', and all her unit's for a supervisor).
+    pub fn case_scope(&self) -> karuna_store::case_list::Scope {
+        karuna_store::case_list::Scope {
+            org_id: self.actor.org_id,
+            actor_id: self.actor.id,
+            supervisor_unit: if self.role() == Role::Supervisor {
+                self.actor.unit_id
+            } else {
+                None
+            },
+        }
+    }
+}
+
+/// An account as the policy sees it (None for a role code Karuna does not know).
+pub(crate) fn actor_of(a: &karuna_store::account::AccountRow) -> Option<Actor> {
+    Some(Actor {
+        id: a.id,
+        org_id: a.org_id,
+        unit_id: a.unit_id,
+        role: Role::from_code(&a.role)?,
+    })
 }
 
 /// Builds an audit event for an actor.
@@ -220,6 +244,18 @@ impl App {
         e.entity_id = Some(what.chars().take(200).collect());
         karuna_store::audit::append_alone(&self.db, &e).await?;
         Ok(())
+    }
+
+    /// An active colleague of organisation `org`, by the id typed, as the policy sees her
+    /// (None for a malformed id, another organisation's or a deactivated account).
+    pub(crate) async fn colleague(&self, org: Uuid, raw: &str) -> Result<Option<Actor>, AppError> {
+        let Ok(id) = Uuid::parse_str(raw.trim()) else {
+            return Ok(None);
+        };
+        Ok(karuna_store::account::account_by_id(&self.db, id)
+            .await?
+            .filter(|a| a.org_id == org && a.active)
+            .and_then(|a| actor_of(&a)))
     }
 
     /// Readiness: the database answers.

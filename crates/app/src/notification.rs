@@ -5,28 +5,14 @@
 
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use chrono::Utc;
-use karuna_domain::access::Role;
 use karuna_domain::audit::Outcome;
 use karuna_store::audit;
-use karuna_store::case_list::Scope;
 use karuna_store::notification::{self as store, NotificationRow};
 use karuna_thai::calendar::bangkok_date;
 use uuid::Uuid;
 
 /// The most notifications a list returns.
 pub const INBOX_LIMIT: i64 = 200;
-
-fn scope(user: &CurrentUser) -> Scope {
-    Scope {
-        org_id: user.actor.org_id,
-        actor_id: user.actor.id,
-        supervisor_unit: if user.role() == Role::Supervisor {
-            user.actor.unit_id
-        } else {
-            None
-        },
-    }
-}
 
 impl App {
     /// My notifications, newest first (only the unread ones when `unread_only`), on cases I may
@@ -37,7 +23,7 @@ impl App {
         ctx: &Ctx,
         unread_only: bool,
     ) -> Result<Vec<NotificationRow>, AppError> {
-        let rows = store::list(&self.db, scope(user), unread_only, INBOX_LIMIT).await?;
+        let rows = store::list(&self.db, user.case_scope(), unread_only, INBOX_LIMIT).await?;
         audit::append_alone(
             &self.db,
             &on(
@@ -53,7 +39,7 @@ impl App {
     /// How many of my notifications are unread (the navigation's badge): a count only, on cases
     /// I may still open; not audited (no personal data).
     pub async fn unread_notifications(&self, user: &CurrentUser) -> Result<i64, AppError> {
-        Ok(store::unread_count(&self.db, scope(user)).await?)
+        Ok(store::unread_count(&self.db, user.case_scope()).await?)
     }
 
     /// Marks one of my notifications read and returns it (to follow its link); `NotFound` when
@@ -64,7 +50,7 @@ impl App {
         ctx: &Ctx,
         id: Uuid,
     ) -> Result<NotificationRow, AppError> {
-        let row = store::get(&self.db, scope(user), id)
+        let row = store::get(&self.db, user.case_scope(), id)
             .await?
             .ok_or(AppError::NotFound)?;
         if row.read_at.is_none() {

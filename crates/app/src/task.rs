@@ -7,7 +7,7 @@
 use crate::case::CaseAccess;
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use chrono::Utc;
-use karuna_domain::access::{decide, is_on_case, Action, Actor, CaseFacts, DenyReason, Role};
+use karuna_domain::access::{decide, is_on_case, Action, CaseFacts, DenyReason, Role};
 use karuna_domain::audit::Outcome;
 use karuna_domain::task::{
     check_change, may_change, validate_assignee, validate_due, validate_task, Assignee, TaskChange,
@@ -16,7 +16,6 @@ use karuna_domain::task::{
 use karuna_domain::{FieldError, Validation};
 use karuna_store::account as accounts;
 use karuna_store::audit;
-use karuna_store::case_list::Scope;
 use karuna_store::task::{self as store, Doer, NewTask, TaskEvent, TaskRow, TaskState, Whose};
 use karuna_thai::calendar::{bangkok_date, Era};
 use uuid::Uuid;
@@ -91,15 +90,6 @@ pub struct CaseTasks {
     pub interventions: Vec<PlanLink>,
 }
 
-fn account_actor(a: &accounts::AccountRow) -> Option<Actor> {
-    Some(Actor {
-        id: a.id,
-        org_id: a.org_id,
-        unit_id: a.unit_id,
-        role: Role::from_code(&a.role)?,
-    })
-}
-
 fn doer(a: Assignee, account: Option<Uuid>) -> Doer {
     match (a, account) {
         (_, Some(id)) => Doer::Account(id),
@@ -147,7 +137,7 @@ impl App {
         if !account.active {
             return Err(FieldError::new("assignee_id", "task.assignee_inactive").into());
         }
-        match account_actor(&account) {
+        match crate::actor_of(&account) {
             Some(actor) if is_on_case(&actor, facts) => Ok(id),
             _ => Err(FieldError::new("assignee_id", "task.assignee_cannot_open").into()),
         }
@@ -520,18 +510,6 @@ impl App {
         Ok((view, events))
     }
 
-    fn scope(user: &CurrentUser) -> Scope {
-        Scope {
-            org_id: user.actor.org_id,
-            actor_id: user.actor.id,
-            supervisor_unit: if user.role() == Role::Supervisor {
-                user.actor.unit_id
-            } else {
-                None
-            },
-        }
-    }
-
     /// My tasks, or my unit's (a supervisor), on the cases I may open, with the given status
     /// codes (none: those still to be done); overdue first. Audited as a read.
     pub async fn tasks(
@@ -558,7 +536,7 @@ impl App {
             }
         };
         let codes: Vec<&str> = statuses.iter().map(|s| s.code()).collect();
-        let rows = store::list(&self.db, Self::scope(user), whose, &codes, LIST_LIMIT).await?;
+        let rows = store::list(&self.db, user.case_scope(), whose, &codes, LIST_LIMIT).await?;
         audit::append_alone(
             &self.db,
             &on(
@@ -585,7 +563,7 @@ impl App {
         }
         Ok(store::count_active(
             &self.db,
-            Self::scope(user),
+            user.case_scope(),
             user.actor.id,
             bangkok_date(Utc::now()),
         )

@@ -9,7 +9,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use karuna_domain::access::{decide, Action, CaseFacts, Role};
 use karuna_domain::audit::Outcome;
 use karuna_store::audit;
-use karuna_store::case_list::Scope;
 use karuna_store::worklist::{self as store, CaseRef};
 use karuna_thai::calendar::bangkok_date;
 use serde::Serialize;
@@ -209,15 +208,7 @@ impl App {
         .await?;
         let today = bangkok_date(Utc::now());
         let until = today + chrono::Days::new(DUE_SOON_DAYS);
-        let scope = Scope {
-            org_id: user.actor.org_id,
-            actor_id: user.actor.id,
-            supervisor_unit: if user.role() == Role::Supervisor {
-                user.actor.unit_id
-            } else {
-                None
-            },
-        };
+        let scope = user.case_scope();
         let promises = store::promises_due(&self.db, user.actor.id, today, until, WORKLIST_LIMIT)
             .await?
             .into_iter()

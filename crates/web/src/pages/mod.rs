@@ -12,6 +12,7 @@ pub mod case_types;
 pub mod caseload;
 pub mod cases;
 pub mod closure;
+pub mod conference_minutes;
 pub mod conferences;
 pub mod consultations;
 pub mod duplicates;

@@ -12,7 +12,7 @@ use super::conference_minutes::{
 use super::intake::Pairs;
 use super::plan::case_id;
 use super::users::Choice;
-use super::{render, Chrome, ErrorLink, FormState};
+use super::{refusal, render, Chrome, ErrorLink, FormState};
 use crate::auth::{PageUser, WebForm};
 use crate::error::{Surface, WebError};
 use crate::state::AppState;
@@ -571,16 +571,7 @@ pub async fn save_minutes(
             Redirect::to(&format!("/conferences/{id}?saved=minutes#case-{case}")).into_response(),
         ),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict)) => {
-            let status = if matches!(e, AppError::Conflict) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            let err = WebError::new(e, Surface::Page, u.tr.clone());
-            let mut fields = err.fields();
-            if fields.is_empty() {
-                fields.push(("form".into(), err.detail()));
-            }
+            let (status, fields) = refusal(&u, e);
             let form = FormState::from_pairs(&p.0).errors(fields);
             conference_page(&state, &u, id, None, Some((case, form)), None, status).await
         }

@@ -5,9 +5,9 @@ use super::case_header::CaseHeader;
 use super::intake::Pairs;
 use super::plan::case_id;
 use super::users::Choice;
-use super::{render, Chrome, ErrorLink, FormState};
+use super::{refusal, render, Chrome, ErrorLink, FormState};
 use crate::auth::{PageUser, WebForm};
-use crate::error::{Surface, WebError};
+use crate::error::WebError;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -223,23 +223,6 @@ pub async fn show(
     page(&state, &u, id, flash, Failed::None, StatusCode::OK).await
 }
 
-fn status_of(e: &AppError) -> StatusCode {
-    if matches!(e, AppError::Conflict) {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
-}
-
-fn fields(u: &PageUser, e: AppError) -> Vec<(String, String)> {
-    let err = WebError::new(e, Surface::Page, u.tr.clone());
-    let mut f = err.fields();
-    if f.is_empty() {
-        f.push(("form".into(), err.detail()));
-    }
-    f
-}
-
 /// `POST /cases/{id}/consultations`: ask for advice.
 pub async fn ask(
     State(state): State<AppState>,
@@ -266,8 +249,8 @@ pub async fn ask(
                 .into_response(),
         ),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict)) => {
-            let status = status_of(&e);
-            let form = FormState::from_pairs(&p.0).errors(fields(&u, e));
+            let (status, fields) = refusal(&u, e);
+            let form = FormState::from_pairs(&p.0).errors(fields);
             page(&state, &u, id, None, Failed::Ask(form), status).await
         }
         Err(e) => Err(u.err(e)),
@@ -310,8 +293,8 @@ pub async fn reply(
         ))
         .into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict)) => {
-            let status = status_of(&e);
-            let form = FormState::from_pairs(&p.0).errors(fields(&u, e));
+            let (status, fields) = refusal(&u, e);
+            let form = FormState::from_pairs(&p.0).errors(fields);
             page(
                 &state,
                 &u,
@@ -366,8 +349,8 @@ pub async fn resolve(
         ))
         .into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict)) => {
-            let status = status_of(&e);
-            let form = FormState::from_pairs(&p.0).errors(fields(&u, e));
+            let (status, fields) = refusal(&u, e);
+            let form = FormState::from_pairs(&p.0).errors(fields);
             page(
                 &state,
                 &u,

@@ -285,6 +285,23 @@ pub fn summary(
     out
 }
 
+/// A refused form submission: its status (409 when the record changed since it was read, else
+/// 422) and its messages by field; a refusal of no field (a conflict) is one message under
+/// `form`, which error summaries list by its message alone.
+pub fn refusal(u: &PageUser, e: karuna_app::AppError) -> (StatusCode, Vec<(String, String)>) {
+    let status = if matches!(e, karuna_app::AppError::Conflict) {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let err = crate::error::WebError::new(e, crate::error::Surface::Page, u.tr.clone());
+    let mut fields = err.fields();
+    if fields.is_empty() {
+        fields.push(("form".into(), err.detail()));
+    }
+    (status, fields)
+}
+
 /// Renders a template, or a plain 500 when rendering itself fails.
 pub fn render<T: Template>(status: StatusCode, page: &T) -> Response {
     match page.render() {

@@ -7,7 +7,7 @@ use super::cases::{choices, label};
 use super::intake::Pairs;
 use super::plan::case_id;
 use super::users::Choice;
-use super::{render, Chrome, ErrorLink, FormState};
+use super::{refusal, render, Chrome, ErrorLink, FormState};
 use crate::auth::{PageUser, WebForm};
 use crate::error::{Surface, WebError};
 use crate::state::AppState;
@@ -459,18 +459,12 @@ pub async fn change(
             Ok(Redirect::to(&to).into_response())
         }
         Err(e @ (AppError::Invalid(_) | AppError::Conflict)) => {
-            let status = if matches!(e, AppError::Conflict) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            let err = WebError::new(e, Surface::Page, u.tr.clone());
-            let fields: Vec<String> = err.fields().into_iter().map(|(_, m)| m).collect();
-            let msg = if fields.is_empty() {
-                err.detail()
-            } else {
-                fields.join(" · ")
-            };
+            let (status, fields) = refusal(&u, e);
+            let msg = fields
+                .into_iter()
+                .map(|(_, m)| m)
+                .collect::<Vec<_>>()
+                .join(" · ");
             match list {
                 Some(q) => list_page(&state, &u, &q, Some((tid, msg)), status).await,
                 None => {

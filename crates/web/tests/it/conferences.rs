@@ -5,7 +5,7 @@
 //! the case's timeline and its minutes print. A colleague sees only the cases she may open.
 
 use crate::common::{self, TestServer};
-use crate::tasks::{due_in, get, intake, post};
+use crate::tasks::{due_in, field_codes, get, intake, post};
 use serde_json::{json, Value};
 
 async fn put(server: &TestServer, token: &str, path: &str, body: Value) -> (u16, Value) {
@@ -19,22 +19,6 @@ async fn put(server: &TestServer, token: &str, path: &str, body: Value) -> (u16,
         .unwrap();
     let status = resp.status().as_u16();
     (status, resp.json().await.unwrap_or(Value::Null))
-}
-
-fn codes(p: &Value) -> Vec<(String, String)> {
-    p["errors"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|e| {
-                    (
-                        e["field"].as_str().unwrap_or("").to_string(),
-                        e["code"].as_str().unwrap_or("").to_string(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -62,7 +46,7 @@ async fn a_conference_from_schedule_to_confirmed_minutes_and_tasks() {
     // not open is refused (403).
     let (status, p) = post(&server, &supervisor, "/api/v1/conferences", json!({})).await;
     assert_eq!(status, 422);
-    assert_eq!(codes(&p).len(), 6, "{p}");
+    assert_eq!(field_codes(&p).len(), 6, "{p}");
     let (status, p) = post(
         &server,
         &supervisor,
@@ -73,7 +57,7 @@ async fn a_conference_from_schedule_to_confirmed_minutes_and_tasks() {
     .await;
     assert_eq!(status, 422);
     assert_eq!(
-        codes(&p),
+        field_codes(&p),
         vec![
             ("time".into(), "conference.time_invalid".into()),
             ("online_link".into(), "conference.link_invalid".into())
@@ -99,7 +83,7 @@ async fn a_conference_from_schedule_to_confirmed_minutes_and_tasks() {
     .await;
     assert_eq!(status, 422);
     assert_eq!(
-        codes(&p),
+        field_codes(&p),
         vec![("chair_id".into(), "conference.chair_cannot_open".into())]
     );
     let (status, created) = post(&server, &supervisor, "/api/v1/conferences", schedule).await;
@@ -159,7 +143,7 @@ async fn a_conference_from_schedule_to_confirmed_minutes_and_tasks() {
     let (status, p) = put(&server, &manager, &path_a, bad).await;
     assert_eq!(status, 422);
     assert_eq!(
-        codes(&p),
+        field_codes(&p),
         vec![
             (
                 "decisions[0].actions[0].assignee_id".into(),
@@ -200,7 +184,7 @@ async fn a_conference_from_schedule_to_confirmed_minutes_and_tasks() {
     let (status, p) = post(&server, &supervisor, &confirm, json!({})).await;
     assert_eq!(status, 422);
     assert_eq!(
-        codes(&p),
+        field_codes(&p),
         vec![("minutes".into(), "conference.nothing_to_confirm".into())]
     );
     let (_, mine) = get(&server, &psy, "/api/v1/tasks").await;
@@ -239,7 +223,7 @@ async fn a_conference_from_schedule_to_confirmed_minutes_and_tasks() {
     let (status, p) = put(&server, &manager, &path_a, third.clone()).await;
     assert_eq!(status, 422);
     assert_eq!(
-        codes(&p),
+        field_codes(&p),
         vec![("reason".into(), "conference.reason_required".into())]
     );
     third["reason"] = json!("แก้คำพูดของผู้รับบริการให้ตรงกับที่บันทึกเสียง");

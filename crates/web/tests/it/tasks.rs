@@ -73,7 +73,7 @@ pub(crate) async fn get(server: &TestServer, token: &str, path: &str) -> (u16, V
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
-fn field_codes(problem: &Value) -> Vec<(String, String)> {
+pub(crate) fn field_codes(problem: &Value) -> Vec<(String, String)> {
     problem["errors"]
         .as_array()
         .map(|a| {

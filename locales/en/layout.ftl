@@ -4,6 +4,7 @@ error-summary-heading = Please correct these fields before saving
 
 # The audit viewer: actions and reasons in words (codes stay in the database).
 audit-action-account-create = Account created
+audit-action-account-email = E-mail settings changed
 audit-action-account-list = Accounts listed
 audit-action-account-password = Password changed
 audit-action-account-preferences = Preferences changed
@@ -110,6 +111,7 @@ audit-action-task-list = Tasks listed
 audit-action-task-read = Task read
 audit-action-notification-list = Notifications listed
 audit-action-notification-read = Notifications marked read
+audit-action-notification-digest = Notification summary e-mailed
 audit-action-conference-create = Conference scheduled
 audit-action-conference-read = Conference read
 audit-action-conference-list = Conferences listed

@@ -79,6 +79,12 @@ profile-confirm-password = Confirm new password
 profile-change-password = Change password
 profile-saved-preferences = Preferences saved
 profile-saved-password = Password changed
+profile-saved-email = E-mail settings saved
+profile-email-title = E-mail notifications
+profile-email-help = Once a day, a summary of your new notifications. A mail carries only first names and case numbers, never other personal data about clients.
+profile-email-server-off = This server is not set up to send e-mail yet, so no mail goes out even if you ask for the daily summary.
+profile-email = E-mail address
+profile-daily-digest = Send me a daily summary of my notifications by e-mail
 
 ## User administration
 users-title = Users
@@ -161,6 +167,8 @@ problem-json-required-detail = Send the body with the header Content-Type: appli
 ## Field errors (error- + code, dots and underscores as dashes)
 error-required = Please fill in this field
 error-too-long = This text is too long
+error-email-invalid = Not a valid e-mail address: give one address such as somsri@example.go.th
+error-email-required-for-digest = Give an e-mail address to receive the daily summary
 error-json-shape = Wrong data shape: { $detail }
 error-username-invalid = Usernames are 3–40 characters starting with a letter or digit: lower-case letters, digits, dot, dash and underscore
 error-username-taken = This username is already taken

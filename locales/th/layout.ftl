@@ -4,6 +4,7 @@ error-summary-heading = กรุณาแก้ไขช่องต่อไ�
 
 # The audit viewer: actions and reasons in words (codes stay in the database).
 audit-action-account-create = สร้างบัญชีผู้ใช้
+audit-action-account-email = เปลี่ยนการตั้งค่าอีเมล
 audit-action-account-list = ดูรายชื่อบัญชีผู้ใช้
 audit-action-account-password = เปลี่ยนรหัสผ่าน
 audit-action-account-preferences = เปลี่ยนการตั้งค่าส่วนตัว
@@ -110,6 +111,7 @@ audit-action-task-list = เปิดดูรายการงาน
 audit-action-task-read = เปิดดูงาน
 audit-action-notification-list = เปิดดูการแจ้งเตือน
 audit-action-notification-read = ทำเครื่องหมายการแจ้งเตือนว่าอ่านแล้ว
+audit-action-notification-digest = ส่งสรุปการแจ้งเตือนทางอีเมล
 audit-action-conference-create = นัดประชุมทีม
 audit-action-conference-read = เปิดดูการประชุมทีม
 audit-action-conference-list = เปิดดูรายการประชุมทีม

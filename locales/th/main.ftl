@@ -79,6 +79,12 @@ profile-confirm-password = ยืนยันรหัสผ่านใหม�
 profile-change-password = เปลี่ยนรหัสผ่าน
 profile-saved-preferences = บันทึกการตั้งค่าแล้ว
 profile-saved-password = เปลี่ยนรหัสผ่านแล้ว
+profile-saved-email = บันทึกการตั้งค่าอีเมลแล้ว
+profile-email-title = การแจ้งเตือนทางอีเมล
+profile-email-help = สรุปการแจ้งเตือนใหม่ของวันส่งถึงคุณวันละครั้ง ในอีเมลมีเพียงชื่อต้นและเลขที่รายกรณี ไม่มีข้อมูลส่วนบุคคลอื่นของผู้รับบริการ
+profile-email-server-off = ระบบนี้ยังไม่ได้ตั้งค่าการส่งอีเมล จึงยังไม่มีอีเมลส่งออกไป แม้คุณจะเลือกรับสรุปรายวันไว้แล้วก็ตาม
+profile-email = อีเมล
+profile-daily-digest = รับสรุปการแจ้งเตือนรายวันทางอีเมล
 
 ## User administration
 users-title = ผู้ใช้งาน
@@ -161,6 +167,8 @@ problem-json-required-detail = โปรดส่งเนื้อหาพร�
 ## Field errors (error- + code, dots and underscores as dashes)
 error-required = โปรดกรอกช่องนี้
 error-too-long = ข้อความยาวเกินไป
+error-email-invalid = อีเมลไม่ถูกต้อง กรอกที่อยู่เดียว เช่น somsri@example.go.th
+error-email-required-for-digest = กรอกอีเมลก่อนเลือกรับสรุปรายวัน
 error-json-shape = โครงสร้างข้อมูลไม่ถูกต้อง: { $detail }
 error-username-invalid = ชื่อผู้ใช้ต้องยาว 3–40 ตัว ขึ้นต้นด้วยอักษรหรือตัวเลข ใช้ได้เฉพาะอักษรอังกฤษตัวเล็ก ตัวเลข จุด ขีดกลาง และขีดล่าง
 error-username-taken = ชื่อผู้ใช้นี้มีผู้ใช้แล้ว

@@ -16,6 +16,7 @@ pub mod contact;
 pub mod demo;
 pub mod demo_cases;
 mod demo_plans;
+pub mod digest;
 pub mod error;
 pub mod export;
 pub mod import;

@@ -208,6 +208,7 @@ pub async fn run(args: BenchArgs) -> Result<(), String> {
         web: karuna_web::WebSettings {
             secure_cookies: false,
             demo: true,
+            mail_enabled: false,
         },
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -64,6 +64,52 @@ pub struct FileConfig {
     pub login_attempts_per_address_per_minute: Option<u32>,
     /// Login attempts allowed per submitted name per minute (default 10).
     pub login_attempts_per_name_per_minute: Option<u32>,
+    /// Outgoing mail (the daily digest); none: no mail is sent.
+    pub mail: Option<MailConfig>,
+}
+
+/// The `[mail]` table. `smtp_url` may instead come from `KARUNA_SMTP_URL` (it may hold a
+/// password, which is better kept out of a file).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailConfig {
+    /// `smtp://host:587?tls=required`, `smtps://user:pass@host:465`, `smtp://relay:25`.
+    pub smtp_url: Option<String>,
+    /// The sender, e.g. `Karuna <karuna@pmj.go.th>`.
+    pub from: Option<String>,
+    /// Karuna's address as users reach it (for the link in the mail).
+    pub public_url: Option<String>,
+    /// The Bangkok hour from which the day's digests go out (default 7).
+    pub digest_hour: Option<u32>,
+}
+
+/// The mail settings after precedence (`smtp_url` from the environment beats the file); none
+/// when no SMTP server is given; an error naming the missing or wrong setting otherwise.
+pub fn mail_settings(
+    file: &FileConfig,
+    env_smtp_url: Option<String>,
+) -> Result<Option<karuna_web::mail::MailSettings>, String> {
+    let m = file.mail.clone().unwrap_or_default();
+    let Some(smtp_url) = env_smtp_url
+        .filter(|u| !u.trim().is_empty())
+        .or(m.smtp_url.filter(|u| !u.trim().is_empty()))
+    else {
+        return Ok(None);
+    };
+    let from = m
+        .from
+        .filter(|f| !f.trim().is_empty())
+        .ok_or("mail.from: the sender address is required when SMTP is configured")?;
+    let public_url = m
+        .public_url
+        .filter(|u| !u.trim().is_empty())
+        .ok_or("mail.public_url: Karuna's public address is required when SMTP is configured")?;
+    Ok(Some(karuna_web::mail::MailSettings {
+        smtp_url,
+        from,
+        public_url,
+        digest_hour: m.digest_hour.unwrap_or(7),
+    }))
 }
 
 impl FileConfig {
@@ -113,6 +159,27 @@ mod tests {
     #[test]
     fn unknown_keys_are_rejected() {
         assert!(toml::from_str::<FileConfig>("adress = \"x\"").is_err());
+    }
+
+    #[test]
+    fn mail_is_off_unless_a_server_is_given_and_then_needs_a_sender() {
+        let none = FileConfig::default();
+        assert!(mail_settings(&none, None).unwrap().is_none());
+        let file: FileConfig = toml::from_str(
+            "[mail]\nfrom = \"Karuna <k@pmj.go.th>\"\npublic_url = \"https://k.pmj.go.th\"",
+        )
+        .unwrap();
+        assert!(mail_settings(&file, None).unwrap().is_none());
+        let on = mail_settings(&file, Some("smtp://relay:25".into()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(on.smtp_url, "smtp://relay:25");
+        assert_eq!(on.digest_hour, 7);
+        let no_from: FileConfig = toml::from_str("[mail]\nsmtp_url = \"smtp://relay:25\"").unwrap();
+        assert!(mail_settings(&no_from, None)
+            .unwrap_err()
+            .starts_with("mail.from"));
+        assert!(toml::from_str::<FileConfig>("[mail]\nsmtp = \"x\"").is_err());
     }
 
     #[test]

@@ -341,13 +341,20 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         .map_err(|e| Failure(e.to_string(), 1))?;
     let catalog = karuna_web::i18n::Catalog::load()
         .map_err(|e| Failure(format!("message catalogue: {e}"), 1))?;
+    let catalog = Arc::new(catalog);
+    let mail = config::mail_settings(&file, std::env::var("KARUNA_SMTP_URL").ok())
+        .map_err(|e| Failure(e, 2))?
+        .map(|m| karuna_web::mail::Mailer::new(&m, catalog.clone()))
+        .transpose()
+        .map_err(|e| Failure(e, 2))?;
     let secure_cookies = file.secure_cookies.unwrap_or(!local.ip().is_loopback());
     let state = karuna_web::AppState {
         app: app.clone(),
-        catalog: Arc::new(catalog),
+        catalog,
         web: karuna_web::WebSettings {
             secure_cookies,
             demo,
+            mail_enabled: mail.is_some(),
         },
     };
 
@@ -392,11 +399,33 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         }
     });
 
-    tracing::info!(%local, backend = ?app.db.backend(), demo, "listening");
+    // The daily digest by e-mail, when SMTP is configured: every five minutes from the digest
+    // hour on, each account's digest of the day is claimed by one server and sent once.
+    let digests = mail.map(|mailer| {
+        let digest_app = app.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(300));
+            loop {
+                tick.tick().await;
+                match mailer.send_digests(&digest_app, chrono::Utc::now()).await {
+                    Ok(run) if run.sent + run.failed > 0 => {
+                        tracing::info!(sent = run.sent, failed = run.failed, "daily digests")
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "daily digests failed; will retry"),
+                }
+            }
+        })
+    });
+
+    tracing::info!(%local, backend = ?app.db.backend(), demo, mail = digests.is_some(), "listening");
     println!("karuna listening on http://{local}");
     let result = karuna_web::serve(listener, state, shutdown_signal()).await;
     sealer.abort();
     reminders.abort();
+    if let Some(d) = digests {
+        d.abort();
+    }
     let sealed = app.seal_audit().await.map(|_| ());
     app.db.close().await;
     result.map_err(|e| Failure(format!("server error: {e}"), 1))?;

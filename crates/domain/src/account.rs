@@ -76,6 +76,33 @@ pub fn check_display_name(v: &mut Validation, field: &str, input: &str) -> Strin
     name
 }
 
+/// The longest e-mail address accepted (RFC 5321's limit on a path).
+pub const EMAIL_MAX_CHARS: usize = 254;
+
+/// Normalises and checks an e-mail address for the daily digest: blank means none; otherwise
+/// one plain address (`name@example.org`, no display name, no spaces), checked against
+/// RFC 5322 by the `email_address` crate (the parser the mailer itself uses), with a dot in
+/// its domain (a mail to a bare host name is a typing slip, not a worker's mailbox).
+pub fn normalize_email(field: &str, input: &str) -> Result<Option<String>, FieldError> {
+    let email = input.trim();
+    if email.is_empty() {
+        return Ok(None);
+    }
+    if email.chars().count() > EMAIL_MAX_CHARS {
+        return Err(FieldError::new(field, "too_long"));
+    }
+    let parsed = email_address::EmailAddress::parse_with_options(
+        email,
+        email_address::Options::default()
+            .without_display_text()
+            .without_domain_literal(),
+    );
+    match parsed {
+        Ok(a) if a.domain().contains('.') && !a.domain().ends_with('.') => Ok(Some(a.to_string())),
+        _ => Err(FieldError::new(field, "email.invalid")),
+    }
+}
+
 /// How long an account stays locked after `failures` consecutive failed logins: nothing below
 /// the threshold, then 1, 2, 4 … minutes, capped at one hour.
 pub fn lockout_for(failures: i64) -> Option<Duration> {
@@ -89,6 +116,34 @@ pub fn lockout_for(failures: i64) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn e_mail_addresses_are_plain_and_checked() {
+        assert_eq!(normalize_email("email", "  "), Ok(None));
+        assert_eq!(
+            normalize_email("email", " somsri@pmj.go.th "),
+            Ok(Some("somsri@pmj.go.th".into()))
+        );
+        for bad in [
+            "somsri",
+            "somsri@localhost",
+            "Somsri <somsri@pmj.go.th>",
+            "a b@pmj.go.th",
+            "somsri@pmj.go.th\r\nBcc: x@y.z",
+            "<script>@x.org",
+        ] {
+            assert_eq!(
+                normalize_email("email", bad).map_err(|e| e.code),
+                Err("email.invalid".to_string()),
+                "{bad}"
+            );
+        }
+        let long = format!("{}@pmj.go.th", "a".repeat(300));
+        assert_eq!(
+            normalize_email("email", &long).map_err(|e| e.code),
+            Err("too_long".to_string())
+        );
+    }
 
     #[test]
     fn password_policy() {

@@ -155,6 +155,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "supervision",
         include_str!("../migrations/0076_supervision.sql"),
     ),
+    (
+        77,
+        "notification_digest",
+        include_str!("../migrations/0077_notification_digest.sql"),
+    ),
 ];
 
 impl Db {

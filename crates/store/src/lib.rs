@@ -19,6 +19,7 @@ pub mod consent;
 pub mod consultation;
 pub mod contact;
 pub mod db;
+pub mod digest;
 pub mod duplicates;
 pub mod error;
 pub mod gen;

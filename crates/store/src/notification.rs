@@ -246,6 +246,28 @@ fn bind_scope<'q>(
         )
 }
 
+/// The recipient's unread notifications on cases within `scope` written after `since`
+/// (oldest first), at most `limit`: what the daily digest tells.
+pub async fn unread_since(
+    db: &Db,
+    scope: Scope,
+    since: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<NotificationRow>> {
+    let sql = format!(
+        "SELECT {SELECT} \
+         WHERE n.account_id = $2 AND n.read_at IS NULL AND n.created_at > $4 \
+         AND (n.case_id IS NULL OR {scope}) ORDER BY n.created_at, n.id LIMIT {limit}",
+        scope = scope_sql(1),
+        limit = limit.clamp(1, 500),
+    );
+    let rows = bind_scope(sqlx::query(&sql), scope)
+        .bind(crate::time::to_db(since))
+        .fetch_all(db.read())
+        .await?;
+    rows.iter().map(row_from).collect()
+}
+
 /// How many of the recipient's notifications on cases within `scope` are unread.
 pub async fn unread_count(db: &Db, scope: Scope) -> Result<i64> {
     let sql = format!(

@@ -7,6 +7,7 @@ pub mod assets;
 pub mod auth;
 pub mod error;
 pub mod i18n;
+pub mod mail;
 pub mod pages;
 pub mod routes;
 pub mod state;

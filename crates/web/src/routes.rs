@@ -69,6 +69,9 @@ const ROUTES: &[Entry] = &[
     ("/profile/preferences", &[("POST", Page)], || {
         post(pages::profile::save_preferences)
     }),
+    ("/profile/email", &[("POST", Page)], || {
+        post(pages::profile::save_email)
+    }),
     ("/profile/password", &[("POST", Page)], || {
         post(pages::profile::change_password)
     }),
@@ -276,6 +279,9 @@ const ROUTES: &[Entry] = &[
     }),
     ("/api/v1/me/password", &[("POST", Api)], || {
         post(api::me::password)
+    }),
+    ("/api/v1/me/email", &[("GET", Api), ("PUT", Api)], || {
+        get(api::me::email).put(api::me::set_email)
     }),
     ("/api/v1/users", &[("GET", Api), ("POST", Api)], || {
         get(api::users::list).post(api::users::create)

@@ -11,6 +11,8 @@ pub struct WebSettings {
     pub secure_cookies: bool,
     /// Demo mode: the login page lists the demo accounts.
     pub demo: bool,
+    /// SMTP is configured: the daily digest goes out to those who ask for it.
+    pub mail_enabled: bool,
 }
 
 /// Shared by all handlers; cheap to clone.

@@ -29,12 +29,14 @@ pub const OPEN_READS: &[&str] = &[
     "listSubdistricts",
     "listMyPromises",
     "listMyNotifications",
+    "getMyEmailSettings",
 ];
 
 /// Writes that change no versioned record and refuse nothing by state (never 409).
 pub const NEVER_CONFLICT: &[&str] = &[
     "changeMyPassword",
     "updateMyPreferences",
+    "updateMyEmailSettings",
     "previewAssessmentTemplate",
     "findIntakeCandidates",
     "markNotificationRead",

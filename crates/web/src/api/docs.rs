@@ -37,7 +37,7 @@ impl Modify for Security {
     info(title = "Karuna API", description = "Case management for social workers. Errors are RFC 9457 problem+json with an `errors` array of {field, code, message}."),
     paths(
         api::health::healthz, api::health::readyz,
-        api::me::me, api::me::preferences, api::me::password,
+        api::me::me, api::me::preferences, api::me::password, api::me::email, api::me::set_email,
         api::users::list, api::users::create, api::users::get_one, api::users::update,
         api::audit::list, api::audit::verify,
         api::areas::provinces, api::areas::districts, api::areas::subdistricts,

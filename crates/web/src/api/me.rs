@@ -108,3 +108,73 @@ pub async fn password(
         .map_err(|e| u.err(e))?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
+
+/// The caller's e-mail settings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EmailSettingsView {
+    /// The address the daily digest goes to, if any.
+    pub email: Option<String>,
+    /// Whether the caller wants the daily digest.
+    pub daily_digest: bool,
+    /// Whether this server sends mail at all (SMTP configured); when false nothing is sent
+    /// whatever `daily_digest` says.
+    pub mail_enabled: bool,
+}
+
+fn email_view(state: &AppState, s: karuna_store::digest::EmailSettings) -> EmailSettingsView {
+    EmailSettingsView {
+        email: s.email,
+        daily_digest: s.daily_digest,
+        mail_enabled: state.web.mail_enabled,
+    }
+}
+
+/// New e-mail settings.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailSettingsInput {
+    /// One plain address (`name@example.org`); null or blank for none.
+    #[schema(max_length = 254)]
+    pub email: Option<String>,
+    /// A summary of the day's new notifications by e-mail (first names and case numbers
+    /// only); needs an address.
+    pub daily_digest: bool,
+}
+
+/// `GET /api/v1/me/email`.
+#[utoipa::path(get, path = "/api/v1/me/email", operation_id = "getMyEmailSettings", tag = "account",
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, body = EmailSettingsView)))]
+pub async fn email(
+    State(state): State<AppState>,
+    u: ApiUser,
+) -> Result<Json<EmailSettingsView>, WebError> {
+    let s = state
+        .app
+        .email_settings(&u.user)
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok(Json(email_view(&state, s)))
+}
+
+/// `PUT /api/v1/me/email`.
+#[utoipa::path(put, path = "/api/v1/me/email", operation_id = "updateMyEmailSettings", tag = "account", request_body = EmailSettingsInput,
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, body = EmailSettingsView), (status = 422, description = "invalid: `email.invalid`, `too_long`, `email.required_for_digest`", content_type = "application/problem+json")))]
+pub async fn set_email(
+    State(state): State<AppState>,
+    u: ApiUser,
+    ApiJson(p): ApiJson<EmailSettingsInput>,
+) -> Result<Json<EmailSettingsView>, WebError> {
+    let s = state
+        .app
+        .set_email_settings(
+            &u.user,
+            &u.ctx,
+            p.email.as_deref().unwrap_or_default(),
+            p.daily_digest,
+        )
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok(Json(email_view(&state, s)))
+}

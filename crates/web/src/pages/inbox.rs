@@ -4,6 +4,7 @@
 use super::{render, Chrome};
 use crate::auth::{PageUser, WebForm};
 use crate::error::WebError;
+use crate::i18n::Tr;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -37,16 +38,22 @@ pub fn target(n: &NotificationRow) -> String {
 
 /// What a notification says, in the user's language.
 pub fn message(u: &PageUser, n: &NotificationRow) -> String {
+    text(&u.tr, n, n.actor_name.as_deref().unwrap_or_default())
+}
+
+/// What a notification says in `tr`'s language, naming its actor as `who` (the inbox gives the
+/// whole name, a mail only the first).
+pub fn text(tr: &Tr, n: &NotificationRow, who: &str) -> String {
     let key = format!("notification-{}", n.kind.replace('_', "-"));
-    if !u.tr.has(&key) {
-        return u.tr.get("notification-other");
+    if !tr.has(&key) {
+        return tr.get("notification-other");
     }
-    u.tr.args(
+    tr.args(
         &key,
         &[
-            ("who", n.actor_name.clone().unwrap_or_default()),
+            ("who", who.to_string()),
             ("case", n.case_number.clone().unwrap_or_default()),
-            ("due", n.due_date.map(|d| u.tr.date(&d)).unwrap_or_default()),
+            ("due", n.due_date.map(|d| tr.date(&d)).unwrap_or_default()),
         ],
     )
 }

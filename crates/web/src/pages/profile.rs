@@ -22,6 +22,8 @@ struct ProfilePage {
     profession_key: Option<String>,
     unit_name: Option<String>,
     prefs: FormState,
+    email: FormState,
+    mail_enabled: bool,
     password: FormState,
     flash: Option<String>,
 }
@@ -33,11 +35,39 @@ pub struct Flash {
     saved: Option<String>,
 }
 
+/// The three forms of the page, each with what was typed and its errors.
+struct Forms {
+    prefs: FormState,
+    email: FormState,
+    password: FormState,
+}
+
+impl Forms {
+    /// The forms as the account has them now.
+    async fn current(state: &AppState, u: &PageUser) -> Forms {
+        Forms {
+            prefs: prefs_of(u),
+            email: email_of(state, u).await,
+            password: FormState::default(),
+        }
+    }
+}
+
+async fn email_of(state: &AppState, u: &PageUser) -> FormState {
+    let s = state.app.email_settings(&u.user).await.unwrap_or_default();
+    FormState::with(&[
+        ("email", s.email.unwrap_or_default()),
+        (
+            "daily_digest",
+            if s.daily_digest { "on" } else { "" }.into(),
+        ),
+    ])
+}
+
 async fn page(
     state: &AppState,
     u: &PageUser,
-    prefs: FormState,
-    password: FormState,
+    forms: Forms,
     flash: Option<String>,
     status: StatusCode,
 ) -> Response {
@@ -59,8 +89,10 @@ async fn page(
             .as_ref()
             .map(|p| format!("profession-{}", p.replace('_', "-"))),
         unit_name,
-        prefs,
-        password,
+        prefs: forms.prefs,
+        email: forms.email,
+        mail_enabled: state.web.mail_enabled,
+        password: forms.password,
         flash,
     };
     render(status, &page)
@@ -75,17 +107,11 @@ pub async fn show(State(state): State<AppState>, u: PageUser, Query(q): Query<Fl
     let flash = match q.saved.as_deref() {
         Some("preferences") => Some(u.tr.get("profile-saved-preferences")),
         Some("password") => Some(u.tr.get("profile-saved-password")),
+        Some("email") => Some(u.tr.get("profile-saved-email")),
         _ => None,
     };
-    page(
-        &state,
-        &u,
-        prefs_of(&u),
-        FormState::default(),
-        flash,
-        StatusCode::OK,
-    )
-    .await
+    let forms = Forms::current(&state, &u).await;
+    page(&state, &u, forms, flash, StatusCode::OK).await
 }
 
 /// The preferences form.
@@ -116,16 +142,50 @@ pub async fn save_preferences(
         }
         Err(AppError::Invalid(errors)) => {
             let e = WebError::new(AppError::Invalid(errors), Surface::Page, u.tr.clone());
-            let form = FormState::with(&[("lang", f.lang), ("era", f.era)]).errors(e.fields());
-            Ok(page(
-                &state,
-                &u,
-                form,
-                FormState::default(),
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await)
+            let forms = Forms {
+                prefs: FormState::with(&[("lang", f.lang), ("era", f.era)]).errors(e.fields()),
+                ..Forms::current(&state, &u).await
+            };
+            Ok(page(&state, &u, forms, None, StatusCode::UNPROCESSABLE_ENTITY).await)
+        }
+        Err(e) => Err(u.err(e)),
+    }
+}
+
+/// The e-mail form.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct EmailForm {
+    csrf: String,
+    email: String,
+    daily_digest: Option<String>,
+}
+
+/// `POST /profile/email`: one's address and whether the daily digest is wanted.
+pub async fn save_email(
+    State(state): State<AppState>,
+    u: PageUser,
+    WebForm(f): WebForm<EmailForm>,
+) -> Result<Response, WebError> {
+    u.check_csrf(&f.csrf)?;
+    let digest = f.daily_digest.is_some();
+    match state
+        .app
+        .set_email_settings(&u.user, &u.ctx, &f.email, digest)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/profile?saved=email").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let e = WebError::new(AppError::Invalid(errors), Surface::Page, u.tr.clone());
+            let typed = FormState::with(&[
+                ("email", f.email),
+                ("daily_digest", if digest { "on" } else { "" }.into()),
+            ]);
+            let forms = Forms {
+                email: typed.errors(e.fields()),
+                ..Forms::current(&state, &u).await
+            };
+            Ok(page(&state, &u, forms, None, StatusCode::UNPROCESSABLE_ENTITY).await)
         }
         Err(e) => Err(u.err(e)),
     }
@@ -164,16 +224,11 @@ pub async fn change_password(
         }
         Err(AppError::Invalid(errors)) => {
             let e = WebError::new(AppError::Invalid(errors), Surface::Page, u.tr.clone());
-            let form = FormState::default().errors(e.fields());
-            Ok(page(
-                &state,
-                &u,
-                prefs_of(&u),
-                form,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await)
+            let forms = Forms {
+                password: FormState::default().errors(e.fields()),
+                ..Forms::current(&state, &u).await
+            };
+            Ok(page(&state, &u, forms, None, StatusCode::UNPROCESSABLE_ENTITY).await)
         }
         Err(e) => Err(u.err(e)),
     }

@@ -193,6 +193,7 @@ async fn hsts_only_when_cookies_are_secure() {
         WebSettings {
             secure_cookies: true,
             demo: true,
+            mail_enabled: false,
         },
     )
     .await;

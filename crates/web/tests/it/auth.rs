@@ -272,6 +272,7 @@ async fn secure_flag_is_set_off_localhost() {
         WebSettings {
             secure_cookies: true,
             demo: true,
+            mail_enabled: false,
         },
     )
     .await;

@@ -16,6 +16,7 @@ mod closure;
 mod common;
 mod conferences;
 mod consultations;
+mod digest;
 mod duplicates_list;
 mod layout;
 mod login_guard;

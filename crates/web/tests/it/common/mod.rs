@@ -80,6 +80,7 @@ impl TestServer {
             WebSettings {
                 secure_cookies: false,
                 demo,
+                mail_enabled: false,
             },
         )
         .await

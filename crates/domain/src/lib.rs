@@ -19,6 +19,7 @@ pub mod plan;
 pub mod progress;
 pub mod promise;
 pub mod report;
+pub mod resource;
 pub mod supervision;
 pub mod task;
 

@@ -31,6 +31,7 @@ pub mod person_merge;
 pub mod plan;
 pub mod promise;
 pub mod report;
+pub mod resource;
 pub mod search;
 pub mod session;
 pub mod supervision;
@@ -62,6 +63,8 @@ pub struct Settings {
     pub login: login_guard::LoginLimits,
     /// Reminders are written this many days before a promise, task or follow-up falls due.
     pub reminder_days: i64,
+    /// A directory entry not verified for this many days is flagged stale.
+    pub resource_stale_days: i64,
 }
 
 impl Default for Settings {
@@ -72,6 +75,7 @@ impl Default for Settings {
             absolute_timeout: Duration::from_secs(12 * 3600),
             login: login_guard::LoginLimits::default(),
             reminder_days: 3,
+            resource_stale_days: 365,
         }
     }
 }

@@ -323,6 +323,15 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     if demo && app.seed_demo().await? {
         tracing::info!("demo organisation seeded");
     }
+    if demo {
+        if let Some(org) = karuna_store::account::list_orgs(&app.db)
+            .await?
+            .into_iter()
+            .find(|o| o.demo)
+        {
+            app.seed_demo_directory(org.id).await?;
+        }
+    }
     let addr_text = args
         .addr
         .or(file.addr.clone())

@@ -193,6 +193,14 @@ pub enum Action<'a> {
     MergePersons(&'a [PersonFacts]),
     /// See the work of one's unit as a whole (its tasks, its caseloads): a supervisor of a unit.
     ViewUnitWork,
+    /// Read the resource directory (organisations and their services: no personal data).
+    ViewResources,
+    /// Add to or change the resource directory: an administrator, or an account an
+    /// administrator designated a resource editor (`designated`).
+    EditResources {
+        /// The actor is a designated resource editor.
+        designated: bool,
+    },
     /// Approve or return a plan version or a closure summary written by `author`: a
     /// supervisor of the case's unit who did not write it (no one approves their own work).
     ApproveWork {
@@ -278,7 +286,10 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
         Action::ManageAccounts | Action::ManageConfiguration | Action::ManageTemplates => {
             allow_if(actor.role == Admin, DenyReason::Role)
         }
-        Action::ViewConfiguration => Decision::Allow,
+        Action::ViewConfiguration | Action::ViewResources => Decision::Allow,
+        Action::EditResources { designated } => {
+            allow_if(actor.role == Admin || designated, DenyReason::Role)
+        }
         Action::ViewAuditLog => allow_if(actor.role == Auditor, DenyReason::Role),
         Action::ViewAggregates => allow_if(
             matches!(actor.role, DataAnalyst | Supervisor),

@@ -423,7 +423,7 @@ pub fn validate_service(
     let last_verified_on = match input.last_verified_on.trim() {
         "" => None,
         d => NaiveDate::parse_from_str(d, "%Y-%m-%d").ok().or_else(|| {
-            v.push(FieldError::new("last_verified_on", "date.invalid"));
+            v.push(FieldError::new("last_verified_on", "resource.date_invalid"));
             None
         }),
     };
@@ -537,7 +537,7 @@ mod tests {
             ("areas", "resource.area_unknown"),
             ("url", "resource.link_invalid"),
             ("vacancy", "resource.vacancy_above_capacity"),
-            ("last_verified_on", "date.invalid"),
+            ("last_verified_on", "resource.date_invalid"),
             ("languages", "resource.language_invalid"),
         ] {
             assert!(

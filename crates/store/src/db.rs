@@ -160,6 +160,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "notification_digest",
         include_str!("../migrations/0077_notification_digest.sql"),
     ),
+    (
+        78,
+        "resource_directory",
+        include_str!("../migrations/0078_resource_directory.sql"),
+    ),
 ];
 
 impl Db {

@@ -35,6 +35,7 @@ pub mod person_merge;
 pub mod plan;
 pub mod promise;
 pub mod report;
+pub mod resource;
 pub mod revision;
 pub mod row;
 pub mod search;

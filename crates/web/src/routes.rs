@@ -263,6 +263,49 @@ const ROUTES: &[Entry] = &[
     ("/tasks/{id}", &[("POST", Page)], || {
         post(pages::tasks::change)
     }),
+    ("/resources", &[("GET", Page)], || {
+        get(pages::resources::directory)
+    }),
+    ("/resources/providers", &[("POST", Page)], || {
+        post(pages::resources::create_provider)
+    }),
+    ("/resources/providers/new", &[("GET", Page)], || {
+        get(pages::resources::new_provider)
+    }),
+    (
+        "/resources/providers/{id}",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::resources::provider).post(pages::resources::update_provider),
+    ),
+    ("/resources/providers/{id}/edit", &[("GET", Page)], || {
+        get(pages::resources::edit_provider)
+    }),
+    (
+        "/resources/providers/{id}/locations",
+        &[("POST", Page)],
+        || post(pages::resources::add_location),
+    ),
+    (
+        "/resources/providers/{id}/services",
+        &[("POST", Page)],
+        || post(pages::resources::create_service),
+    ),
+    (
+        "/resources/providers/{id}/services/new",
+        &[("GET", Page)],
+        || get(pages::resources::new_service),
+    ),
+    (
+        "/resources/services/{id}",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::resources::service).post(pages::resources::update_service),
+    ),
+    ("/resources/services/{id}/edit", &[("GET", Page)], || {
+        get(pages::resources::edit_service)
+    }),
+    ("/resources/services/{id}/verify", &[("POST", Page)], || {
+        post(pages::resources::verify_service)
+    }),
     ("/areas/options", &[("GET", Page)], || {
         get(pages::intake::area_options)
     }),
@@ -279,6 +322,42 @@ const ROUTES: &[Entry] = &[
     }),
     ("/api/v1/me/password", &[("POST", Api)], || {
         post(api::me::password)
+    }),
+    ("/api/v1/resources/services", &[("GET", Api)], || {
+        get(api::resources::search)
+    }),
+    (
+        "/api/v1/resources/services/{id}",
+        &[("GET", Api), ("PUT", Api)],
+        || get(api::resources::get_service).put(api::resources::update_service),
+    ),
+    (
+        "/api/v1/resources/services/{id}/verify",
+        &[("POST", Api)],
+        || post(api::resources::verify_service),
+    ),
+    (
+        "/api/v1/resources/providers",
+        &[("GET", Api), ("POST", Api)],
+        || get(api::resources::providers).post(api::resources::create_provider),
+    ),
+    (
+        "/api/v1/resources/providers/{id}",
+        &[("GET", Api), ("PUT", Api)],
+        || get(api::resources::get_provider).put(api::resources::update_provider),
+    ),
+    (
+        "/api/v1/resources/providers/{id}/services",
+        &[("POST", Api)],
+        || post(api::resources::create_service),
+    ),
+    (
+        "/api/v1/resources/providers/{id}/locations",
+        &[("POST", Api)],
+        || post(api::resources::create_location),
+    ),
+    ("/api/v1/resources/locations/{id}", &[("PUT", Api)], || {
+        axum::routing::put(api::resources::update_location)
     }),
     ("/api/v1/me/email", &[("GET", Api), ("PUT", Api)], || {
         get(api::me::email).put(api::me::set_email)

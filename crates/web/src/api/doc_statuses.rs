@@ -30,6 +30,10 @@ pub const OPEN_READS: &[&str] = &[
     "listMyPromises",
     "listMyNotifications",
     "getMyEmailSettings",
+    "searchResourceServices",
+    "getResourceService",
+    "listResourceProviders",
+    "getResourceProvider",
 ];
 
 /// Writes that change no versioned record and refuse nothing by state (never 409).

@@ -515,10 +515,13 @@ struct Options {
 /// `GET /areas/options?address.province_code=…` or `?address.district_code=…`: the `<option>`s
 /// for the next picker (htmx).
 pub async fn area_options(u: PageUser, Query(q): Query<HashMap<String, String>>) -> Response {
-    let (placeholder, options) = match (
-        q.get("address.district_code"),
-        q.get("address.province_code"),
-    ) {
+    // The directory's and its location form's pickers name the province `province` and
+    // `province_code`.
+    let province = q
+        .get("address.province_code")
+        .or_else(|| q.get("province"))
+        .or_else(|| q.get("province_code"));
+    let (placeholder, options) = match (q.get("address.district_code"), province) {
         (Some(d), _) => (
             u.tr.get("address-choose-subdistrict"),
             subdistrict_choices(d, u.tr.lang),

@@ -27,6 +27,7 @@ pub mod plan_form;
 pub mod profile;
 pub mod records;
 pub mod reports;
+pub mod resources;
 pub mod search;
 pub mod supervision;
 pub mod tasks;
@@ -113,6 +114,7 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str, unread: Option<i64>) -> Vec<NavIt
             items.push(("/admin/users", "nav-users"));
             items.push(("/admin/case-types", "nav-case-types"));
             items.push(("/admin/assessment-templates", "nav-templates"));
+            items.push(("/resources", "nav-resources"));
         }
         Role::Auditor => items.push(("/audit", "nav-audit")),
         Role::CaseManager | Role::Supervisor | Role::TeamMember => {
@@ -121,6 +123,7 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str, unread: Option<i64>) -> Vec<NavIt
             items.push(("/conferences", "nav-conferences"));
             items.push(("/inbox", "nav-inbox"));
             items.push(("/search", "nav-search"));
+            items.push(("/resources", "nav-resources"));
             if user.role() == Role::Supervisor {
                 items.push(("/caseload", "nav-caseload"));
                 items.push(("/persons/duplicates", "nav-duplicates"));

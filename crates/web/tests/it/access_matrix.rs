@@ -331,6 +331,54 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ),
     ("GET", "/api/v1/attachments/{id}", Who::Only(ON_CASE)),
     ("POST", "/persons/{id}", Who::Only(ON_CASE)),
+    ("GET", "/resources", Who::Everyone),
+    ("POST", "/resources/providers", Who::Only(ADMIN)),
+    ("GET", "/resources/providers/new", Who::Only(ADMIN)),
+    ("GET", "/resources/providers/{id}", Who::Everyone),
+    ("POST", "/resources/providers/{id}", Who::Only(ADMIN)),
+    ("GET", "/resources/providers/{id}/edit", Who::Only(ADMIN)),
+    (
+        "POST",
+        "/resources/providers/{id}/locations",
+        Who::Only(ADMIN),
+    ),
+    (
+        "POST",
+        "/resources/providers/{id}/services",
+        Who::Only(ADMIN),
+    ),
+    (
+        "GET",
+        "/resources/providers/{id}/services/new",
+        Who::Only(ADMIN),
+    ),
+    ("GET", "/resources/services/{id}", Who::Everyone),
+    ("POST", "/resources/services/{id}", Who::Only(ADMIN)),
+    ("GET", "/resources/services/{id}/edit", Who::Only(ADMIN)),
+    ("POST", "/resources/services/{id}/verify", Who::Only(ADMIN)),
+    ("GET", "/api/v1/resources/services", Who::Everyone),
+    ("GET", "/api/v1/resources/services/{id}", Who::Everyone),
+    ("PUT", "/api/v1/resources/services/{id}", Who::Only(ADMIN)),
+    (
+        "POST",
+        "/api/v1/resources/services/{id}/verify",
+        Who::Only(ADMIN),
+    ),
+    ("GET", "/api/v1/resources/providers", Who::Everyone),
+    ("POST", "/api/v1/resources/providers", Who::Only(ADMIN)),
+    ("GET", "/api/v1/resources/providers/{id}", Who::Everyone),
+    ("PUT", "/api/v1/resources/providers/{id}", Who::Only(ADMIN)),
+    (
+        "POST",
+        "/api/v1/resources/providers/{id}/services",
+        Who::Only(ADMIN),
+    ),
+    (
+        "POST",
+        "/api/v1/resources/providers/{id}/locations",
+        Who::Only(ADMIN),
+    ),
+    ("PUT", "/api/v1/resources/locations/{id}", Who::Only(ADMIN)),
     ("GET", "/search", Who::Only(ON_CASE)),
     ("GET", "/api/v1/search", Who::Only(ON_CASE)),
     ("GET", "/persons/duplicates", Who::Only(SUPERVISOR)),
@@ -409,10 +457,20 @@ pub(crate) struct Ids {
     assessment: String,
     template: String,
     not_on_team: String,
+    /// A directory provider with a location and a service.
+    provider: String,
+    location: String,
+    service: String,
 }
 
 pub(crate) fn concrete(path: &str, ids: &Ids) -> String {
-    let id = if path.starts_with("/conferences/") || path.starts_with("/api/v1/conferences/") {
+    let id = if path.contains("resources/providers/") {
+        &ids.provider
+    } else if path.contains("resources/services/") {
+        &ids.service
+    } else if path.contains("resources/locations/") {
+        &ids.location
+    } else if path.starts_with("/conferences/") || path.starts_with("/api/v1/conferences/") {
         &ids.conference
     } else if path.starts_with("/consultations/") || path.starts_with("/api/v1/consultations/") {
         &ids.consultation
@@ -610,7 +668,54 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
             .unwrap()
             .id
             .to_string();
+    let admin = app
+        .login("demo-admin", common::DEMO_PASSWORD, &ctx)
+        .await
+        .unwrap()
+        .user;
+    let provider = app
+        .create_provider(
+            &admin,
+            &ctx,
+            &karuna_domain::resource::OrganizationInput {
+                name: "บ้านพักเด็กและครอบครัวทดสอบ".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let location = app
+        .create_location(
+            &admin,
+            &ctx,
+            provider,
+            &karuna_domain::resource::LocationInput {
+                name: "สำนักงาน".into(),
+                province_code: "50".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let service = app
+        .create_service(
+            &admin,
+            &ctx,
+            provider,
+            &karuna_domain::resource::ServiceInput {
+                name: "ที่พักฉุกเฉิน".into(),
+                categories: vec!["shelter".into()],
+                areas: vec!["50".into()],
+                location_id: location.to_string(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     Ids {
+        provider: provider.to_string(),
+        location: location.to_string(),
+        service: service.to_string(),
         assessment,
         template,
         attachment,

@@ -24,6 +24,34 @@ const NO_PERSONAL_DATA: &[(&str, &str)] = &[
         "an assessment template: questions, no answers",
     ),
     (
+        "/resources/providers/{id}",
+        "a directory entry: an organisation and its services, no one's personal data",
+    ),
+    (
+        "/resources/providers/{id}/edit",
+        "a directory entry's form: an organisation, no one's personal data",
+    ),
+    (
+        "/resources/providers/{id}/services/new",
+        "a new directory service's form",
+    ),
+    (
+        "/resources/services/{id}",
+        "a directory entry: a service, no one's personal data",
+    ),
+    (
+        "/resources/services/{id}/edit",
+        "a directory entry's form: a service, no one's personal data",
+    ),
+    (
+        "/api/v1/resources/providers/{id}",
+        "a directory entry: an organisation and its services, no one's personal data",
+    ),
+    (
+        "/api/v1/resources/services/{id}",
+        "a directory entry: a service, no one's personal data",
+    ),
+    (
         "/inbox/{id}",
         "a redirect to the notification's page (which audits its own read); marking it read is \
          audited as notification.read (tests/it/notifications.rs)",

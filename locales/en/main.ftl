@@ -96,6 +96,7 @@ users-col-role = Role
 users-col-unit = Unit
 users-col-status = Status
 users-active = Active
+users-resource-editor = Maintains the resource directory
 users-inactive = Deactivated
 users-locked = Temporarily locked
 users-profession = Profession (for team members)

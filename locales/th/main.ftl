@@ -96,6 +96,7 @@ users-col-role = บทบาท
 users-col-unit = หน่วยงาน
 users-col-status = สถานะ
 users-active = ใช้งานอยู่
+users-resource-editor = ดูแลข้อมูลทำเนียบหน่วยบริการ
 users-inactive = ระงับการใช้งาน
 users-locked = ถูกล็อกชั่วคราว
 users-profession = วิชาชีพ (สำหรับสมาชิกทีม)

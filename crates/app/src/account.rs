@@ -44,6 +44,8 @@ pub struct UpdateUserInput {
     pub unit_id: Option<String>,
     /// May log in.
     pub active: bool,
+    /// Designated to maintain the resource directory (`None`: unchanged).
+    pub resource_editor: Option<bool>,
 }
 
 /// An account as shown to administrators and in the API (never the password hash).
@@ -69,6 +71,8 @@ pub struct UserView {
     pub version: i64,
     /// Created.
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Designated to maintain the resource directory.
+    pub resource_editor: bool,
 }
 
 impl From<&AccountRow> for UserView {
@@ -84,6 +88,7 @@ impl From<&AccountRow> for UserView {
             locked_until: a.locked_until,
             version: a.version,
             created_at: a.created_at,
+            resource_editor: a.resource_editor,
         }
     }
 }
@@ -368,6 +373,9 @@ impl App {
             Err(StoreError::StaleVersion) => return Err(AppError::Conflict),
             Err(e) => return Err(e.into()),
         };
+        if let Some(on) = input.resource_editor {
+            karuna_store::resource::set_resource_editor(&mut tx, id, on).await?;
+        }
         if before.active != input.active {
             // Deactivation ends every session and token at once; reactivation starts from
             // none (any issued before the deactivation stays dead).

@@ -30,6 +30,7 @@ pub mod person;
 pub mod person_merge;
 pub mod plan;
 pub mod promise;
+pub mod referral;
 pub mod report;
 pub mod resource;
 pub mod search;

@@ -92,11 +92,13 @@ impl App {
 
     /// The reminder job: writes a reminder of each open promise, task and follow-up after
     /// closure falling due from today to `settings.reminder_days` ahead (Bangkok dates) that has
-    /// none yet. Safe to run from any number of servers at once (see
+    /// none yet, and the alerts of referrals unanswered or with a check-in missed
+    /// (`referral_alerts`). Safe to run from any number of servers at once (see
     /// `store::notification::write_reminders`); returns how many were written.
     pub async fn send_reminders(&self) -> Result<u64, AppError> {
         let today = bangkok_date(Utc::now());
         let until = today + chrono::Duration::days(self.settings.reminder_days.clamp(0, 60));
-        Ok(store::write_reminders(&self.db, today, until).await?)
+        let reminders = store::write_reminders(&self.db, today, until).await?;
+        Ok(reminders + self.referral_alerts(today).await?)
     }
 }

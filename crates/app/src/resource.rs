@@ -604,6 +604,11 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        // A service that closes: every open referral to it is alerted.
+        if valid.status.code() != current.status && valid.status != domain::ServiceStatus::Active {
+            self.alert_service_closed(id, valid.status.code(), v)
+                .await?;
+        }
         Ok(v)
     }
 

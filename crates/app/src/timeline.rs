@@ -1,6 +1,6 @@
 //! The case's timeline: one chronological view of contacts, assessments, attached files,
 //! conferences, consultations, plan versions, progress, reviews, closures, follow-ups,
-//! lifecycle transitions and promises.
+//! lifecycle transitions, promises and referrals.
 
 use crate::case::CaseAccess;
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
@@ -19,7 +19,7 @@ pub struct TimelineEntry {
     pub all_day: bool,
     /// What kind of record: `contact`, `assessment`, `attachment`, `conference`,
     /// `consultation`, `plan`, `progress`, `review`, `closure`, `follow_up`, `transition`,
-    /// `promise`.
+    /// `promise`, `referral`.
     pub kind: String,
     /// The record's own code: the contact kind, the assessment template, the plan status, the
     /// review outcome, the closure reason, the promise event, the target status…
@@ -301,6 +301,22 @@ impl App {
                 None,
                 e.actor.clone(),
                 format!("{base}?tab=promises"),
+            );
+        }
+        for (referral, provider, e) in karuna_store::referral::events_of_case(db, case_id).await? {
+            let text = match &e.reason {
+                Some(r) => format!("{provider} — {r}"),
+                None => provider,
+            };
+            push(
+                e.at,
+                false,
+                "referral",
+                &e.kind,
+                &text,
+                None,
+                e.actor.clone(),
+                format!("/referrals/{referral}"),
             );
         }
         out.sort_by_key(|e| std::cmp::Reverse(e.at));

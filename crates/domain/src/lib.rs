@@ -18,6 +18,7 @@ pub mod person;
 pub mod plan;
 pub mod progress;
 pub mod promise;
+pub mod referral;
 pub mod report;
 pub mod resource;
 pub mod supervision;

@@ -60,6 +60,8 @@ pub struct AccountRow {
     pub active: bool,
     /// A demo account (usable only in demo mode).
     pub demo: bool,
+    /// Designated by an administrator to maintain the resource directory.
+    pub resource_editor: bool,
     /// Consecutive failed logins.
     pub failed_logins: i64,
     /// Locked until this instant.
@@ -126,7 +128,7 @@ pub struct TokenRow {
 }
 
 const ACCOUNT_COLS: &str = "id, org_id, unit_id, username, display_name, role, profession, \
-    password_hash, lang, era, active, demo, failed_logins, locked_until, version, created_at";
+    password_hash, lang, era, active, demo, failed_logins, locked_until, version, created_at, resource_editor";
 
 fn account_from(row: &AnyRow) -> Result<AccountRow> {
     Ok(AccountRow {
@@ -142,6 +144,7 @@ fn account_from(row: &AnyRow) -> Result<AccountRow> {
         era: row.try_get("era")?,
         active: row.try_get::<i64, _>("active")? != 0,
         demo: row.try_get::<i64, _>("demo")? != 0,
+        resource_editor: row.try_get::<i64, _>("resource_editor")? != 0,
         failed_logins: row.try_get("failed_logins")?,
         locked_until: opt_instant(row, "locked_until")?,
         version: row.try_get("version")?,

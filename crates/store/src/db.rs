@@ -165,6 +165,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "resource_directory",
         include_str!("../migrations/0078_resource_directory.sql"),
     ),
+    (
+        79,
+        "referral",
+        include_str!("../migrations/0079_referral.sql"),
+    ),
 ];
 
 impl Db {

@@ -34,6 +34,7 @@ pub mod person_export;
 pub mod person_merge;
 pub mod plan;
 pub mod promise;
+pub mod referral;
 pub mod report;
 pub mod resource;
 pub mod revision;

@@ -263,6 +263,31 @@ const ROUTES: &[Entry] = &[
     ("/tasks/{id}", &[("POST", Page)], || {
         post(pages::tasks::change)
     }),
+    (
+        "/cases/{id}/referrals",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::referrals::case_referrals).post(pages::referrals::create),
+    ),
+    ("/referrals/{id}", &[("GET", Page)], || {
+        get(pages::referrals::show)
+    }),
+    ("/referrals/{id}/steps", &[("POST", Page)], || {
+        post(pages::referrals::step)
+    }),
+    ("/referrals/{id}/agreement", &[("POST", Page)], || {
+        post(pages::referrals::agreement)
+    }),
+    ("/referrals/{id}/check-ins", &[("POST", Page)], || {
+        post(pages::referrals::check_in)
+    }),
+    ("/referrals/{id}/letter", &[("GET", Page)], || {
+        get(pages::referrals::letter)
+    }),
+    (
+        "/referral-alerts/{id}/acknowledge",
+        &[("POST", Page)],
+        || post(pages::referrals::acknowledge),
+    ),
     ("/resources", &[("GET", Page)], || {
         get(pages::resources::directory)
     }),
@@ -322,6 +347,31 @@ const ROUTES: &[Entry] = &[
     }),
     ("/api/v1/me/password", &[("POST", Api)], || {
         post(api::me::password)
+    }),
+    (
+        "/api/v1/cases/{id}/referrals",
+        &[("GET", Api), ("POST", Api)],
+        || get(api::referrals::case_list).post(api::referrals::create),
+    ),
+    ("/api/v1/referrals/{id}", &[("GET", Api)], || {
+        get(api::referrals::get_one)
+    }),
+    ("/api/v1/referrals/{id}/steps", &[("POST", Api)], || {
+        post(api::referrals::step)
+    }),
+    ("/api/v1/referrals/{id}/agreement", &[("PUT", Api)], || {
+        axum::routing::put(api::referrals::agreement)
+    }),
+    ("/api/v1/referrals/{id}/check-ins", &[("POST", Api)], || {
+        post(api::referrals::check_in)
+    }),
+    (
+        "/api/v1/referral-alerts/{id}/acknowledge",
+        &[("POST", Api)],
+        || post(api::referrals::acknowledge),
+    ),
+    ("/api/v1/reports/referrals", &[("GET", Api)], || {
+        get(api::referrals::figures)
     }),
     ("/api/v1/resources/services", &[("GET", Api)], || {
         get(api::resources::search)

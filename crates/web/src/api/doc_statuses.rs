@@ -47,6 +47,10 @@ pub const NEVER_CONFLICT: &[&str] = &[
     "markAllNotificationsRead",
     "setCaseloadLimit",
     "acknowledgeHandover",
+    "createResourceProvider",
+    "createResourceService",
+    "createResourceLocation",
+    "createCaseReferral",
 ];
 
 /// The problem+json media type.

@@ -21,6 +21,7 @@ pub mod notifications;
 pub mod persons;
 pub mod plans;
 pub mod records;
+pub mod referrals;
 pub mod resources;
 pub mod search;
 pub mod supervision;

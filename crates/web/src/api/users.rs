@@ -37,6 +37,8 @@ pub struct User {
     pub version: i64,
     /// Created.
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Designated to maintain the resource directory.
+    pub resource_editor: bool,
 }
 
 impl From<UserView> for User {
@@ -52,6 +54,7 @@ impl From<UserView> for User {
             locked_until: v.locked_until,
             version: v.version,
             created_at: v.created_at,
+            resource_editor: v.resource_editor,
         }
     }
 }
@@ -215,6 +218,9 @@ pub struct UserUpdate {
     pub unit_id: Option<String>,
     /// May log in.
     pub active: bool,
+    /// Designate the account to maintain the resource directory (omitted: unchanged).
+    #[serde(default)]
+    pub resource_editor: Option<bool>,
 }
 
 /// `PATCH /api/v1/users/{id}`: 409 when `version` is stale.
@@ -248,6 +254,7 @@ pub async fn update(
         profession: x.profession,
         unit_id: x.unit_id,
         active: x.active,
+        resource_editor: x.resource_editor,
     };
     Ok(Json(
         state

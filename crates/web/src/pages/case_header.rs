@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 /// The tabs of a case, in order: `(code, catalogue key, href suffix)`. The first six are tabs
 /// of the case file itself (`?tab=`), the rest pages of their own.
-const TABS: [(&str, &str, &str); 13] = [
+const TABS: [(&str, &str, &str); 14] = [
     ("overview", "case-tab-overview", "?tab=overview"),
     ("persons", "case-tab-persons", "?tab=persons"),
     ("contacts", "case-tab-contacts", "?tab=contacts"),
@@ -23,6 +23,7 @@ const TABS: [(&str, &str, &str); 13] = [
     ("tasks", "case-tab-tasks", "/tasks"),
     ("conferences", "case-tab-conferences", "/conferences"),
     ("consultations", "case-tab-consultations", "/consultations"),
+    ("referrals", "case-tab-referrals", "/referrals"),
     ("closure", "case-tab-closure", "/closure"),
     ("timeline", "case-tab-timeline", "/timeline"),
 ];

@@ -26,6 +26,7 @@ pub mod plan;
 pub mod plan_form;
 pub mod profile;
 pub mod records;
+pub mod referrals;
 pub mod reports;
 pub mod resources;
 pub mod search;

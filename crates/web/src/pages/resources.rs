@@ -162,6 +162,8 @@ struct DirectoryPage {
     next: Option<String>,
     searched: bool,
     editor: bool,
+    /// Searching for a case's referral: each service links to the referral form.
+    refer_case: Option<Uuid>,
     summary: Vec<ErrorLink>,
 }
 
@@ -228,8 +230,13 @@ pub async fn directory(
         ),
         prev: (page > 1).then(|| page_link(&pairs, page - 1)),
         next: (page < pages).then(|| page_link(&pairs, page + 1)),
-        searched: !pairs.is_empty(),
+        searched: pairs.iter().any(|(k, _)| k != "case"),
         editor,
+        refer_case: pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == "case")
+            .and_then(|(_, v)| Uuid::parse_str(v).ok()),
         summary,
         form,
     };

@@ -47,6 +47,7 @@ fn what(u: &PageUser, kind: &str, code: &str) -> String {
         "promise" => "timeline-promise",
         "conference" => "conference-status",
         "consultation" => "consultation-event",
+        "referral" => "referral-event",
         _ => return code.to_string(),
     };
     if kind == "transition"

@@ -210,6 +210,7 @@ pub struct UserForm {
     unit_id: String,
     password: String,
     active: Option<String>,
+    resource_editor: Option<String>,
     version: String,
 }
 
@@ -222,6 +223,10 @@ impl UserForm {
             ("profession", self.profession.clone()),
             ("unit_id", self.unit_id.clone()),
             ("active", self.active.clone().unwrap_or_default()),
+            (
+                "resource_editor",
+                self.resource_editor.clone().unwrap_or_default(),
+            ),
             ("version", self.version.clone()),
         ])
     }
@@ -294,6 +299,14 @@ fn view_state(x: &UserView) -> FormState {
             x.unit_id.map(|i| i.to_string()).unwrap_or_default(),
         ),
         ("active", if x.active { "on".into() } else { String::new() }),
+        (
+            "resource_editor",
+            if x.resource_editor {
+                "on".into()
+            } else {
+                String::new()
+            },
+        ),
         ("version", x.version.to_string()),
     ])
 }
@@ -329,6 +342,7 @@ pub async fn update(
         profession: opt(&f.profession),
         unit_id: opt(&f.unit_id),
         active: f.active.is_some(),
+        resource_editor: Some(f.resource_editor.is_some()),
     };
     match state.app.update_user(&u.user, &u.ctx, id, input).await {
         Ok(_) => Ok(Redirect::to("/admin/users?saved=1").into_response()),

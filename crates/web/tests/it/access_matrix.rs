@@ -331,6 +331,38 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ),
     ("GET", "/api/v1/attachments/{id}", Who::Only(ON_CASE)),
     ("POST", "/persons/{id}", Who::Only(ON_CASE)),
+    ("GET", "/cases/{id}/referrals", Who::Only(ON_CASE)),
+    ("POST", "/cases/{id}/referrals", Who::Only(ON_CASE)),
+    ("GET", "/referrals/{id}", Who::Only(ON_CASE)),
+    ("POST", "/referrals/{id}/steps", Who::Only(ON_CASE)),
+    ("POST", "/referrals/{id}/agreement", Who::Only(ON_CASE)),
+    ("POST", "/referrals/{id}/check-ins", Who::Only(ON_CASE)),
+    ("GET", "/referrals/{id}/letter", Who::Only(ON_CASE)),
+    (
+        "POST",
+        "/referral-alerts/{id}/acknowledge",
+        Who::Only(ON_CASE),
+    ),
+    ("GET", "/api/v1/cases/{id}/referrals", Who::Only(ON_CASE)),
+    ("POST", "/api/v1/cases/{id}/referrals", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/referrals/{id}", Who::Only(ON_CASE)),
+    ("POST", "/api/v1/referrals/{id}/steps", Who::Only(ON_CASE)),
+    (
+        "PUT",
+        "/api/v1/referrals/{id}/agreement",
+        Who::Only(ON_CASE),
+    ),
+    (
+        "POST",
+        "/api/v1/referrals/{id}/check-ins",
+        Who::Only(ON_CASE),
+    ),
+    (
+        "POST",
+        "/api/v1/referral-alerts/{id}/acknowledge",
+        Who::Only(ON_CASE),
+    ),
+    ("GET", "/api/v1/reports/referrals", Who::Only(FIGURES)),
     ("GET", "/resources", Who::Everyone),
     ("POST", "/resources/providers", Who::Only(ADMIN)),
     ("GET", "/resources/providers/new", Who::Only(ADMIN)),
@@ -461,10 +493,17 @@ pub(crate) struct Ids {
     provider: String,
     location: String,
     service: String,
+    /// A referral of the case to that service, ended early, with its alert.
+    referral: String,
+    alert: String,
 }
 
 pub(crate) fn concrete(path: &str, ids: &Ids) -> String {
-    let id = if path.contains("resources/providers/") {
+    let id = if path.contains("referral-alerts/") {
+        &ids.alert
+    } else if path.contains("/referrals/") && !path.contains("cases/") {
+        &ids.referral
+    } else if path.contains("resources/providers/") {
         &ids.provider
     } else if path.contains("resources/services/") {
         &ids.service
@@ -712,7 +751,47 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
         )
         .await
         .unwrap();
+    let referral = app
+        .create_referral(
+            &manager,
+            &ctx,
+            case,
+            &karuna_domain::referral::ReferralInput {
+                service_id: service.to_string(),
+                need: "ที่พักปลอดภัย".into(),
+                requested_service: "ที่พักฉุกเฉิน".into(),
+                area_reason: "ใกล้ที่ทำงานของมารดา".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let mut version = 1;
+    for step in ["send", "accept", "start", "end_early"] {
+        version = app
+            .step_referral(
+                &manager,
+                &ctx,
+                referral,
+                &karuna_domain::referral::StepInput {
+                    version,
+                    step: step.into(),
+                    reason: "ผู้รับบริการออกจากบ้านพัก".into(),
+                    ended_by: "หัวหน้าบ้านพัก".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let alert = karuna_store::referral::alerts_of_case(&app.db, case)
+        .await
+        .unwrap()[0]
+        .id
+        .to_string();
     Ids {
+        referral: referral.to_string(),
+        alert,
         provider: provider.to_string(),
         location: location.to_string(),
         service: service.to_string(),

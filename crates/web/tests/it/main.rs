@@ -29,6 +29,7 @@ mod plan_pages;
 mod plans;
 mod promises_closing;
 mod read_audit;
+mod referrals;
 mod resources;
 mod revocation;
 mod safety_screening;

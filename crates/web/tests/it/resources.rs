@@ -294,6 +294,32 @@ async fn editors_maintain_the_directory_and_everyone_finds_services_near_the_cli
     assert!(server.audit_count("resource.create", "success").await >= 6);
     assert!(server.audit_count("resource.update", "denied").await >= 1);
 
+    // An administrator designates a supervisor a resource editor; she may then add entries.
+    let supervisor = server.token("demo-supervisor").await;
+    let sid = server.user_id("demo-supervisor").await;
+    let (_, user) = get(&server, &admin, &format!("/api/v1/users/{sid}")).await;
+    assert_eq!(user["resource_editor"], false);
+    let mut patch = json!({"version": user["version"], "display_name": user["display_name"],
+        "role": user["role"], "profession": user["profession"], "unit_id": user["unit_id"], "active": true});
+    patch["resource_editor"] = json!(true);
+    let resp = server
+        .client()
+        .patch(server.url(&format!("/api/v1/users/{sid}")))
+        .bearer_auth(&admin)
+        .json(&patch)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let (status, _) = post(
+        &server,
+        &supervisor,
+        "/api/v1/resources/providers",
+        json!({"name": "ศูนย์ช่วยเหลือทางกฎหมาย"}),
+    )
+    .await;
+    assert_eq!(status, 201, "a designated editor adds entries");
+
     // The pages: the directory with its filters, and a service's page, pass for a manager.
     let (web, _) = server.login("demo-manager").await;
     let html = web

@@ -20,6 +20,7 @@ pub mod progress;
 pub mod promise;
 pub mod report;
 pub mod resource;
+pub mod resource_hsds;
 pub mod supervision;
 pub mod task;
 

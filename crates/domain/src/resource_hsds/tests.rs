@@ -1,5 +1,5 @@
 use super::*;
-use crate::resource::{validate_organization, validate_service};
+use crate::resource::{validate_location, validate_organization, validate_service};
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -797,5 +797,100 @@ proptest! {
             ("phones.csv".to_string(), b.clone()),
         ];
         let _ = from_hsds_csv(&files);
+    }
+}
+
+// --- the national seed set --------------------------------------------------------------------
+
+const SEED: &str = include_str!("../../../../data/resources/seed-th.json");
+
+fn area_known(code: &str) -> bool {
+    match code.len() {
+        2 => karuna_thai::address::province(code).is_some(),
+        4 => karuna_thai::address::district(code).is_some(),
+        _ => false,
+    }
+}
+
+#[test]
+fn the_seed_set_is_valid_and_complete() {
+    let dir = from_hsds_json(SEED).unwrap();
+    // Exactly as the export writes it (the generator mirrors `to_hsds_json`).
+    let written: Value = serde_json::from_str(SEED).unwrap();
+    assert_eq!(to_hsds_json(&dir), written);
+
+    let services: Vec<&ServiceInput> = dir
+        .organizations
+        .iter()
+        .flat_map(|o| o.services.iter().map(|s| &s.service))
+        .collect();
+    let hotline = services
+        .iter()
+        .find(|s| s.phone == "1300")
+        .expect("the 1300 hotline");
+    assert!(hotline.national);
+    assert!(hotline.name.contains("1300"));
+
+    let offices: Vec<&OrgEntry> = dir
+        .organizations
+        .iter()
+        .filter(|o| {
+            o.org
+                .name
+                .starts_with("สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัด")
+        })
+        .collect();
+    assert_eq!(offices.len(), 76);
+    let mut provinces: Vec<&str> = offices
+        .iter()
+        .map(|o| o.locations[0].location.province_code.as_str())
+        .collect();
+    provinces.sort();
+    provinces.dedup();
+    assert_eq!(provinces.len(), 76);
+    assert!(
+        !provinces.contains(&"10"),
+        "Bangkok has no provincial office"
+    );
+    for o in &offices {
+        assert!(o.org.verify_locally && o.org.phone.is_empty() && o.org.website.is_empty());
+        let s = &o.services[0].service;
+        assert_eq!(s.areas, vec![o.locations[0].location.province_code.clone()]);
+        assert_eq!(s.location_id, o.locations[0].id);
+    }
+
+    let mut ids = HashSet::new();
+    for o in &dir.organizations {
+        assert!(ids.insert(o.id.clone()));
+        assert!(Uuid::parse_str(&o.id).is_ok());
+        validate_organization(&o.org).unwrap();
+        assert!(!o.org.source.trim().is_empty(), "{}", o.org.name);
+        let location_ids: Vec<&str> = o.locations.iter().map(|l| l.id.as_str()).collect();
+        for l in &o.locations {
+            assert!(ids.insert(l.id.clone()));
+            validate_location(&l.location, |p, d| match d {
+                None => area_known(p),
+                Some(d) => d.starts_with(p) && area_known(d),
+            })
+            .unwrap();
+            assert!(l.location.verify_locally);
+            assert!(
+                l.location.address.is_empty(),
+                "no street address is invented"
+            );
+        }
+        for s in &o.services {
+            assert!(ids.insert(s.id.clone()));
+            let valid = validate_service(&s.service, area_known)
+                .unwrap_or_else(|e| panic!("{}: {e:?}", s.service.name));
+            assert!(!valid.source.is_empty(), "{}", valid.name);
+            assert!(valid.email.is_empty(), "no e-mail address is invented");
+            if let Some(l) = &valid.location_id {
+                assert!(location_ids.contains(&l.as_str()));
+            }
+            if valid.phone != "1300" {
+                assert!(valid.phone.is_empty(), "no phone number is invented");
+            }
+        }
     }
 }

@@ -21,6 +21,7 @@ pub mod promise;
 pub mod referral;
 pub mod report;
 pub mod resource;
+pub mod resource_hsds;
 pub mod supervision;
 pub mod task;
 

@@ -76,13 +76,13 @@ test('a client referred to a shelter that ends the service early, followed to th
     await assertAccessible(page, 'case referrals');
     await clickAndLoad(page, '#referral-find');
     assert.ok(await page.locator('#resource-refer-note').isVisible());
-    await page.locator('input#q').fill('ที่พัก');
+    await page.locator('input#q').fill('บ้านพัก');
     assert.equal(await page.locator('select#province').inputValue(), '50', 'the client\'s province, pre-filled');
     await clickAndLoad(page, 'button#resource-search-submit');
     await assertAccessible(page, 'directory for a referral');
     const shelter = page.locator('#resource-list li', { hasText: SHELTER }).first();
     await Promise.all([page.waitForURL((u) => u.pathname.endsWith('/referrals')), shelter.locator('a[role=button]').click()]);
-    assert.match(await page.locator('#referral-service').innerText(), /ที่พักฉุกเฉิน/);
+    assert.match(await page.locator('#referral-service').innerText(), /บ้านพักเด็กและครอบครัว/);
 
     // The referral: two items shared under the consent.
     await page.locator('#need').fill('ต้องการที่พักปลอดภัยจากผู้กระทำความรุนแรง');

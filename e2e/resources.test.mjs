@@ -31,14 +31,14 @@ test('a manager finds a shelter in her province; an administrator confirms it ve
     await logIn(page, 'demo-manager');
     await clickAndLoad(page, 'header nav a[href="/resources"]');
     await assertAccessible(page, 'resource directory');
-    await page.locator('input#q').fill('ที่พัก');
+    await page.locator('input#q').fill('บ้านพัก');
     await page.locator('select#province').selectOption('50');
     // htmx fills the district picker for the province.
     await page.waitForFunction(() => document.querySelectorAll('select#district option').length > 1);
     await page.locator('select#category').selectOption('shelter');
     await clickAndLoad(page, 'button#resource-search-submit');
     const first = page.locator('#resource-list li h3 a').first();
-    assert.match(await first.innerText(), /ที่พักฉุกเฉินสำหรับเด็กและครอบครัว/);
+    assert.match(await first.innerText(), /บ้านพักเด็กและครอบครัวจังหวัดเชียงใหม่/);
     assert.ok(await page.locator('#resource-list .badge-warn').first().isVisible(), 'flagged: never verified');
     await assertAccessible(page, 'resource search results');
     await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/resources/services/')), first.click()]);

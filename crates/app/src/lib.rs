@@ -33,6 +33,7 @@ pub mod promise;
 pub mod referral;
 pub mod report;
 pub mod resource;
+pub mod resource_exchange;
 pub mod search;
 pub mod session;
 pub mod supervision;

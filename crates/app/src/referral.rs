@@ -54,20 +54,25 @@ fn era_of(user: &CurrentUser) -> Era {
     Era::from_code(&user.era).unwrap_or_default()
 }
 
-/// The consent or lawful basis that covers sharing with `provider`: the newest sharing record
-/// of the client naming no agency or this one; `None` when there is none or it refuses.
+/// The consent or lawful basis that covers sharing with a provider known by `names` (its
+/// name, the service's): the newest sharing record of the client naming no agency or one of
+/// these; `None` when there is none or it refuses.
 fn sharing_basis(
     consents: &[karuna_store::consent::ConsentRow],
     client: Uuid,
-    provider: &str,
+    names: &[&str],
 ) -> Option<(String, Uuid)> {
-    let provider = provider.trim().to_lowercase();
+    let names: Vec<String> = names
+        .iter()
+        .map(|n| n.trim().to_lowercase())
+        .filter(|n| !n.is_empty())
+        .collect();
     let c = consents.iter().find(|c| {
         c.person_id == client
             && c.purpose == "sharing"
             && c.agency.as_deref().is_none_or(|a| {
                 let a = a.trim().to_lowercase();
-                a.is_empty() || a == provider || provider.contains(&a)
+                a.is_empty() || names.iter().any(|n| *n == a || n.contains(&a))
             })
     })?;
     match (c.status.as_str(), &c.lawful_basis) {
@@ -159,7 +164,8 @@ impl App {
             None
         } else {
             let consents = karuna_store::consent::for_case_persons(&self.db, case_id).await?;
-            match sharing_basis(&consents, case.client_id, &provider_name) {
+            let service_name = service.as_ref().map(|s| s.name.as_str()).unwrap_or("");
+            match sharing_basis(&consents, case.client_id, &[&provider_name, service_name]) {
                 Some(b) => Some(b),
                 None => {
                     errors.push(FieldError::new(

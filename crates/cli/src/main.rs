@@ -13,6 +13,7 @@ mod config;
 mod export;
 mod gen;
 mod import;
+mod resources;
 
 use clap::{Args, Parser, Subcommand};
 use config::{DbOptions, FileConfig};
@@ -61,6 +62,9 @@ enum Command {
     Export(export::ExportArgs),
     /// Generate a synthetic agency (persons, cases, notes, accounts) into the database.
     Gen(gen::GenArgs),
+    /// The resource directory in Open Referral HSDS: export, import, the national seed set.
+    #[command(subcommand)]
+    Resources(resources::ResourcesCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -269,6 +273,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Text(TextCommand::Segment) => segment_stdin(),
         Command::Import(args) => import::run(args).await,
         Command::Export(args) => export::run(args).await,
+        Command::Resources(cmd) => resources::run(cmd).await,
         Command::Gen(args) => gen::run(args).await,
     }
 }
@@ -329,7 +334,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
             .into_iter()
             .find(|o| o.demo)
         {
-            app.seed_demo_directory(org.id).await?;
+            app.seed_national_directory(org.id).await?;
         }
     }
     let addr_text = args

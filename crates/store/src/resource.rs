@@ -734,3 +734,79 @@ pub async fn count(db: &Db, org_id: Uuid) -> Result<i64> {
     .fetch_one(db.read())
     .await?)
 }
+
+/// The ids of the organisation's providers, locations and services (an import matches them).
+pub async fn ids(db: &Db, org_id: Uuid) -> Result<std::collections::HashSet<String>> {
+    let mut out = std::collections::HashSet::new();
+    for table in ["resource_org", "resource_location", "resource_service"] {
+        let rows: Vec<String> =
+            sqlx::query_scalar(&format!("SELECT id FROM {table} WHERE org_id = $1"))
+                .bind(org_id.to_string())
+                .fetch_all(db.read())
+                .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Overwrites a provider whatever its version (an import); returns the new version.
+pub async fn replace_provider(
+    tx: &mut Tx,
+    id: Uuid,
+    f: &OrganizationInput,
+    actor: Option<Uuid>,
+) -> Result<i64> {
+    let v: i64 = sqlx::query_scalar(
+        "UPDATE resource_org SET name = $1, alternate_name = $2, description = $3, website = $4, \
+         email = $5, phone = $6, source = $7, verify_locally = $8, updated_at = $9, updated_by = $10, \
+         version = version + 1 WHERE id = $11 RETURNING version",
+    )
+    .bind(&f.name)
+    .bind(&f.alternate_name)
+    .bind(&f.description)
+    .bind(&f.website)
+    .bind(&f.email)
+    .bind(&f.phone)
+    .bind(&f.source)
+    .bind(i64::from(f.verify_locally))
+    .bind(now_db())
+    .bind(actor.map(|a| a.to_string()))
+    .bind(id.to_string())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(v)
+}
+
+/// Overwrites a location whatever its version (an import).
+pub async fn replace_location(tx: &mut Tx, id: Uuid, f: &LocationInput) -> Result<()> {
+    sqlx::query(
+        "UPDATE resource_location SET name = $1, address = $2, province_code = $3, district_code = $4, \
+         hours = $5, source = $6, verify_locally = $7, updated_at = $8, version = version + 1 WHERE id = $9",
+    )
+    .bind(&f.name)
+    .bind(&f.address)
+    .bind(&f.province_code)
+    .bind(&f.district_code)
+    .bind(&f.hours)
+    .bind(&f.source)
+    .bind(i64::from(f.verify_locally))
+    .bind(now_db())
+    .bind(id.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Overwrites a service whatever its version (an import); returns the new version.
+pub async fn replace_service(
+    tx: &mut Tx,
+    id: Uuid,
+    w: &ServiceWrite<'_>,
+    actor: Uuid,
+) -> Result<i64> {
+    let version: i64 = sqlx::query_scalar("SELECT version FROM resource_service WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_one(&mut **tx)
+        .await?;
+    update_service(tx, id, version, w, actor).await
+}

@@ -49,6 +49,9 @@ fn upload_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max(karuna_app::attachment::MAX_FILE_BYTES + 64 * 1024)
 }
 
+/// The body limit of a directory import (an HSDS file of up to 20,000 services).
+pub const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
+
 /// The route table: path, its methods with their kinds, and the handlers.
 const ROUTES: &[Entry] = &[
     ("/healthz", &[("GET", Public)], || get(api::health::healthz)),
@@ -291,6 +294,15 @@ const ROUTES: &[Entry] = &[
     ("/resources", &[("GET", Page)], || {
         get(pages::resources::directory)
     }),
+    ("/resources/export.json", &[("GET", Page)], || {
+        get(pages::resources::export)
+    }),
+    ("/resources/import", &[("POST", Page)], || {
+        post(pages::resources::import).layer(DefaultBodyLimit::max(IMPORT_LIMIT))
+    }),
+    ("/resources/import-seed", &[("POST", Page)], || {
+        post(pages::resources::import_seed)
+    }),
     ("/resources/providers", &[("POST", Page)], || {
         post(pages::resources::create_provider)
     }),
@@ -372,6 +384,15 @@ const ROUTES: &[Entry] = &[
     ),
     ("/api/v1/reports/referrals", &[("GET", Api)], || {
         get(api::referrals::figures)
+    }),
+    ("/api/v1/resources/export", &[("GET", Api)], || {
+        get(api::resources::export)
+    }),
+    ("/api/v1/resources/import", &[("POST", Api)], || {
+        post(api::resources::import).layer(DefaultBodyLimit::max(IMPORT_LIMIT))
+    }),
+    ("/api/v1/resources/import-seed", &[("POST", Api)], || {
+        post(api::resources::import_seed)
     }),
     ("/api/v1/resources/services", &[("GET", Api)], || {
         get(api::resources::search)

@@ -34,6 +34,7 @@ pub const OPEN_READS: &[&str] = &[
     "getResourceService",
     "listResourceProviders",
     "getResourceProvider",
+    "exportResourceDirectory",
 ];
 
 /// Writes that change no versioned record and refuse nothing by state (never 409).
@@ -51,6 +52,8 @@ pub const NEVER_CONFLICT: &[&str] = &[
     "createResourceService",
     "createResourceLocation",
     "createCaseReferral",
+    "importResourceDirectory",
+    "importResourceSeed",
 ];
 
 /// The problem+json media type.

@@ -469,3 +469,70 @@ pub async fn update_location(
         .map_err(|e| u.err(e))?;
     Ok(Json(Versioned { version }))
 }
+
+/// `GET /api/v1/resources/export`: the whole directory in Open Referral HSDS 3.0 JSON (an
+/// array of organisations with their services and locations).
+#[utoipa::path(get, path = "/api/v1/resources/export", operation_id = "exportResourceDirectory", tag = "resources",
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, description = "HSDS 3.0 organisations", content_type = "application/json", body = Object)))]
+pub async fn export(
+    State(state): State<AppState>,
+    u: ApiUser,
+) -> Result<Json<serde_json::Value>, WebError> {
+    let dir = state
+        .app
+        .export_directory(&u.user, &u.ctx)
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok(Json(karuna_domain::resource_hsds::to_hsds_json(&dir)))
+}
+
+/// `POST /api/v1/resources/import`: an Open Referral HSDS 3.0 JSON file (an array of
+/// organisations, or one). Every record is checked first; nothing is written unless all pass.
+/// Entries the directory holds (by id) are overwritten, the others added.
+#[utoipa::path(post, path = "/api/v1/resources/import", operation_id = "importResourceDirectory", tag = "resources",
+    request_body(content = Object, content_type = "application/json", description = "HSDS 3.0 JSON"),
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, body = karuna_app::resource_exchange::ImportReport),
+        (status = 403, description = "neither an administrator nor a designated resource editor", content_type = "application/problem+json"),
+        (status = 413, description = "the file is larger than 32 MB", content_type = "application/problem+json"),
+        (status = 422, description = "records at fault; each error's `field` is `organizations[i].services[k].name` and the like (`import.too_many_records` past 20,000)", content_type = "application/problem+json")))]
+pub async fn import(
+    State(state): State<AppState>,
+    u: ApiUser,
+    body: axum::body::Bytes,
+) -> Result<Json<karuna_app::resource_exchange::ImportReport>, WebError> {
+    may_edit(&state, &u, "resource.import", ("resource_org", None)).await?;
+    let text = std::str::from_utf8(&body).map_err(|_| {
+        u.err(karuna_app::AppError::Invalid(vec![
+            karuna_domain::error::FieldError::new("file", "import.not_utf8"),
+        ]))
+    })?;
+    let dir = karuna_domain::resource_hsds::from_hsds_json(text)
+        .map_err(|e| u.err(karuna_app::resource_exchange::record_errors(e)))?;
+    let report = state
+        .app
+        .import_directory(&u.user, &u.ctx, &dir)
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok(Json(report))
+}
+
+/// `POST /api/v1/resources/import-seed`: the national seed set shipped with Karuna (public
+/// knowledge; entries not confirmed are marked to be verified locally). Importing it again
+/// changes nothing but versions.
+#[utoipa::path(post, path = "/api/v1/resources/import-seed", operation_id = "importResourceSeed", tag = "resources",
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, body = karuna_app::resource_exchange::ImportReport),
+        (status = 403, description = "neither an administrator nor a designated resource editor", content_type = "application/problem+json")))]
+pub async fn import_seed(
+    State(state): State<AppState>,
+    u: ApiUser,
+) -> Result<Json<karuna_app::resource_exchange::ImportReport>, WebError> {
+    let report = state
+        .app
+        .import_national_seed(&u.user, &u.ctx)
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok(Json(report))
+}

@@ -165,6 +165,7 @@ struct DirectoryPage {
     /// Searching for a case's referral: each service links to the referral form.
     refer_case: Option<Uuid>,
     summary: Vec<ErrorLink>,
+    flash: Option<String>,
 }
 
 fn page_link(pairs: &[(String, String)], page: i64) -> String {
@@ -182,8 +183,20 @@ pub async fn directory(
     u: PageUser,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let search: DirectorySearch = crate::api::resources::search_from(&pairs);
     let form = FormState::from_pairs(&pairs);
+    directory_page(&state, &u, &pairs, form, StatusCode::OK).await
+}
+
+/// The directory page for the query `pairs`; `form` carries errors of its own (a refused
+/// import) besides the search's.
+async fn directory_page(
+    state: &AppState,
+    u: &PageUser,
+    pairs: &[(String, String)],
+    form: FormState,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let search: DirectorySearch = crate::api::resources::search_from(pairs);
     let editor = state
         .app
         .can_edit_resources(&u.user)
@@ -196,12 +209,12 @@ pub async fn directory(
                 let lines = p
                     .items
                     .iter()
-                    .map(|(s, stale)| line(&u, s, *stale))
+                    .map(|(s, stale)| line(u, s, *stale))
                     .collect();
-                (StatusCode::OK, form, lines, p.total, p.page)
+                (status, form, lines, p.total, p.page)
             }
             Err(e @ AppError::Invalid(_)) => {
-                let (status, fields) = refusal(&u, e);
+                let (status, fields) = refusal(u, e);
                 (status, form.errors(fields), Vec::new(), 0, 1)
             }
             Err(e) => return Err(u.err(e)),
@@ -216,10 +229,23 @@ pub async fn directory(
             ("district", "resource-district"),
         ],
     );
+    let flash = pairs.iter().find(|(k, _)| k == "imported").map(|(_, v)| {
+        let n: Vec<String> = v.split('.').map(str::to_string).collect();
+        let get = |i: usize| n.get(i).cloned().unwrap_or_default();
+        u.tr.args(
+            "resource-imported",
+            &[
+                ("pa", get(0)),
+                ("pu", get(1)),
+                ("sa", get(2)),
+                ("su", get(3)),
+            ],
+        )
+    });
     let p = DirectoryPage {
-        c: Chrome::for_user(&u, "/resources"),
-        categories: category_choices(&u),
-        provinces: province_choices(&u),
+        c: Chrome::for_user(u, "/resources"),
+        categories: category_choices(u),
+        provinces: province_choices(u),
         districts,
         lines,
         total,
@@ -228,9 +254,9 @@ pub async fn directory(
             "resource-page-of",
             &[("n", page.to_string()), ("of", pages.to_string())],
         ),
-        prev: (page > 1).then(|| page_link(&pairs, page - 1)),
-        next: (page < pages).then(|| page_link(&pairs, page + 1)),
-        searched: pairs.iter().any(|(k, _)| k != "case"),
+        prev: (page > 1).then(|| page_link(pairs, page - 1)),
+        next: (page < pages).then(|| page_link(pairs, page + 1)),
+        searched: pairs.iter().any(|(k, _)| k != "case" && k != "imported"),
         editor,
         refer_case: pairs
             .iter()
@@ -238,6 +264,7 @@ pub async fn directory(
             .find(|(k, _)| k == "case")
             .and_then(|(_, v)| Uuid::parse_str(v).ok()),
         summary,
+        flash,
         form,
     };
     Ok(render(status, &p))
@@ -1027,4 +1054,140 @@ pub async fn verify_service(
         .await
         .map_err(|e| u.err(e))?;
     Ok(Redirect::to(&format!("/resources/services/{id}?saved=1")).into_response())
+}
+
+/// `GET /resources/export.json`: the directory as an HSDS JSON download.
+pub async fn export(State(state): State<AppState>, u: PageUser) -> Result<Response, WebError> {
+    let dir = state
+        .app
+        .export_directory(&u.user, &u.ctx)
+        .await
+        .map_err(|e| u.err(e))?;
+    let body = serde_json::to_vec_pretty(&karuna_domain::resource_hsds::to_hsds_json(&dir))
+        .map_err(|e| u.err(AppError::Internal(e.to_string())))?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/json"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"karuna-resources-hsds.json\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+fn imported_flash(r: &karuna_app::resource_exchange::ImportReport) -> String {
+    format!(
+        "/resources?imported={}.{}.{}.{}",
+        r.providers_added, r.providers_updated, r.services_added, r.services_updated
+    )
+}
+
+/// A refused import on the directory page: each record's errors with where they are.
+async fn import_refused(state: &AppState, u: &PageUser, e: AppError) -> Result<Response, WebError> {
+    let (status, fields) = refusal(u, e);
+    let lines: Vec<(String, String)> = fields
+        .into_iter()
+        .map(|(f, m)| ("import".to_string(), format!("{f}: {m}")))
+        .collect();
+    directory_page(state, u, &[], FormState::default().errors(lines), status).await
+}
+
+/// `POST /resources/import` (multipart: `csrf`, one or more `file`s): an HSDS JSON file, or the
+/// CSV files of the HSDS tabular form.
+pub async fn import(
+    State(state): State<AppState>,
+    u: PageUser,
+    body: Result<axum::extract::multipart::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, WebError> {
+    let bad = || {
+        WebError::adapter(
+            StatusCode::BAD_REQUEST,
+            "bad_form",
+            crate::error::Surface::Page,
+            u.tr.clone(),
+        )
+    };
+    // Authorised before the body is read: a role that may not import is told so (and the
+    // refusal audited) whatever it sent.
+    state
+        .app
+        .authorize_edit(&u.user, &u.ctx, "resource.import", ("resource_org", None))
+        .await
+        .map_err(|e| u.err(e))?;
+    let mut multipart = body.map_err(|_| bad())?;
+    let mut csrf = String::new();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(|_| bad())? {
+        match field.name().unwrap_or("") {
+            "file" => {
+                let name = field.file_name().unwrap_or("").to_string();
+                let bytes = field.bytes().await.map_err(|_| {
+                    WebError::adapter(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "too_large",
+                        crate::error::Surface::Page,
+                        u.tr.clone(),
+                    )
+                })?;
+                if !bytes.is_empty() {
+                    files.push((name, bytes.to_vec()));
+                }
+            }
+            "csrf" => csrf = field.text().await.map_err(|_| bad())?,
+            _ => {}
+        }
+    }
+    u.check_csrf(&csrf)?;
+    let field =
+        |code: &str| AppError::Invalid(vec![karuna_domain::error::FieldError::new("file", code)]);
+    if files.is_empty() {
+        return import_refused(&state, &u, field("required")).await;
+    }
+    let mut texts = Vec::new();
+    for (name, bytes) in files {
+        match String::from_utf8(bytes) {
+            Ok(t) => texts.push((name, t)),
+            Err(_) => return import_refused(&state, &u, field("import.not_utf8")).await,
+        }
+    }
+    let parsed = if texts.len() == 1 && !texts[0].0.to_lowercase().ends_with(".csv") {
+        karuna_domain::resource_hsds::from_hsds_json(&texts[0].1)
+    } else {
+        karuna_domain::resource_hsds::from_hsds_csv(&texts)
+    };
+    let dir = match parsed {
+        Ok(d) => d,
+        Err(errors) => {
+            return import_refused(
+                &state,
+                &u,
+                karuna_app::resource_exchange::record_errors(errors),
+            )
+            .await
+        }
+    };
+    match state.app.import_directory(&u.user, &u.ctx, &dir).await {
+        Ok(r) => Ok(Redirect::to(&imported_flash(&r)).into_response()),
+        Err(e @ AppError::Invalid(_)) => import_refused(&state, &u, e).await,
+        Err(e) => Err(u.err(e)),
+    }
+}
+
+/// `POST /resources/import-seed`: the national seed set.
+pub async fn import_seed(
+    State(state): State<AppState>,
+    u: PageUser,
+    WebForm(pairs): WebForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let form = FormState::from_pairs(&pairs);
+    u.check_csrf(form.value("csrf"))?;
+    let r = state
+        .app
+        .import_national_seed(&u.user, &u.ctx)
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok(Redirect::to(&imported_flash(&r)).into_response())
 }

@@ -426,3 +426,166 @@ async fn an_administrator_adds_a_service_through_the_forms() {
     );
     assert!(html.contains("id=\"service-edit\""));
 }
+
+async fn post_raw(server: &TestServer, token: &str, path: &str, body: String) -> (u16, Value) {
+    let resp = server
+        .client()
+        .post(server.url(path))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_national_seed_set_loads_and_the_directory_round_trips_through_hsds() {
+    let server = TestServer::demo().await;
+    let admin = server.token("demo-admin").await;
+    let manager = server.token("demo-manager").await;
+
+    let (status, _) = post(
+        &server,
+        &manager,
+        "/api/v1/resources/import-seed",
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, first) = post(&server, &admin, "/api/v1/resources/import-seed", json!({})).await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(first["providers_added"], 81, "{first}");
+    assert_eq!(first["services_added"], 157, "{first}");
+    let (_, again) = post(&server, &admin, "/api/v1/resources/import-seed", json!({})).await;
+    assert_eq!(
+        again["services_added"], 0,
+        "a second import adds nothing: {again}"
+    );
+    assert_eq!(again["services_updated"], 157);
+
+    // The seed answers a search near a client in Chiang Mai: the hotline and the shelter.
+    let (_, page) = get(
+        &server,
+        &manager,
+        "/api/v1/resources/services?district=5001",
+    )
+    .await;
+    let found = names(&page);
+    assert!(found.iter().any(|n| n.contains("1300")), "{found:?}");
+    assert!(
+        found.iter().any(|n| n == "บ้านพักเด็กและครอบครัวจังหวัดเชียงใหม่"),
+        "{found:?}"
+    );
+    assert!(page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["fields"]["phone"] == "" || s["fields"]["phone"] == "1300"));
+
+    // Export, then import the export: everything overwritten in place, nothing added.
+    let (status, exported) = get(&server, &manager, "/api/v1/resources/export").await;
+    assert_eq!(status, 200);
+    assert_eq!(exported.as_array().unwrap().len(), 81);
+    let (status, report) = post_raw(
+        &server,
+        &admin,
+        "/api/v1/resources/import",
+        exported.to_string(),
+    )
+    .await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["providers_added"], 0);
+    assert_eq!(report["services_added"], 0);
+    assert_eq!(report["services_updated"], 157);
+    let (_, exported_again) = get(&server, &manager, "/api/v1/resources/export").await;
+    assert_eq!(exported, exported_again, "the round trip changes nothing");
+
+    // Bad files: a clear error per record and field, nothing written.
+    for (body, field, code) in [
+        ("not json".to_string(), "file", "import.not_json"),
+        (
+            json!([{"id": "9d0c7a3e-1111-4c2b-9b1e-000000000001", "name": " ",
+                    "services": [{"id": "9d0c7a3e-1111-4c2b-9b1e-000000000002", "name": "x",
+                                  "service_areas": [{"extent": "99", "extent_type": "text"}]}]}])
+            .to_string(),
+            "organizations[0]",
+            "required",
+        ),
+    ] {
+        let (status, p) = post_raw(&server, &admin, "/api/v1/resources/import", body).await;
+        assert_eq!(status, 422, "{p}");
+        let codes = field_codes(&p);
+        assert!(
+            codes.iter().any(|(f, c)| f.starts_with(field) && c == code),
+            "{field} {code} in {codes:?}"
+        );
+    }
+    let services: Vec<Value> = (0..20_001)
+        .map(|i| json!({"id": format!("00000000-0000-4000-8000-{i:012}"), "name": "s"}))
+        .collect();
+    let big = json!([{"id": "00000000-0000-4000-9000-000000000000", "name": "ใหญ่", "services": services}]);
+    let (status, p) = post_raw(&server, &admin, "/api/v1/resources/import", big.to_string()).await;
+    assert_eq!(status, 422);
+    assert!(field_codes(&p)
+        .iter()
+        .any(|(_, c)| c == "import.too_many_records"));
+    let (_, page) = get(&server, &manager, "/api/v1/resources/services").await;
+    assert_eq!(page["total"], 157, "nothing half-written");
+
+    // The same through the page, as the CSV files of the HSDS tabular form.
+    let dir = karuna_domain::resource_hsds::from_hsds_json(&exported.to_string()).unwrap();
+    let csv = karuna_domain::resource_hsds::to_hsds_csv(&dir);
+    let (web, _) = server.login("demo-admin").await;
+    let html = web
+        .get(server.url("/resources"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&html).unwrap();
+    let mut form = reqwest::multipart::Form::new().text("csrf", csrf.clone());
+    for (name, text) in csv {
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(text.into_bytes()).file_name(name),
+        );
+    }
+    let resp = web
+        .post(server.url("/resources/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let location = crate::common::location(&resp);
+    assert!(
+        location.starts_with("/resources?imported=0.81.0.157"),
+        "{location}"
+    );
+    let html = web
+        .get(server.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"resource-flash\""));
+    // A file that is not UTF-8 is refused on the page with the reason.
+    let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
+        "file",
+        reqwest::multipart::Part::bytes(vec![0xff, 0xfe, 0x00]).file_name("x.json"),
+    );
+    let resp = web
+        .post(server.url("/resources/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+    assert!(resp.text().await.unwrap().contains("UTF-8"));
+}

@@ -474,7 +474,7 @@ pub async fn update_location(
 /// array of organisations with their services and locations).
 #[utoipa::path(get, path = "/api/v1/resources/export", operation_id = "exportResourceDirectory", tag = "resources",
     security(("bearer" = []), ("session" = [])),
-    responses((status = 200, description = "HSDS 3.0 organisations", content_type = "application/json", body = Object)))]
+    responses((status = 200, description = "HSDS 3.0 organisations", content_type = "application/json", body = [Object])))]
 pub async fn export(
     State(state): State<AppState>,
     u: ApiUser,

@@ -695,3 +695,64 @@ impl App {
         })
     }
 }
+
+impl App {
+    /// Adds the provider a referral named ad hoc to the directory (to be verified locally, its
+    /// contact as the description) and ties the referral to it; returns the new provider's id.
+    /// Needs both the case (the team) and the right to change the directory.
+    pub async fn promote_referral_provider(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        id: Uuid,
+    ) -> Result<Uuid, AppError> {
+        let r = store::get(&self.db, id).await?.ok_or(AppError::NotFound)?;
+        self.case_for(user, ctx, r.case_id, CaseAccess::Edit, "referral.update")
+            .await?;
+        self.authorize_edit(user, ctx, "resource.create", ("resource_org", None))
+            .await?;
+        if r.provider_id.is_some() {
+            return Err(AppError::Refused("provider_in_directory"));
+        }
+        let fields = karuna_domain::resource::validate_organization(
+            &karuna_domain::resource::OrganizationInput {
+                name: r.provider_name.clone(),
+                description: r.provider_contact.clone().unwrap_or_default(),
+                source: format!("{} {}", r.case_number, r.created_by_name),
+                verify_locally: true,
+                ..Default::default()
+            },
+        )?;
+        let provider = Uuid::now_v7();
+        let mut tx = self.db.begin().await?;
+        karuna_store::resource::insert_provider(
+            &mut tx,
+            r.org_id,
+            provider,
+            &fields,
+            Some(user.actor.id),
+        )
+        .await?;
+        store::set_provider(&mut tx, id, provider).await?;
+        store::add_event(
+            &mut tx,
+            id,
+            "promoted",
+            None,
+            Some(&r.provider_name),
+            Some(user.actor.id),
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            &on(
+                event(Some(user), ctx, "resource.create", Outcome::Success),
+                "resource_org",
+                Some(provider),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(provider)
+    }
+}

@@ -64,6 +64,11 @@ pub struct FileConfig {
     pub login_attempts_per_address_per_minute: Option<u32>,
     /// Login attempts allowed per submitted name per minute (default 10).
     pub login_attempts_per_name_per_minute: Option<u32>,
+    /// Days before a promise, task or follow-up falls due that its reminder is written
+    /// (default 3, at most 60).
+    pub reminder_days: Option<u32>,
+    /// Days after which a directory entry not verified is flagged stale (default 365).
+    pub resource_stale_days: Option<u32>,
     /// Outgoing mail (the daily digest); none: no mail is sent.
     pub mail: Option<MailConfig>,
 }

@@ -291,6 +291,12 @@ async fn open(db: &DbOptions, demo: bool) -> Result<(App, FileConfig), Failure> 
     if let Some(m) = file.idle_timeout_minutes {
         settings.idle_timeout = Duration::from_secs(m.max(1) * 60);
     }
+    if let Some(d) = file.reminder_days {
+        settings.reminder_days = i64::from(d.min(60));
+    }
+    if let Some(d) = file.resource_stale_days {
+        settings.resource_stale_days = i64::from(d.clamp(1, 3650));
+    }
     let per_minute = |n: u32| {
         karuna_app::login_guard::Quota::per_minute(
             std::num::NonZeroU32::MIN.saturating_add(n.saturating_sub(1)),

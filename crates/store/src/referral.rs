@@ -811,3 +811,17 @@ pub async fn figures(db: &Db, org_id: Uuid, from: NaiveDate, until: NaiveDate) -
     f.days_to_start.sort_unstable();
     Ok(f)
 }
+
+/// Ties a referral made to a provider named ad hoc to the directory's entry made from it.
+pub async fn set_provider(tx: &mut Tx, id: Uuid, provider: Uuid) -> Result<()> {
+    sqlx::query(
+        "UPDATE referral SET provider_id = $1, updated_at = $2, version = version + 1 \
+         WHERE id = $3 AND provider_id IS NULL",
+    )
+    .bind(provider.to_string())
+    .bind(now_db())
+    .bind(id.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

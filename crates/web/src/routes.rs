@@ -283,6 +283,9 @@ const ROUTES: &[Entry] = &[
     ("/referrals/{id}/check-ins", &[("POST", Page)], || {
         post(pages::referrals::check_in)
     }),
+    ("/referrals/{id}/promote", &[("POST", Page)], || {
+        post(pages::referrals::promote)
+    }),
     ("/referrals/{id}/letter", &[("GET", Page)], || {
         get(pages::referrals::letter)
     }),
@@ -376,6 +379,9 @@ const ROUTES: &[Entry] = &[
     }),
     ("/api/v1/referrals/{id}/check-ins", &[("POST", Api)], || {
         post(api::referrals::check_in)
+    }),
+    ("/api/v1/referrals/{id}/promote", &[("POST", Api)], || {
+        post(api::referrals::promote)
     }),
     (
         "/api/v1/referral-alerts/{id}/acknowledge",

@@ -574,3 +574,25 @@ pub async fn figures(
             .collect(),
     }))
 }
+
+/// `POST /api/v1/referrals/{id}/promote`: the provider the referral named ad hoc becomes a
+/// directory entry (to be verified locally) — for a member of the case's team who may change
+/// the directory.
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/promote", operation_id = "promoteReferralProvider", tag = "referrals", params(("id" = String, Path, description = "referral id")),
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 201, body = Created),
+        (status = 403, description = "not on the case, or neither an administrator nor a designated resource editor", content_type = "application/problem+json"),
+        (status = 409, description = "the provider is already in the directory (`provider_in_directory`)", content_type = "application/problem+json")))]
+pub async fn promote(
+    State(state): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<Created>), WebError> {
+    let id = parse_id(&u, &id)?;
+    let pid = state
+        .app
+        .promote_referral_provider(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok((StatusCode::CREATED, Json(Created { id: pid })))
+}

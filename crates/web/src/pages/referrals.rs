@@ -272,6 +272,7 @@ struct StepButton {
 struct ReferralPage {
     c: Chrome,
     r: ReferralRow,
+    can_promote: bool,
     status: String,
     urgency: String,
     items: Vec<String>,
@@ -448,6 +449,12 @@ async fn referral_page(
                 r.status.as_str(),
                 "accepted" | "in_service" | "completed" | "ended_early"
             ),
+        can_promote: v.referral.provider_id.is_none()
+            && state
+                .app
+                .can_edit_resources(&u.user)
+                .await
+                .map_err(|e| u.err(e))?,
         r: v.referral.clone(),
         failed,
         flash,
@@ -726,4 +733,22 @@ pub async fn letter(
         author: r.created_by_name.clone(),
     };
     Ok(render(StatusCode::OK, &page))
+}
+
+/// `POST /referrals/{id}/promote`: the ad hoc provider into the directory, then its form.
+pub async fn promote(
+    State(state): State<AppState>,
+    u: PageUser,
+    Path(id): Path<String>,
+    WebForm(pairs): WebForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let id = referral_id(&u, &id)?;
+    let p = Pairs(pairs);
+    u.check_csrf(&p.get("csrf"))?;
+    let provider = state
+        .app
+        .promote_referral_provider(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok(Redirect::to(&format!("/resources/providers/{provider}/edit")).into_response())
 }

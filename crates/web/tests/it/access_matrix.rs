@@ -20,6 +20,8 @@ enum Who {
 }
 
 const ADMIN: &[&str] = &["demo-admin"];
+/// No demo role: the case's team who may also change the directory (none in the demo).
+const NOBODY: &[&str] = &[];
 const AUDITOR: &[&str] = &["demo-auditor"];
 /// On the test case: its manager, its unit's supervisor, and the psychologist on its team.
 const ON_CASE: &[&str] = &["demo-manager", "demo-supervisor", "demo-psychologist"];
@@ -338,6 +340,8 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/referrals/{id}/agreement", Who::Only(ON_CASE)),
     ("POST", "/referrals/{id}/check-ins", Who::Only(ON_CASE)),
     ("GET", "/referrals/{id}/letter", Who::Only(ON_CASE)),
+    ("POST", "/referrals/{id}/promote", Who::Only(NOBODY)),
+    ("POST", "/api/v1/referrals/{id}/promote", Who::Only(NOBODY)),
     (
         "POST",
         "/referral-alerts/{id}/acknowledge",

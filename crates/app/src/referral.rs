@@ -756,3 +756,33 @@ impl App {
         Ok(provider)
     }
 }
+
+impl App {
+    /// The referrals being followed on the cases I may open (a supervisor: her unit's), the
+    /// ones whose answer is due first, at most 500; an audited read.
+    pub async fn open_referrals(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+    ) -> Result<Vec<ReferralRow>, AppError> {
+        self.authorize(
+            user,
+            ctx,
+            karuna_domain::access::Action::ListCases,
+            "referral.list",
+            ("referral", None),
+        )
+        .await?;
+        let rows = store::open_in_scope(&self.db, user.case_scope(), 500).await?;
+        audit::append_alone(
+            &self.db,
+            &on(
+                event(Some(user), ctx, "referral.list", Outcome::Success),
+                "referral",
+                None,
+            ),
+        )
+        .await?;
+        Ok(rows)
+    }
+}

@@ -271,6 +271,9 @@ const ROUTES: &[Entry] = &[
         &[("GET", Page), ("POST", Page)],
         || get(pages::referrals::case_referrals).post(pages::referrals::create),
     ),
+    ("/referrals", &[("GET", Page)], || {
+        get(pages::referrals::open_list)
+    }),
     ("/referrals/{id}", &[("GET", Page)], || {
         get(pages::referrals::show)
     }),
@@ -368,6 +371,9 @@ const ROUTES: &[Entry] = &[
         &[("GET", Api), ("POST", Api)],
         || get(api::referrals::case_list).post(api::referrals::create),
     ),
+    ("/api/v1/referrals", &[("GET", Api)], || {
+        get(api::referrals::open_list)
+    }),
     ("/api/v1/referrals/{id}", &[("GET", Api)], || {
         get(api::referrals::get_one)
     }),

@@ -72,7 +72,7 @@ impl Modify for Security {
         api::resources::create_location, api::resources::update_location, api::resources::export,
         api::resources::import, api::resources::import_seed,
         api::referrals::case_list, api::referrals::create, api::referrals::get_one, api::referrals::step,
-        api::referrals::agreement, api::referrals::check_in, api::referrals::acknowledge, api::referrals::figures, api::referrals::promote,
+        api::referrals::agreement, api::referrals::check_in, api::referrals::acknowledge, api::referrals::figures, api::referrals::promote, api::referrals::open_list,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&Security, &ErrorStatuses),

@@ -596,3 +596,20 @@ pub async fn promote(
         .map_err(|e| u.err(e))?;
     Ok((StatusCode::CREATED, Json(Created { id: pid })))
 }
+
+/// `GET /api/v1/referrals`: the referrals being followed (sent, acknowledged, accepted or in
+/// service) on the cases the caller may open — a supervisor's unit's — answers due first.
+#[utoipa::path(get, path = "/api/v1/referrals", operation_id = "listOpenReferrals", tag = "referrals",
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, body = Vec<Referral>)))]
+pub async fn open_list(
+    State(state): State<AppState>,
+    u: ApiUser,
+) -> Result<Json<Vec<Referral>>, WebError> {
+    let rows = state
+        .app
+        .open_referrals(&u.user, &u.ctx)
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok(Json(rows.into_iter().map(Referral::from).collect()))
+}

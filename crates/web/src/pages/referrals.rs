@@ -646,6 +646,7 @@ struct LetterPage {
     date: String,
     to: String,
     subject: String,
+    reference: String,
     need: String,
     requested: String,
     urgency: String,
@@ -725,6 +726,11 @@ pub async fn letter(
         subject: u
             .tr
             .get1("referral-letter-subject", "service", &r.requested_service),
+        reference: match r.sharing_basis.as_deref() {
+            Some("consent") => u.tr.get("referral-letter-consent"),
+            Some(b) => label(&u, "consent-basis", b),
+            None => "-".into(),
+        },
         need: r.need.clone(),
         requested: r.requested_service.clone(),
         urgency: label(&u, "referral-urgency", &r.urgency),
@@ -751,4 +757,33 @@ pub async fn promote(
         .await
         .map_err(|e| u.err(e))?;
     Ok(Redirect::to(&format!("/resources/providers/{provider}/edit")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "referrals.html")]
+struct OpenPage {
+    c: Chrome,
+    rows: Vec<(Line, String, bool)>,
+}
+
+/// `GET /referrals`: the referrals being followed on my cases (a supervisor: her unit's).
+pub async fn open_list(State(state): State<AppState>, u: PageUser) -> Result<Response, WebError> {
+    let rows = state
+        .app
+        .open_referrals(&u.user, &u.ctx)
+        .await
+        .map_err(|e| u.err(e))?;
+    let today = karuna_thai::calendar::bangkok_date(chrono::Utc::now());
+    let page = OpenPage {
+        c: Chrome::for_user(&u, "/referrals"),
+        rows: rows
+            .iter()
+            .map(|r| {
+                let overdue = matches!(r.status.as_str(), "sent" | "acknowledged")
+                    && r.response_due.is_some_and(|d| d < today);
+                (line(&u, r), r.case_number.clone(), overdue)
+            })
+            .collect(),
+    };
+    Ok(render(StatusCode::OK, &page))
 }

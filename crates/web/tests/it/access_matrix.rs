@@ -335,6 +335,8 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/persons/{id}", Who::Only(ON_CASE)),
     ("GET", "/cases/{id}/referrals", Who::Only(ON_CASE)),
     ("POST", "/cases/{id}/referrals", Who::Only(ON_CASE)),
+    ("GET", "/referrals", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/referrals", Who::Only(ON_CASE)),
     ("GET", "/referrals/{id}", Who::Only(ON_CASE)),
     ("POST", "/referrals/{id}/steps", Who::Only(ON_CASE)),
     ("POST", "/referrals/{id}/agreement", Who::Only(ON_CASE)),

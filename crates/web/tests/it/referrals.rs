@@ -336,6 +336,19 @@ async fn a_referral_shares_only_consented_data_and_is_followed_until_the_service
         "the presenting problem is not shared"
     );
 
+    // The supervisor's list of referrals being followed has it (in service again later).
+    let (status, open) = get(&server, &supervisor, "/api/v1/referrals").await;
+    assert_eq!(status, 200);
+    assert!(
+        !open
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == id.as_str()),
+        "ended early is no longer followed: {open}"
+    );
+    assert!(letter.contains("อ้างถึง"));
+
     // Reopened with a note; a referral made by mistake is revoked, never deleted.
     let v = version(&server, &manager, &id).await;
     let (status, _) = step(
@@ -346,6 +359,16 @@ async fn a_referral_shares_only_consented_data_and_is_followed_until_the_service
     )
     .await;
     assert_eq!(status, 200);
+    let (_, open) = get(&server, &supervisor, "/api/v1/referrals").await;
+    assert!(
+        open.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == id.as_str()),
+        "{open}"
+    );
+    let (status, _) = get(&server, &analyst, "/api/v1/referrals").await;
+    assert_eq!(status, 403);
     let v = version(&server, &manager, &id).await;
     let (status, _) = step(
         &server,

@@ -186,3 +186,4 @@ referral-overdue = Overdue
 caseload-referrals = Referrals being followed
 referral-letter-reference = Reference
 referral-letter-consent = The client's written consent to share their data
+notification-referral-due = The answer to a referral of case { $case } is due { $due }

@@ -186,3 +186,4 @@ referral-overdue = เลยกำหนด
 caseload-referrals = การส่งต่อที่กำลังติดตาม
 referral-letter-reference = อ้างถึง
 referral-letter-consent = หนังสือแสดงความยินยอมให้เปิดเผยข้อมูลของผู้รับบริการ
+notification-referral-due = การส่งต่อของรายกรณี { $case } ครบกำหนดตอบกลับ { $due }

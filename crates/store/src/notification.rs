@@ -18,7 +18,7 @@ pub struct NewNotification<'a> {
     /// Organisation.
     pub org_id: Uuid,
     /// Kind code (`task_assigned`, `plan_approval`, `closure_approval`, `transfer_received`,
-    /// `promise_due`, `task_due`, `follow_up_due`).
+    /// `promise_due`, `task_due`, `referral_due`, `follow_up_due`, `referral_alert`).
     pub kind: &'a str,
     /// The case it is about.
     pub case_id: Uuid,
@@ -84,7 +84,7 @@ struct Due {
 
 /// What each reminder kind selects: (kind, SQL returning org_id, account_id, case_id,
 /// entity_id, due for records due from `$1` to `$2` without a reminder yet).
-const REMINDERS: [(&str, &str); 3] = [
+const REMINDERS: [(&str, &str); 4] = [
     (
         "promise_due",
         "SELECT p.org_id, p.made_by AS account_id, p.case_id, p.id AS entity_id, p.due_date AS due \
@@ -99,6 +99,13 @@ const REMINDERS: [(&str, &str); 3] = [
          AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.dedupe_key = 'task_due:' || t.id || ':' || t.due_date)",
     ),
     (
+        "referral_due",
+        "SELECT r.org_id, c.manager_id AS account_id, r.case_id, r.id AS entity_id, r.response_due AS due \
+         FROM referral r JOIN case_file c ON c.id = r.case_id \
+         WHERE r.status IN ('sent', 'acknowledged') AND r.response_due >= $1 AND r.response_due <= $2 \
+         AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.dedupe_key = 'referral_due:' || r.id || ':' || r.response_due)",
+    ),
+    (
         "follow_up_due",
         "SELECT c.org_id, c.manager_id AS account_id, f.case_id, f.id AS entity_id, f.due_on AS due \
          FROM follow_up f JOIN case_file c ON c.id = f.case_id \
@@ -107,10 +114,10 @@ const REMINDERS: [(&str, &str); 3] = [
     ),
 ];
 
-/// Writes a reminder for every open promise, task and follow-up after closure falling due from
-/// `from` to `until` that has none yet, to who must act on it (the promise's maker, the task's
-/// assignee or, for an outside person's task, the case manager, the case manager for a
-/// follow-up); returns how many were written. Each is keyed by kind, record and due date and
+/// Writes a reminder for every open promise, task, referral awaiting its answer and follow-up
+/// after closure falling due from `from` to `until` that has none yet, to who must act on it
+/// (the promise's maker, the task's assignee or, for an outside person's task, the case
+/// manager, the case manager for a referral or a follow-up); returns how many were written. Each is keyed by kind, record and due date and
 /// inserted with `ON CONFLICT DO NOTHING`, so two servers running the job at once write it once,
 /// and a new due date (a renegotiated promise) gets a new reminder.
 pub async fn write_reminders(db: &Db, from: NaiveDate, until: NaiveDate) -> Result<u64> {

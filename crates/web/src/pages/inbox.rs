@@ -30,6 +30,7 @@ pub fn target(n: &NotificationRow) -> String {
         "promise_due" => format!("/cases/{case}?tab=promises#promise-{entity}"),
         "conference_scheduled" => format!("/conferences/{entity}"),
         "referral_alert" => format!("/cases/{case}/referrals#alert-{entity}"),
+        "referral_due" => format!("/referrals/{entity}"),
         "consultation_mention" | "consultation_reply" => {
             format!("/cases/{case}/consultations#thread-{entity}")
         }

@@ -485,6 +485,27 @@ async fn unanswered_referrals_and_missed_check_ins_are_alerted_once_by_the_job()
     )
     .await;
     assert_eq!(status, 200);
+    // Its answer falls due in seven days: no reminder yet (three days ahead by default); the
+    // reminder job run as if five days later writes one, once.
+    server.app.send_reminders().await.unwrap();
+    let reminders = || async {
+        let (_, inbox) = get(&server, &manager, "/api/v1/me/notifications").await;
+        inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "referral_due" && n["entity_id"] == id.as_str())
+            .count()
+    };
+    assert_eq!(reminders().await, 0);
+    let soon = karuna_thai::calendar::bangkok_date(chrono::Utc::now()) + chrono::Duration::days(5);
+    let until = soon + chrono::Duration::days(3);
+    for _ in 0..2 {
+        karuna_store::notification::write_reminders(&server.app.db, soon, until)
+            .await
+            .unwrap();
+    }
+    assert_eq!(reminders().await, 1);
     // Ten days later, twice (two servers): one alert.
     let later =
         karuna_thai::calendar::bangkok_date(chrono::Utc::now()) + chrono::Duration::days(10);

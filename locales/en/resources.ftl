@@ -123,3 +123,6 @@ resource-import-seed-help = Public knowledge such as the 1300 hotline, the provi
 resource-imported = Imported: organisations { $pa } added, { $pu } updated · services { $sa } added, { $su } updated
 audit-action-resource-import = Resource directory imported
 audit-action-resource-export = Resource directory exported
+resource-history = History of changes
+resource-history-version = Version { $n }
+resource-history-import = Imported by the system

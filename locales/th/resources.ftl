@@ -123,3 +123,6 @@ resource-import-seed-help = ข้อมูลสาธารณะ เช่น
 resource-imported = นำเข้าแล้ว: เพิ่มหน่วยงาน { $pa } แก้ไข { $pu } · เพิ่มบริการ { $sa } แก้ไข { $su }
 audit-action-resource-import = นำเข้าข้อมูลทำเนียบหน่วยบริการ
 audit-action-resource-export = ส่งออกข้อมูลทำเนียบหน่วยบริการ
+resource-history = ประวัติการแก้ไข
+resource-history-version = ฉบับที่ { $n }
+resource-history-import = นำเข้าโดยระบบ

@@ -72,6 +72,8 @@ pub struct ServiceView {
     pub location: Option<LocationRow>,
     /// Not verified for the configured period.
     pub stale: bool,
+    /// Its revisions, newest first.
+    pub history: Vec<karuna_store::revision::RevisionRow>,
 }
 
 /// Whether a 2-digit province or 4-digit district code is real.
@@ -239,10 +241,12 @@ impl App {
             bangkok_date(Utc::now()),
             self.stale_days(),
         );
+        let history = revision::history(&self.db, "resource_service", id).await?;
         Ok(ServiceView {
             service,
             location,
             stale,
+            history,
         })
     }
 

@@ -33,3 +33,44 @@ pub async fn record(
     .map_err(StoreError::from_insert)?;
     Ok(())
 }
+
+/// One stored revision, as a history lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevisionRow {
+    /// The version it stores.
+    pub version: i64,
+    /// Who made it (name), if known.
+    pub actor: Option<String>,
+    /// Why, if said.
+    pub reason: Option<String>,
+    /// When.
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The revisions of `entity_type/entity_id`, newest first, at most 200.
+pub async fn history(
+    db: &crate::db::Db,
+    entity_type: &str,
+    entity_id: Uuid,
+) -> Result<Vec<RevisionRow>> {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "SELECT r.version, a.display_name AS actor, r.reason, r.created_at FROM revision r \
+         LEFT JOIN account a ON a.id = r.actor_id WHERE r.entity_type = $1 AND r.entity_id = $2 \
+         ORDER BY r.version DESC LIMIT 200",
+    )
+    .bind(entity_type)
+    .bind(entity_id.to_string())
+    .fetch_all(db.read())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(RevisionRow {
+                version: r.try_get("version")?,
+                actor: r.try_get("actor")?,
+                reason: r.try_get("reason")?,
+                at: crate::row::instant(r, "created_at")?,
+            })
+        })
+        .collect()
+}

@@ -187,21 +187,57 @@ pub async fn search(
     }))
 }
 
+/// One change of a directory entry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Revision {
+    /// The version it made.
+    pub version: i64,
+    /// Who (name); none for an entry the seed or an import without an account wrote.
+    pub actor: Option<String>,
+    /// When.
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A service with its history of changes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceDetail {
+    /// The service.
+    #[serde(flatten)]
+    pub service: Service,
+    /// Its changes, newest first.
+    pub history: Vec<Revision>,
+}
+
 /// `GET /api/v1/resources/services/{id}`.
 #[utoipa::path(get, path = "/api/v1/resources/services/{id}", operation_id = "getResourceService", tag = "resources", params(("id" = String, Path, description = "service id")),
-    security(("bearer" = []), ("session" = [])), responses((status = 200, body = Service)))]
+    security(("bearer" = []), ("session" = [])), responses((status = 200, body = ServiceDetail)))]
 pub async fn get_service(
     State(state): State<AppState>,
     u: ApiUser,
     Path(id): Path<String>,
-) -> Result<Json<Service>, WebError> {
+) -> Result<Json<ServiceDetail>, WebError> {
     let id = parse_id(&u, &id)?;
-    let ServiceView { service, stale, .. } = state
+    let ServiceView {
+        service,
+        stale,
+        history,
+        ..
+    } = state
         .app
         .resource_service(&u.user, &u.ctx, id)
         .await
         .map_err(|e| u.err(e))?;
-    Ok(Json(service_of(service, stale)))
+    Ok(Json(ServiceDetail {
+        service: service_of(service, stale),
+        history: history
+            .into_iter()
+            .map(|r| Revision {
+                version: r.version,
+                actor: r.actor,
+                at: r.at,
+            })
+            .collect(),
+    }))
 }
 
 /// A change to a service.

@@ -287,6 +287,7 @@ struct ServicePage {
     location: Option<(String, String)>,
     source: String,
     verified: String,
+    history: Vec<(i64, String, String)>,
     editor: bool,
     flash: Option<String>,
 }
@@ -385,6 +386,19 @@ pub async fn service(
             .last_verified_on
             .map(|d| u.tr.date(&d))
             .unwrap_or_else(|| u.tr.get("resource-never-verified")),
+        history: v
+            .history
+            .iter()
+            .map(|r| {
+                (
+                    r.version,
+                    r.actor
+                        .clone()
+                        .unwrap_or_else(|| u.tr.get("resource-history-import")),
+                    u.tr.datetime(&r.at),
+                )
+            })
+            .collect(),
         editor,
         flash: flash.saved.map(|_| u.tr.get("resource-saved")),
         s: line(&u, s, v.stale),

@@ -255,6 +255,14 @@ async fn editors_maintain_the_directory_and_everyone_finds_services_near_the_cli
     )
     .await;
     assert_eq!(s["fields"]["status"], "temporarily_closed");
+    let versions: Vec<i64> = s["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(versions, vec![3, 2, 1], "created, verified, closed");
+    assert_eq!(s["history"][0]["actor"], "ธนพล ระบบดี");
 
     // Renaming the provider renames what its services are found by.
     let (_, p) = get(

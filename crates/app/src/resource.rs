@@ -85,7 +85,8 @@ pub fn area_known(code: &str) -> bool {
     }
 }
 
-fn location_area_known(province: &str, district: Option<&str>) -> bool {
+/// Whether a province code (and a district code of that province) are real.
+pub(crate) fn location_area_known(province: &str, district: Option<&str>) -> bool {
     match district {
         None => area_known(province),
         Some(d) => area_known(d) && d.starts_with(province),
@@ -307,23 +308,13 @@ impl App {
         let id = Uuid::now_v7();
         let mut tx = self.db.begin().await?;
         store::insert_provider(&mut tx, user.actor.org_id, id, &f, Some(user.actor.id)).await?;
-        revision::record(
+        record_change(
             &mut tx,
-            "resource_org",
-            id,
-            1,
+            user,
+            ctx,
+            "resource.create",
+            ("resource_org", id, 1),
             &provider_snapshot(&f),
-            Some(user.actor.id),
-            None,
-        )
-        .await?;
-        audit::append(
-            &mut tx,
-            &on(
-                event(Some(user), ctx, "resource.create", Outcome::Success),
-                "resource_org",
-                Some(id),
-            ),
         )
         .await?;
         tx.commit().await?;
@@ -364,23 +355,13 @@ impl App {
             )
             .await?;
         }
-        revision::record(
+        record_change(
             &mut tx,
-            "resource_org",
-            id,
-            v,
+            user,
+            ctx,
+            "resource.update",
+            ("resource_org", id, v),
             &provider_snapshot(&f),
-            Some(user.actor.id),
-            None,
-        )
-        .await?;
-        audit::append(
-            &mut tx,
-            &on(
-                event(Some(user), ctx, "resource.update", Outcome::Success),
-                "resource_org",
-                Some(id),
-            ),
         )
         .await?;
         tx.commit().await?;
@@ -404,23 +385,13 @@ impl App {
         let id = Uuid::now_v7();
         let mut tx = self.db.begin().await?;
         store::insert_location(&mut tx, user.actor.org_id, provider_id, id, &f).await?;
-        revision::record(
+        record_change(
             &mut tx,
-            "resource_location",
-            id,
-            1,
+            user,
+            ctx,
+            "resource.create",
+            ("resource_location", id, 1),
             &serde_json::to_value(&f).unwrap_or_default(),
-            Some(user.actor.id),
-            None,
-        )
-        .await?;
-        audit::append(
-            &mut tx,
-            &on(
-                event(Some(user), ctx, "resource.create", Outcome::Success),
-                "resource_location",
-                Some(id),
-            ),
         )
         .await?;
         tx.commit().await?;
@@ -449,23 +420,13 @@ impl App {
         let f = domain::validate_location(input, location_area_known)?;
         let mut tx = self.db.begin().await?;
         let v = store::update_location(&mut tx, id, version, &f).await?;
-        revision::record(
+        record_change(
             &mut tx,
-            "resource_location",
-            id,
-            v,
+            user,
+            ctx,
+            "resource.update",
+            ("resource_location", id, v),
             &serde_json::to_value(&f).unwrap_or_default(),
-            Some(user.actor.id),
-            None,
-        )
-        .await?;
-        audit::append(
-            &mut tx,
-            &on(
-                event(Some(user), ctx, "resource.update", Outcome::Success),
-                "resource_location",
-                Some(id),
-            ),
         )
         .await?;
         tx.commit().await?;
@@ -531,23 +492,13 @@ impl App {
             Some(user.actor.id),
         )
         .await?;
-        revision::record(
+        record_change(
             &mut tx,
-            "resource_service",
-            id,
-            1,
+            user,
+            ctx,
+            "resource.create",
+            ("resource_service", id, 1),
             &service_snapshot(&valid, location_id),
-            Some(user.actor.id),
-            None,
-        )
-        .await?;
-        audit::append(
-            &mut tx,
-            &on(
-                event(Some(user), ctx, "resource.create", Outcome::Success),
-                "resource_service",
-                Some(id),
-            ),
         )
         .await?;
         tx.commit().await?;
@@ -588,23 +539,13 @@ impl App {
             user.actor.id,
         )
         .await?;
-        revision::record(
+        record_change(
             &mut tx,
-            "resource_service",
-            id,
-            v,
+            user,
+            ctx,
+            "resource.update",
+            ("resource_service", id, v),
             &service_snapshot(&valid, location_id),
-            Some(user.actor.id),
-            None,
-        )
-        .await?;
-        audit::append(
-            &mut tx,
-            &on(
-                event(Some(user), ctx, "resource.update", Outcome::Success),
-                "resource_service",
-                Some(id),
-            ),
         )
         .await?;
         tx.commit().await?;
@@ -635,6 +576,39 @@ impl App {
         };
         self.update_service(user, ctx, id, version, &input).await
     }
+}
+
+/// Records a change of a directory entry in the transaction: its revision (`entity`: type, id,
+/// the version the change made) and the audit event.
+async fn record_change(
+    tx: &mut karuna_store::Tx,
+    user: &CurrentUser,
+    ctx: &Ctx,
+    action: &str,
+    entity: (&str, Uuid, i64),
+    snapshot: &serde_json::Value,
+) -> Result<(), AppError> {
+    let (entity_type, id, version) = entity;
+    revision::record(
+        tx,
+        entity_type,
+        id,
+        version,
+        snapshot,
+        Some(user.actor.id),
+        None,
+    )
+    .await?;
+    audit::append(
+        tx,
+        &on(
+            event(Some(user), ctx, action, Outcome::Success),
+            entity_type,
+            Some(id),
+        ),
+    )
+    .await?;
+    Ok(())
 }
 
 /// A stored service as the form's input (to edit it, or to verify it unchanged).

@@ -5,7 +5,7 @@
 //! file imported twice (the national seed set) changes nothing the second time. An HSDS id
 //! another organisation already uses is given this organisation's own id, derived from it.
 
-use crate::resource::area_known;
+use crate::resource::{area_known, location_area_known};
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use karuna_domain::audit::Outcome;
 use karuna_domain::error::FieldError;
@@ -56,13 +56,6 @@ pub fn record_errors(errors: Vec<RecordError>) -> AppError {
             })
             .collect(),
     )
-}
-
-fn location_area_known(province: &str, district: Option<&str>) -> bool {
-    match district {
-        None => area_known(province),
-        Some(d) => area_known(d) && d.starts_with(province),
-    }
 }
 
 impl App {

@@ -3,7 +3,7 @@
 //! numbers only — however many servers run it, trying again after a failed send.
 
 use crate::common::{self, csrf_of, TestServer};
-use crate::tasks::{due_in, field_codes, get, intake, post};
+use crate::tasks::{due_in, field_codes, get, intake, post, put};
 use base64::Engine;
 use karuna_web::i18n::Catalog;
 use karuna_web::mail::{DigestRun, MailSettings, Mailer};
@@ -101,19 +101,6 @@ fn body_of(mail: &Received) -> String {
             .unwrap(),
     )
     .unwrap()
-}
-
-async fn put(server: &TestServer, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let resp = server
-        .client()
-        .put(server.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,21 +5,8 @@
 //! letter (only the shared data), the figures, and nobody outside the case sees any of it.
 
 use crate::common::TestServer;
-use crate::tasks::{field_codes, get, intake, post};
+use crate::tasks::{field_codes, get, intake, post, put};
 use serde_json::{json, Value};
-
-async fn put(server: &TestServer, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let resp = server
-        .client()
-        .put(server.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
 
 fn be(d: chrono::NaiveDate) -> String {
     use chrono::Datelike;

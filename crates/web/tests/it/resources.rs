@@ -5,21 +5,8 @@
 //! versioned and audited; entries never verified are flagged stale until confirmed.
 
 use crate::common::{csrf_of, TestServer};
-use crate::tasks::{field_codes, get, post};
+use crate::tasks::{field_codes, get, post, put};
 use serde_json::{json, Value};
-
-async fn put(server: &TestServer, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let resp = server
-        .client()
-        .put(server.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
 
 fn names(page: &Value) -> Vec<String> {
     page["items"]

@@ -61,6 +61,19 @@ pub(crate) async fn post(
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
+pub(crate) async fn put(server: &TestServer, token: &str, path: &str, body: Value) -> (u16, Value) {
+    let resp = server
+        .client()
+        .put(server.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
 pub(crate) async fn get(server: &TestServer, token: &str, path: &str) -> (u16, Value) {
     let resp = server
         .client()

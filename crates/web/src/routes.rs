@@ -301,13 +301,13 @@ const ROUTES: &[Entry] = &[
         get(pages::resources::directory)
     }),
     ("/resources/export.json", &[("GET", Page)], || {
-        get(pages::resources::export)
+        get(pages::resource_exchange::export)
     }),
     ("/resources/import", &[("POST", Page)], || {
-        post(pages::resources::import).layer(DefaultBodyLimit::max(IMPORT_LIMIT))
+        post(pages::resource_exchange::import).layer(DefaultBodyLimit::max(IMPORT_LIMIT))
     }),
     ("/resources/import-seed", &[("POST", Page)], || {
-        post(pages::resources::import_seed)
+        post(pages::resource_exchange::import_seed)
     }),
     ("/resources/providers", &[("POST", Page)], || {
         post(pages::resources::create_provider)

@@ -28,6 +28,7 @@ pub mod profile;
 pub mod records;
 pub mod referrals;
 pub mod reports;
+pub mod resource_exchange;
 pub mod resources;
 pub mod search;
 pub mod supervision;

@@ -7,7 +7,7 @@ use crate::tasks::{due_in, field_codes, get, intake, post, put};
 use base64::Engine;
 use karuna_web::i18n::Catalog;
 use karuna_web::mail::{DigestRun, MailSettings, Mailer};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;

@@ -91,6 +91,7 @@ audit-reason-role = Not allowed for the role
 audit-reason-other-organisation = Another organisation
 audit-reason-not-on-case = Not on the case
 audit-reason-sensitive = Sensitive case
+audit-reason-authority = Beyond the person's authority
 audit-reason-pairs-shown = { $total } pairs, { $shown } shown
 audit-reason-merges-shown = { $total } merges, { $shown } shown
 audit-reason-candidates = { $n } candidates

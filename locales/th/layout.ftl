@@ -91,6 +91,7 @@ audit-reason-role = บทบาทไม่มีสิทธิ์
 audit-reason-other-organisation = ต่างหน่วยงาน
 audit-reason-not-on-case = ไม่ได้อยู่ในทีมของรายกรณี
 audit-reason-sensitive = รายกรณีอ่อนไหว
+audit-reason-authority = เกินอำนาจอนุมัติ
 audit-reason-pairs-shown = พบ { $total } คู่ แสดง { $shown } คู่
 audit-reason-merges-shown = { $total } รายการ แสดง { $shown } รายการ
 audit-reason-candidates = พบ { $n } ราย

@@ -87,6 +87,7 @@ impl App {
             };
             self.create_user_in(org, None, &ctx, input, true).await?;
         }
+        self.seed_demo_programmes().await?;
         if with_cases {
             self.seed_demo_cases(shelter).await?;
         }
@@ -575,4 +576,100 @@ pub(crate) fn names(p: &PersonInput, age: i32) -> (String, String) {
         _ => "คุณ",
     };
     (formal, format!("{honorific}{called}"))
+}
+
+impl App {
+    /// Two programmes of scarce resources an office of social development runs: emergency cash
+    /// assistance (criteria published, a budget for the current fiscal year) and emergency
+    /// shelter beds (places, a waiting list when full).
+    async fn seed_demo_programmes(&self) -> Result<(), AppError> {
+        use karuna_domain::gatekeeping::criteria::CriterionInput;
+        use karuna_domain::gatekeeping::{AuthorityInput, ProgrammeInput};
+        let admin = self.demo_user("demo-admin").await?;
+        let ctx = Ctx::default();
+        let line = |role: &str, limit: &str| AuthorityInput {
+            role: role.into(),
+            limit: limit.into(),
+            ..Default::default()
+        };
+        let cash = self
+            .create_programme(
+                &admin,
+                &ctx,
+                &ProgrammeInput {
+                    name_th: "เงินสงเคราะห์ผู้ประสบปัญหาทางสังคมกรณีฉุกเฉิน".into(),
+                    name_en: "Emergency assistance for people in social hardship".into(),
+                    description:
+                        "เงินช่วยเหลือเฉพาะหน้าแก่ผู้ประสบปัญหาทางสังคม ครั้งละไม่เกิน 3,000 บาท ปีละไม่เกิน 3 ครั้ง"
+                            .into(),
+                    unit: "baht".into(),
+                    documents: vec![
+                        "สำเนาบัตรประจำตัวประชาชน".into(),
+                        "สำเนาทะเบียนบ้าน".into(),
+                        "บันทึกการเยี่ยมบ้าน".into(),
+                    ],
+                    authorities: vec![line("case_manager", "3000"), line("supervisor", "20000")],
+                    ..Default::default()
+                },
+            )
+            .await?;
+        let rule = |th: &str, en: &str, rule: &str| CriterionInput {
+            label_th: th.into(),
+            label_en: en.into(),
+            rule: rule.into(),
+        };
+        self.save_criteria(
+            &admin,
+            &ctx,
+            cash,
+            &[
+                rule(
+                    "ได้รับไม่เกิน 3 ครั้งในรอบ 12 เดือน",
+                    "At most 3 times in 12 months",
+                    "allocations_12m < 3",
+                ),
+                rule(
+                    "รายได้ต่อหัวต่ำกว่า 3,000 บาทต่อเดือน",
+                    "Income under 3,000 baht a head a month",
+                    "household_income_per_head < 3000",
+                ),
+                rule(
+                    "ไม่เกิน 10,000 บาทต่อครั้ง",
+                    "At most 10,000 baht at a time",
+                    "amount <= 10000",
+                ),
+            ],
+        )
+        .await?;
+        self.publish_criteria(&admin, &ctx, cash).await?;
+        let year = karuna_thai::calendar::fiscal_year_be(karuna_thai::calendar::bangkok_date(
+            karuna_store::time::now(),
+        ));
+        self.allocate_budget(
+            &admin,
+            &ctx,
+            cash,
+            &crate::budget::BudgetInput {
+                fiscal_year: year,
+                amount: "150000".into(),
+                note: "งบประมาณกองทุนเพื่อการป้องกันและแก้ไขปัญหาสังคม (ทดลอง)".into(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        self.create_programme(
+            &admin,
+            &ctx,
+            &ProgrammeInput {
+                name_th: "เตียงพักพิงฉุกเฉิน บ้านพักเด็กและครอบครัว".into(),
+                name_en: "Emergency shelter beds".into(),
+                unit: "places".into(),
+                capacity: "6".into(),
+                authorities: vec![line("supervisor", "1")],
+                ..Default::default()
+            },
+        )
+        .await?;
+        Ok(())
+    }
 }

@@ -322,7 +322,7 @@ impl App {
     }
 
     /// A demo account as the use cases see it (no session is opened, no login recorded).
-    async fn demo_user(&self, username: &str) -> Result<CurrentUser, AppError> {
+    pub(crate) async fn demo_user(&self, username: &str) -> Result<CurrentUser, AppError> {
         let account = karuna_store::account::account_by_username(&self.db, username)
             .await?
             .ok_or_else(|| AppError::Internal(format!("demo account {username} missing")))?;

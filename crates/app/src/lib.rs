@@ -2,9 +2,11 @@
 //! `karuna_domain::access`), validates, runs one transaction and records its audit event in it.
 
 pub mod account;
+pub mod allocation;
 pub mod assessment;
 pub mod attachment;
 pub mod audit;
+pub mod budget;
 pub mod case;
 pub mod case_type;
 pub mod caseload;
@@ -19,6 +21,7 @@ mod demo_plans;
 pub mod digest;
 pub mod error;
 pub mod export;
+pub mod gatekeeping;
 pub mod import;
 pub mod intake;
 pub mod login_guard;

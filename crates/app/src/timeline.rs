@@ -1,6 +1,6 @@
 //! The case's timeline: one chronological view of contacts, assessments, attached files,
 //! conferences, consultations, plan versions, progress, reviews, closures, follow-ups,
-//! lifecycle transitions, promises and referrals.
+//! lifecycle transitions, promises, referrals and requests for scarce resources.
 
 use crate::case::CaseAccess;
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
@@ -19,7 +19,7 @@ pub struct TimelineEntry {
     pub all_day: bool,
     /// What kind of record: `contact`, `assessment`, `attachment`, `conference`,
     /// `consultation`, `plan`, `progress`, `review`, `closure`, `follow_up`, `transition`,
-    /// `promise`, `referral`.
+    /// `promise`, `referral`, `allocation`.
     pub kind: String,
     /// The record's own code: the contact kind, the assessment template, the plan status, the
     /// review outcome, the closure reason, the promise event, the target status…
@@ -317,6 +317,24 @@ impl App {
                 None,
                 e.actor.clone(),
                 format!("/referrals/{referral}"),
+            );
+        }
+        for (request, programme, e) in
+            karuna_store::gatekeeping::events_of_case(db, case_id).await?
+        {
+            let text = match &e.reason {
+                Some(r) => format!("{programme} — {r}"),
+                None => programme,
+            };
+            push(
+                e.at,
+                false,
+                "allocation",
+                &e.kind,
+                &text,
+                None,
+                e.actor.clone(),
+                format!("/allocations/{request}"),
             );
         }
         out.sort_by_key(|e| std::cmp::Reverse(e.at));

@@ -201,6 +201,13 @@ pub enum Action<'a> {
         /// The actor is a designated resource editor.
         designated: bool,
     },
+    /// See a programme's budgets: their totals and figures (administrators, who set them;
+    /// supervisors and case managers, who spend them; analysts) or, with `ledger`, the entries
+    /// that name cases (administrators and supervisors).
+    ViewBudgets {
+        /// The ledger's entries, not only the totals.
+        ledger: bool,
+    },
     /// Approve or return a plan version or a closure summary written by `author`: a
     /// supervisor of the case's unit who did not write it (no one approves their own work).
     ApproveWork {
@@ -223,6 +230,8 @@ pub enum DenyReason {
     NotOnCase,
     /// The case is sensitive and the actor is neither its manager nor its supervisor.
     Sensitive,
+    /// The decision is beyond the actor's authority (a gatekeeping limit).
+    Authority,
 }
 
 impl DenyReason {
@@ -233,6 +242,7 @@ impl DenyReason {
             DenyReason::OtherOrganisation => "other_organisation",
             DenyReason::NotOnCase => "not_on_case",
             DenyReason::Sensitive => "sensitive",
+            DenyReason::Authority => "authority",
         }
     }
 }
@@ -289,6 +299,13 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
         Action::ViewConfiguration | Action::ViewResources => Decision::Allow,
         Action::EditResources { designated } => {
             allow_if(actor.role == Admin || designated, DenyReason::Role)
+        }
+        Action::ViewBudgets { ledger: false } => allow_if(
+            matches!(actor.role, Admin | Supervisor | CaseManager | DataAnalyst),
+            DenyReason::Role,
+        ),
+        Action::ViewBudgets { ledger: true } => {
+            allow_if(matches!(actor.role, Admin | Supervisor), DenyReason::Role)
         }
         Action::ViewAuditLog => allow_if(actor.role == Auditor, DenyReason::Role),
         Action::ViewAggregates => allow_if(

@@ -76,12 +76,6 @@ pub struct ValidSchedule {
     pub outside: Vec<(String, String, String)>,
 }
 
-fn text(v: &mut Validation, field: &str, value: &str, max: usize) -> Option<String> {
-    let t = value.trim();
-    v.check(t.chars().count() > max, field, "too_long");
-    Some(t.to_string()).filter(|t| !t.is_empty())
-}
-
 /// Checks a conference's own fields; the chair, staff and cases are the use case's.
 pub fn validate_schedule(
     input: &ConferenceInput,
@@ -113,8 +107,8 @@ pub fn validate_schedule(
             None
         }),
     };
-    let place = text(&mut v, "place", &input.place, 300);
-    let link = text(&mut v, "online_link", &input.online_link, 500);
+    let place = v.text("place", &input.place, 300);
+    let link = v.text("online_link", &input.online_link, 500);
     if let Some(l) = &link {
         let ok = (l.starts_with("https://") || l.starts_with("http://"))
             && !l.chars().any(|c| c.is_whitespace() || c.is_control());
@@ -134,14 +128,9 @@ pub fn validate_schedule(
     );
     let mut outside = Vec::new();
     for (i, o) in input.outside.iter().enumerate() {
-        let name = text(&mut v, &format!("outside[{i}].name"), &o.name, 200);
-        let org = text(
-            &mut v,
-            &format!("outside[{i}].organisation"),
-            &o.organisation,
-            200,
-        );
-        let role = text(&mut v, &format!("outside[{i}].role"), &o.role, 200);
+        let name = v.text(&format!("outside[{i}].name"), &o.name, 200);
+        let org = v.text(&format!("outside[{i}].organisation"), &o.organisation, 200);
+        let role = v.text(&format!("outside[{i}].role"), &o.role, 200);
         match name {
             Some(n) => outside.push((n, org.unwrap_or_default(), role.unwrap_or_default())),
             None if org.is_some() || role.is_some() => {

@@ -56,6 +56,23 @@ impl Validation {
         }
     }
 
+    /// Trims a free-text field; records `too_long` (with `max`) past `max` characters. Empty
+    /// text is `None`; whether it is required is the caller's rule.
+    pub fn text(&mut self, field: &str, value: &str, max: usize) -> Option<String> {
+        let t = value.trim();
+        if t.chars().count() > max {
+            self.push(FieldError::new(field, "too_long").arg("max", max));
+        }
+        Some(t.to_string()).filter(|t| !t.is_empty())
+    }
+
+    /// Like [`Validation::text`], and records `required` when empty.
+    pub fn required(&mut self, field: &str, value: &str, max: usize) -> String {
+        let t = self.text(field, value, max);
+        self.check(t.is_none(), field, "required");
+        t.unwrap_or_default()
+    }
+
     /// True when nothing was recorded.
     pub fn is_ok(&self) -> bool {
         self.errors.is_empty()

@@ -14,6 +14,7 @@ pub mod conference;
 pub mod consultation;
 pub mod contact;
 pub mod error;
+pub mod gatekeeping;
 pub mod person;
 pub mod plan;
 pub mod progress;

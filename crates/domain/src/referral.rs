@@ -195,14 +195,6 @@ pub struct ValidReferral {
     pub area_reason: Option<String>,
 }
 
-fn text(v: &mut Validation, field: &str, value: &str, max: usize) -> Option<String> {
-    let t = value.trim();
-    if t.chars().count() > max {
-        v.push(FieldError::new(field, "too_long").arg("max", max));
-    }
-    Some(t.to_string()).filter(|t| !t.is_empty())
-}
-
 fn date(v: &mut Validation, field: &str, value: &str, era: Era) -> Option<NaiveDate> {
     let t = value.trim();
     if t.is_empty() {
@@ -220,28 +212,18 @@ fn date(v: &mut Validation, field: &str, value: &str, era: Era) -> Option<NaiveD
 /// Checks a referral's own fields.
 pub fn validate(input: &ReferralInput, era: Era) -> Result<ValidReferral, Vec<FieldError>> {
     let mut v = Validation::new();
-    let service_id = text(&mut v, "service_id", &input.service_id, 64);
-    let provider_name = text(&mut v, "provider_name", &input.provider_name, SHORT_MAX);
-    let provider_contact = text(
-        &mut v,
-        "provider_contact",
-        &input.provider_contact,
-        SHORT_MAX,
-    );
+    let service_id = v.text("service_id", &input.service_id, 64);
+    let provider_name = v.text("provider_name", &input.provider_name, SHORT_MAX);
+    let provider_contact = v.text("provider_contact", &input.provider_contact, SHORT_MAX);
     if service_id.is_none() && provider_name.is_none() {
         v.push(FieldError::new("service_id", "referral.provider_required"));
     }
     if service_id.is_some() && provider_name.is_some() {
         v.push(FieldError::new("provider_name", "referral.one_provider"));
     }
-    let need = text(&mut v, "need", &input.need, TEXT_MAX);
+    let need = v.text("need", &input.need, TEXT_MAX);
     v.check(need.is_none(), "need", "required");
-    let requested = text(
-        &mut v,
-        "requested_service",
-        &input.requested_service,
-        TEXT_MAX,
-    );
+    let requested = v.text("requested_service", &input.requested_service, TEXT_MAX);
     v.check(requested.is_none(), "requested_service", "required");
     let urgency = match input.urgency.trim() {
         "" => Urgency::Routine,
@@ -261,8 +243,8 @@ pub fn validate(input: &ReferralInput, era: Era) -> Result<ValidReferral, Vec<Fi
     }
     shared.sort_by_key(|s| SHARED_ITEMS.iter().position(|i| i == s));
     let response_due = date(&mut v, "response_due", &input.response_due, era);
-    let area_reason = text(&mut v, "area_reason", &input.area_reason, TEXT_MAX);
-    let intervention_id = text(&mut v, "intervention_id", &input.intervention_id, 64);
+    let area_reason = v.text("area_reason", &input.area_reason, TEXT_MAX);
+    let intervention_id = v.text("intervention_id", &input.intervention_id, 64);
     v.finish()?;
     Ok(ValidReferral {
         service_id,
@@ -369,9 +351,9 @@ pub struct ValidStep {
 pub fn step(from: Status, input: &StepInput) -> Result<ValidStep, Vec<FieldError>> {
     let mut v = Validation::new();
     let code = input.step.trim();
-    let reason = text(&mut v, "reason", &input.reason, TEXT_MAX);
-    let ended_by = text(&mut v, "ended_by", &input.ended_by, SHORT_MAX);
-    let outcome = text(&mut v, "outcome", &input.outcome, TEXT_MAX);
+    let reason = v.text("reason", &input.reason, TEXT_MAX);
+    let ended_by = v.text("ended_by", &input.ended_by, SHORT_MAX);
+    let outcome = v.text("outcome", &input.outcome, TEXT_MAX);
     let to = if code == "reopen" {
         match from {
             Status::Declined | Status::NoResponse => Some(Status::Sent),
@@ -459,10 +441,10 @@ pub fn validate_agreement(
     era: Era,
 ) -> Result<ValidAgreement, Vec<FieldError>> {
     let mut v = Validation::new();
-    let what = text(&mut v, "what", &input.what, TEXT_MAX);
+    let what = v.text("what", &input.what, TEXT_MAX);
     v.check(what.is_none(), "what", "required");
-    let frequency = text(&mut v, "frequency", &input.frequency, SHORT_MAX);
-    let contact = text(&mut v, "contact_person", &input.contact_person, SHORT_MAX);
+    let frequency = v.text("frequency", &input.frequency, SHORT_MAX);
+    let contact = v.text("contact_person", &input.contact_person, SHORT_MAX);
     v.check(contact.is_none(), "contact_person", "required");
     let start = date(&mut v, "start", &input.start, era);
     let end = date(&mut v, "end", &input.end, era);
@@ -547,8 +529,8 @@ pub fn validate_check_in(input: &CheckInInput, era: Era) -> Result<ValidCheckIn,
         "delivered",
         "referral.delivered_unknown",
     );
-    let client_view = text(&mut v, "client_view", &input.client_view, TEXT_MAX);
-    let note = text(&mut v, "note", &input.note, TEXT_MAX);
+    let client_view = v.text("client_view", &input.client_view, TEXT_MAX);
+    let note = v.text("note", &input.note, TEXT_MAX);
     v.finish()?;
     Ok(ValidCheckIn {
         due,

@@ -164,12 +164,6 @@ pub struct ValidTask {
     pub intervention_id: Option<String>,
 }
 
-fn text(v: &mut Validation, field: &str, value: &str, max: usize) -> Option<String> {
-    let t = value.trim();
-    v.check(t.chars().count() > max, field, "too_long");
-    Some(t.to_string()).filter(|t| !t.is_empty())
-}
-
 /// Reads who is to do the task from the form's three fields.
 pub fn validate_assignee(
     v: &mut Validation,
@@ -178,8 +172,10 @@ pub fn validate_assignee(
     outside_org: &str,
 ) -> Option<Assignee> {
     let account = account.trim();
-    let name = text(v, "outside_name", outside_name, TITLE_MAX);
-    let organisation = text(v, "outside_organisation", outside_org, TITLE_MAX).unwrap_or_default();
+    let name = v.text("outside_name", outside_name, TITLE_MAX);
+    let organisation = v
+        .text("outside_organisation", outside_org, TITLE_MAX)
+        .unwrap_or_default();
     match (account.is_empty(), name) {
         (false, Some(_)) => {
             v.push(FieldError::new("assignee_id", "task.assignee_both"));
@@ -239,7 +235,7 @@ pub fn validate_task(
     let title = input.title.trim().to_string();
     v.check(title.is_empty(), "title", "required");
     v.check(title.chars().count() > TITLE_MAX, "title", "too_long");
-    let details = text(&mut v, "details", &input.details, TEXT_MAX);
+    let details = v.text("details", &input.details, TEXT_MAX);
     let assignee = validate_assignee(
         &mut v,
         &input.assignee_id,

@@ -170,6 +170,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "referral",
         include_str!("../migrations/0079_referral.sql"),
     ),
+    (
+        80,
+        "gatekeeping",
+        include_str!("../migrations/0080_gatekeeping.sql"),
+    ),
 ];
 
 impl Db {

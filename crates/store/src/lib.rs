@@ -22,6 +22,7 @@ pub mod db;
 pub mod digest;
 pub mod duplicates;
 pub mod error;
+pub mod gatekeeping;
 pub mod gen;
 pub mod handover;
 pub mod matching;

@@ -124,6 +124,9 @@ impl WebError {
         }
         match &self.error {
             AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            AppError::Forbidden(karuna_domain::access::DenyReason::Authority) => {
+                (StatusCode::FORBIDDEN, "authority")
+            }
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Conflict => (StatusCode::CONFLICT, "conflict"),

@@ -271,6 +271,49 @@ const ROUTES: &[Entry] = &[
         &[("GET", Page), ("POST", Page)],
         || get(pages::referrals::case_referrals).post(pages::referrals::create),
     ),
+    ("/programmes", &[("GET", Page), ("POST", Page)], || {
+        get(pages::programmes::list).post(pages::programmes::create)
+    }),
+    ("/programmes/{id}", &[("GET", Page), ("POST", Page)], || {
+        get(pages::programmes::show).post(pages::programmes::update)
+    }),
+    ("/programmes/{id}/criteria", &[("POST", Page)], || {
+        post(pages::programmes::criteria)
+    }),
+    (
+        "/programmes/{id}/criteria/publish",
+        &[("POST", Page)],
+        || post(pages::programmes::publish),
+    ),
+    ("/programmes/{id}/budgets", &[("POST", Page)], || {
+        post(pages::programmes::allocate)
+    }),
+    ("/budgets/{id}", &[("GET", Page)], || {
+        get(pages::programmes::budget)
+    }),
+    (
+        "/cases/{id}/allocations",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::allocations::case_allocations).post(pages::allocations::create),
+    ),
+    ("/allocations", &[("GET", Page)], || {
+        get(pages::allocations::queue)
+    }),
+    ("/allocations/{id}", &[("GET", Page)], || {
+        get(pages::allocations::show)
+    }),
+    ("/allocations/{id}/decision", &[("POST", Page)], || {
+        post(pages::allocations::decide)
+    }),
+    ("/allocations/{id}/disbursements", &[("POST", Page)], || {
+        post(pages::allocations::disburse)
+    }),
+    ("/allocations/{id}/close", &[("POST", Page)], || {
+        post(pages::allocations::close)
+    }),
+    ("/budget-entries/{id}/reverse", &[("POST", Page)], || {
+        post(pages::allocations::reverse)
+    }),
     ("/referrals", &[("GET", Page)], || {
         get(pages::referrals::open_list)
     }),
@@ -397,6 +440,65 @@ const ROUTES: &[Entry] = &[
     ("/api/v1/reports/referrals", &[("GET", Api)], || {
         get(api::referrals::figures)
     }),
+    ("/api/v1/programmes", &[("GET", Api), ("POST", Api)], || {
+        get(api::gatekeeping::list).post(api::gatekeeping::create)
+    }),
+    (
+        "/api/v1/programmes/{id}",
+        &[("GET", Api), ("PUT", Api)],
+        || get(api::gatekeeping::get_one).put(api::gatekeeping::update),
+    ),
+    ("/api/v1/programmes/{id}/criteria", &[("PUT", Api)], || {
+        put(api::gatekeeping::save_criteria)
+    }),
+    (
+        "/api/v1/programmes/{id}/criteria/publish",
+        &[("POST", Api)],
+        || post(api::gatekeeping::publish_criteria),
+    ),
+    (
+        "/api/v1/programmes/{id}/criteria/test",
+        &[("POST", Api)],
+        || post(api::gatekeeping::test_criteria),
+    ),
+    ("/api/v1/programmes/{id}/budgets", &[("POST", Api)], || {
+        post(api::gatekeeping::allocate_budget)
+    }),
+    ("/api/v1/criteria-facts", &[("GET", Api)], || {
+        get(api::gatekeeping::facts)
+    }),
+    ("/api/v1/budgets/{id}", &[("GET", Api)], || {
+        get(api::gatekeeping::budget)
+    }),
+    (
+        "/api/v1/cases/{id}/allocations",
+        &[("GET", Api), ("POST", Api)],
+        || get(api::gatekeeping::case_list).post(api::gatekeeping::request),
+    ),
+    ("/api/v1/allocations", &[("GET", Api)], || {
+        get(api::gatekeeping::queue)
+    }),
+    ("/api/v1/allocations/{id}", &[("GET", Api)], || {
+        get(api::gatekeeping::get_allocation)
+    }),
+    (
+        "/api/v1/allocations/{id}/decision",
+        &[("POST", Api)],
+        || post(api::gatekeeping::decide),
+    ),
+    ("/api/v1/allocations/{id}/close", &[("POST", Api)], || {
+        post(api::gatekeeping::close)
+    }),
+    (
+        "/api/v1/allocations/{id}/disbursements",
+        &[("POST", Api)],
+        || post(api::gatekeeping::disburse),
+    ),
+    (
+        "/api/v1/budget-entries/{id}/reverse",
+        &[("POST", Api)],
+        || post(api::gatekeeping::reverse),
+    ),
     ("/api/v1/resources/export", &[("GET", Api)], || {
         get(api::resources::export)
     }),

@@ -35,6 +35,9 @@ pub const OPEN_READS: &[&str] = &[
     "listResourceProviders",
     "getResourceProvider",
     "exportResourceDirectory",
+    "listProgrammes",
+    "getProgramme",
+    "listCriteriaFacts",
 ];
 
 /// Writes that change no versioned record and refuse nothing by state (never 409).
@@ -54,6 +57,9 @@ pub const NEVER_CONFLICT: &[&str] = &[
     "createCaseReferral",
     "importResourceDirectory",
     "importResourceSeed",
+    "createProgramme",
+    "saveProgrammeCriteria",
+    "testProgrammeCriteria",
 ];
 
 /// The problem+json media type.

@@ -15,6 +15,7 @@ pub mod doc_statuses;
 pub mod docs;
 pub mod docs_page;
 pub mod extract;
+pub mod gatekeeping;
 pub mod health;
 pub mod me;
 pub mod notifications;

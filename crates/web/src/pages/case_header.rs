@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 /// The tabs of a case, in order: `(code, catalogue key, href suffix)`. The first six are tabs
 /// of the case file itself (`?tab=`), the rest pages of their own.
-const TABS: [(&str, &str, &str); 14] = [
+const TABS: [(&str, &str, &str); 15] = [
     ("overview", "case-tab-overview", "?tab=overview"),
     ("persons", "case-tab-persons", "?tab=persons"),
     ("contacts", "case-tab-contacts", "?tab=contacts"),
@@ -24,6 +24,7 @@ const TABS: [(&str, &str, &str); 14] = [
     ("conferences", "case-tab-conferences", "/conferences"),
     ("consultations", "case-tab-consultations", "/consultations"),
     ("referrals", "case-tab-referrals", "/referrals"),
+    ("allocations", "case-tab-allocations", "/allocations"),
     ("closure", "case-tab-closure", "/closure"),
     ("timeline", "case-tab-timeline", "/timeline"),
 ];

@@ -31,6 +31,9 @@ pub fn target(n: &NotificationRow) -> String {
         "conference_scheduled" => format!("/conferences/{entity}"),
         "referral_alert" => format!("/cases/{case}/referrals#alert-{entity}"),
         "referral_due" => format!("/referrals/{entity}"),
+        "allocation_request" | "allocation_decided" | "allocation_offered" => {
+            format!("/allocations/{entity}")
+        }
         "consultation_mention" | "consultation_reply" => {
             format!("/cases/{case}/consultations#thread-{entity}")
         }

@@ -1,6 +1,7 @@
 //! Server-rendered HTML pages: post/redirect/get, every string from the catalogues, forms that
 //! re-render with the user's input and a message beside each field.
 
+pub mod allocations;
 pub mod assessment_admin;
 pub mod assessment_compare;
 pub mod assessments;
@@ -25,6 +26,7 @@ pub mod person_card;
 pub mod plan;
 pub mod plan_form;
 pub mod profile;
+pub mod programmes;
 pub mod records;
 pub mod referrals;
 pub mod reports;
@@ -117,6 +119,7 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str, unread: Option<i64>) -> Vec<NavIt
             items.push(("/admin/case-types", "nav-case-types"));
             items.push(("/admin/assessment-templates", "nav-templates"));
             items.push(("/resources", "nav-resources"));
+            items.push(("/programmes", "nav-programmes"));
         }
         Role::Auditor => items.push(("/audit", "nav-audit")),
         Role::CaseManager | Role::Supervisor | Role::TeamMember => {
@@ -126,6 +129,9 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str, unread: Option<i64>) -> Vec<NavIt
             items.push(("/inbox", "nav-inbox"));
             items.push(("/search", "nav-search"));
             items.push(("/resources", "nav-resources"));
+            if user.role() != Role::TeamMember {
+                items.push(("/programmes", "nav-programmes"));
+            }
             if user.role() == Role::Supervisor {
                 items.push(("/caseload", "nav-caseload"));
                 items.push(("/persons/duplicates", "nav-duplicates"));

@@ -48,6 +48,7 @@ fn what(u: &PageUser, kind: &str, code: &str) -> String {
         "conference" => "conference-status",
         "consultation" => "consultation-event",
         "referral" => "referral-event",
+        "allocation" => "gk-event",
         _ => return code.to_string(),
     };
     if kind == "transition"

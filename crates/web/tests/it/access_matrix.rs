@@ -38,6 +38,15 @@ const NEW_MANAGER: &[&str] = &["demo-manager"];
 /// The chair of the test case's conference: only she confirms its minutes.
 const CHAIR: &[&str] = &["demo-supervisor"];
 
+/// Who sees a budget's totals and figures: administrators, supervisors, case managers and
+/// analysts (`ViewBudgets`).
+const BUDGET_READERS: &[&str] = &[
+    "demo-admin",
+    "demo-supervisor",
+    "demo-manager",
+    "demo-analyst",
+];
+
 /// Supervisors of a unit: the duplicates list and merges.
 const SUPERVISOR: &[&str] = &["demo-supervisor"];
 
@@ -447,6 +456,68 @@ const MATRIX: &[(&str, &str, Who)] = &[
         "/api/v1/persons/merges/{id}/undo",
         Who::Only(SUPERVISOR),
     ),
+    ("GET", "/programmes", Who::Everyone),
+    ("POST", "/programmes", Who::Only(ADMIN)),
+    ("GET", "/programmes/{id}", Who::Everyone),
+    ("POST", "/programmes/{id}", Who::Only(ADMIN)),
+    ("POST", "/programmes/{id}/criteria", Who::Only(ADMIN)),
+    (
+        "POST",
+        "/programmes/{id}/criteria/publish",
+        Who::Only(ADMIN),
+    ),
+    ("POST", "/programmes/{id}/budgets", Who::Only(ADMIN)),
+    ("GET", "/budgets/{id}", Who::Only(BUDGET_READERS)),
+    ("GET", "/cases/{id}/allocations", Who::Only(ON_CASE)),
+    ("POST", "/cases/{id}/allocations", Who::Only(ON_CASE)),
+    ("GET", "/allocations", Who::Only(STEER)),
+    ("GET", "/allocations/{id}", Who::Only(ON_CASE)),
+    ("POST", "/allocations/{id}/decision", Who::Only(ON_CASE)),
+    (
+        "POST",
+        "/allocations/{id}/disbursements",
+        Who::Only(ON_CASE),
+    ),
+    ("POST", "/allocations/{id}/close", Who::Only(ON_CASE)),
+    ("POST", "/budget-entries/{id}/reverse", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/programmes", Who::Everyone),
+    ("POST", "/api/v1/programmes", Who::Only(ADMIN)),
+    ("GET", "/api/v1/programmes/{id}", Who::Everyone),
+    ("PUT", "/api/v1/programmes/{id}", Who::Only(ADMIN)),
+    ("PUT", "/api/v1/programmes/{id}/criteria", Who::Only(ADMIN)),
+    (
+        "POST",
+        "/api/v1/programmes/{id}/criteria/publish",
+        Who::Only(ADMIN),
+    ),
+    (
+        "POST",
+        "/api/v1/programmes/{id}/criteria/test",
+        Who::Only(ADMIN),
+    ),
+    ("POST", "/api/v1/programmes/{id}/budgets", Who::Only(ADMIN)),
+    ("GET", "/api/v1/criteria-facts", Who::Everyone),
+    ("GET", "/api/v1/budgets/{id}", Who::Only(BUDGET_READERS)),
+    ("GET", "/api/v1/cases/{id}/allocations", Who::Only(ON_CASE)),
+    ("POST", "/api/v1/cases/{id}/allocations", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/allocations", Who::Only(STEER)),
+    ("GET", "/api/v1/allocations/{id}", Who::Only(ON_CASE)),
+    (
+        "POST",
+        "/api/v1/allocations/{id}/decision",
+        Who::Only(ON_CASE),
+    ),
+    ("POST", "/api/v1/allocations/{id}/close", Who::Only(ON_CASE)),
+    (
+        "POST",
+        "/api/v1/allocations/{id}/disbursements",
+        Who::Only(ON_CASE),
+    ),
+    (
+        "POST",
+        "/api/v1/budget-entries/{id}/reverse",
+        Who::Only(ON_CASE),
+    ),
 ];
 
 const ROLES: &[&str] = &[
@@ -508,11 +579,26 @@ pub(crate) struct Ids {
     /// A referral of the case to that service, ended early, with its alert.
     referral: String,
     alert: String,
+    /// An emergency-cash programme with a budget for this fiscal year.
+    programme: String,
+    budget: String,
+    /// An approved request of the case in it, partly paid.
+    allocation: String,
+    /// That payment's ledger entry.
+    entry: String,
 }
 
 pub(crate) fn concrete(path: &str, ids: &Ids) -> String {
     let id = if path.contains("referral-alerts/") {
         &ids.alert
+    } else if path.contains("programmes/") {
+        &ids.programme
+    } else if path.contains("budgets/") {
+        &ids.budget
+    } else if path.contains("budget-entries/") {
+        &ids.entry
+    } else if path.contains("/allocations/") && !path.contains("cases/") {
+        &ids.allocation
     } else if path.contains("/referrals/") && !path.contains("cases/") {
         &ids.referral
     } else if path.contains("resources/providers/") {
@@ -801,7 +887,12 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
         .unwrap()[0]
         .id
         .to_string();
+    let (programme, budget, allocation, entry) = seed_allocation(app, &admin, &manager, case).await;
     Ids {
+        programme,
+        budget,
+        allocation,
+        entry,
         referral: referral.to_string(),
         alert,
         provider: provider.to_string(),
@@ -823,6 +914,106 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
         notification,
         not_on_team: server.user_id("demo-analyst").await.to_string(),
     }
+}
+
+/// An emergency-cash programme (case managers up to 3,000 baht, supervisors up to 20,000) with
+/// a 50,000-baht budget this fiscal year, and a 1,000-baht request of `case` approved by its
+/// case manager and 500 baht paid: (programme, budget, request, payment entry).
+pub(crate) async fn seed_allocation(
+    app: &karuna_app::App,
+    admin: &karuna_app::CurrentUser,
+    manager: &karuna_app::CurrentUser,
+    case: uuid::Uuid,
+) -> (String, String, String, String) {
+    use karuna_domain::gatekeeping::{AuthorityInput, DecisionInput, ProgrammeInput, RequestInput};
+    let ctx = karuna_app::Ctx::default();
+    let programme = app
+        .create_programme(
+            admin,
+            &ctx,
+            &ProgrammeInput {
+                name_th: "เงินสงเคราะห์ฉุกเฉิน".into(),
+                unit: "baht".into(),
+                authorities: vec![
+                    AuthorityInput {
+                        role: "case_manager".into(),
+                        limit: "3000".into(),
+                        ..Default::default()
+                    },
+                    AuthorityInput {
+                        role: "supervisor".into(),
+                        limit: "20000".into(),
+                        ..Default::default()
+                    },
+                ],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let year = karuna_thai::calendar::fiscal_year_be(karuna_thai::calendar::bangkok_date(
+        chrono::Utc::now(),
+    ));
+    let budget = app
+        .allocate_budget(
+            admin,
+            &ctx,
+            programme,
+            &karuna_app::budget::BudgetInput {
+                fiscal_year: year,
+                amount: "50000".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let request = app
+        .request_allocation(
+            manager,
+            &ctx,
+            case,
+            &RequestInput {
+                programme_id: programme.to_string(),
+                amount: "1000".into(),
+                purpose: "ค่าเดินทางไปโรงพยาบาล".into(),
+                justification: "ไม่มีรายได้".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    app.decide_allocation(
+        manager,
+        &ctx,
+        request,
+        &DecisionInput {
+            decision: "approve".into(),
+            version: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let entry = app
+        .disburse(
+            manager,
+            &ctx,
+            request,
+            &karuna_app::budget::DisbursementInput {
+                amount: "500".into(),
+                method: "cash".into(),
+                receipt_ref: "RC-1".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    (
+        programme.to_string(),
+        budget.to_string(),
+        request.to_string(),
+        entry.to_string(),
+    )
 }
 
 /// Sends the request as a browser or API client would: form posts with the CSRF token, API

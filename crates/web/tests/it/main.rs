@@ -18,6 +18,7 @@ mod conferences;
 mod consultations;
 mod digest;
 mod duplicates_list;
+mod gatekeeping;
 mod layout;
 mod login_guard;
 mod notifications;

@@ -52,6 +52,14 @@ const NO_PERSONAL_DATA: &[(&str, &str)] = &[
         "a directory entry: a service, no one's personal data",
     ),
     (
+        "/programmes/{id}",
+        "a programme: its rules, authorities and budget totals, no one's personal data",
+    ),
+    (
+        "/api/v1/programmes/{id}",
+        "a programme: its rules, authorities and budget totals, no one's personal data",
+    ),
+    (
         "/inbox/{id}",
         "a redirect to the notification's page (which audits its own read); marking it read is \
          audited as notification.read (tests/it/notifications.rs)",

@@ -37,7 +37,7 @@ pub struct AllocationView {
     pub entries: Vec<EntryRow>,
     /// The viewer may decide it (pending, within their authority).
     pub can_decide: bool,
-    /// The viewer may override a failed check on it.
+    /// The documents the programme requires.
     pub documents: Vec<String>,
 }
 

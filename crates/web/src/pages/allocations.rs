@@ -9,7 +9,7 @@ use super::intake::Pairs;
 use super::plan::case_id;
 use super::programmes::{amount, explain, fiscal_year, ResultLineView};
 use super::users::Choice;
-use super::{refusal, render, Chrome, ErrorLink, FormState};
+use super::{refusal, render, Chrome, ErrorLink, FormState, SavedQuery};
 use crate::auth::{PageUser, WebForm};
 use crate::error::WebError;
 use crate::state::AppState;
@@ -22,7 +22,6 @@ use karuna_app::case::CaseAccess;
 use karuna_app::AppError;
 use karuna_domain::gatekeeping::{DecisionInput, RequestInput};
 use karuna_store::gatekeeping::RequestRow;
-use serde::Deserialize;
 use uuid::Uuid;
 
 /// A request as a list line shows it.
@@ -73,13 +72,6 @@ struct CasePage {
     form: FormState,
     summary: Vec<ErrorLink>,
     flash: Option<String>,
-}
-
-/// Post/redirect/get flag.
-#[derive(Debug, Deserialize, Default)]
-#[serde(default)]
-pub struct SavedQuery {
-    saved: Option<String>,
 }
 
 async fn case_page(

@@ -5,7 +5,7 @@ use super::case_header::CaseHeader;
 use super::intake::Pairs;
 use super::plan::case_id;
 use super::users::Choice;
-use super::{refusal, render, Chrome, ErrorLink, FormState};
+use super::{refusal, render, Chrome, ErrorLink, FormState, SavedQuery};
 use crate::auth::{PageUser, WebForm};
 use crate::error::WebError;
 use crate::state::AppState;
@@ -16,7 +16,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use karuna_app::case::CaseAccess;
 use karuna_app::AppError;
 use karuna_domain::consultation::{ConsultationInput, ReplyInput, ResolveInput};
-use serde::Deserialize;
 use uuid::Uuid;
 
 struct Reply {
@@ -77,13 +76,6 @@ struct Page {
     summary: Vec<ErrorLink>,
     ask_failed: bool,
     flash: Option<String>,
-}
-
-/// Post/redirect/get flags.
-#[derive(Debug, Deserialize, Default)]
-#[serde(default)]
-pub struct SavedQuery {
-    saved: Option<String>,
 }
 
 /// Which form failed: the question (`ask`), or a thread's reply or resolution.

@@ -162,6 +162,15 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str, unread: Option<i64>) -> Vec<NavIt
         .collect()
 }
 
+/// The flag a page's address carries after a post/redirect/get (`?saved=1`): the page shows
+/// its "saved" message.
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+pub struct SavedQuery {
+    /// Present after a successful save.
+    pub saved: Option<String>,
+}
+
 /// A form's submitted values and its field errors, for re-rendering.
 #[derive(Debug, Clone, Default)]
 pub struct FormState {

@@ -8,7 +8,7 @@ use super::cases::label;
 use super::intake::Pairs;
 use super::plan::case_id;
 use super::users::Choice;
-use super::{refusal, render, Chrome, ErrorLink, FormState};
+use super::{refusal, render, Chrome, ErrorLink, FormState, SavedQuery};
 use crate::auth::{PageUser, WebForm};
 use crate::error::WebError;
 use crate::state::AppState;
@@ -27,7 +27,6 @@ use karuna_domain::gatekeeping::criteria::{
 use karuna_domain::gatekeeping::{AuthorityInput, ProgrammeInput, Unit};
 use karuna_store::gatekeeping::BudgetRow;
 use karuna_thai::calendar::{bangkok_date, fiscal_year_be};
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -637,13 +636,6 @@ async fn programme_page(
         flash,
     };
     Ok(render(status, &page))
-}
-
-/// Post/redirect/get flag.
-#[derive(Debug, Deserialize, Default)]
-#[serde(default)]
-pub struct SavedQuery {
-    saved: Option<String>,
 }
 
 /// `GET /programmes/{id}`.

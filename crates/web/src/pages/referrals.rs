@@ -8,7 +8,7 @@ use super::cases::label;
 use super::intake::Pairs;
 use super::plan::case_id;
 use super::users::Choice;
-use super::{refusal, render, Chrome, ErrorLink, FormState};
+use super::{refusal, render, Chrome, ErrorLink, FormState, SavedQuery};
 use crate::auth::{PageUser, WebForm};
 use crate::error::WebError;
 use crate::state::AppState;
@@ -299,13 +299,6 @@ impl ReferralPage {
             _ => FormState::default(),
         }
     }
-}
-
-/// Query of the referral page.
-#[derive(Debug, Deserialize, Default)]
-#[serde(default)]
-pub struct SavedQuery {
-    saved: Option<String>,
 }
 
 const STEP_CODES: [&str; 10] = [

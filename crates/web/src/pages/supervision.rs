@@ -3,7 +3,7 @@
 
 use super::intake::Pairs;
 use super::users::Choice;
-use super::{render, Chrome, ErrorLink, FormState};
+use super::{render, Chrome, ErrorLink, FormState, SavedQuery};
 use crate::auth::{PageUser, WebForm};
 use crate::error::{Surface, WebError};
 use crate::state::AppState;
@@ -15,7 +15,6 @@ use karuna_app::caseload::Caseloads;
 use karuna_app::AppError;
 use karuna_domain::access::Role;
 use karuna_domain::supervision::SupervisionInput;
-use serde::Deserialize;
 
 struct Line {
     held_on: String,
@@ -38,13 +37,6 @@ struct Page {
     form: FormState,
     summary: Vec<ErrorLink>,
     flash: Option<String>,
-}
-
-/// Post/redirect/get flags.
-#[derive(Debug, Deserialize, Default)]
-#[serde(default)]
-pub struct SavedQuery {
-    saved: Option<String>,
 }
 
 async fn page(

@@ -7,7 +7,7 @@ use super::cases::{choices, label};
 use super::intake::Pairs;
 use super::plan::case_id;
 use super::users::Choice;
-use super::{refusal, render, Chrome, ErrorLink, FormState};
+use super::{refusal, render, Chrome, ErrorLink, FormState, SavedQuery};
 use crate::auth::{PageUser, WebForm};
 use crate::error::{Surface, WebError};
 use crate::state::AppState;
@@ -141,13 +141,6 @@ const FIELDS: [(&str, &str); 9] = [
     ("goal_id", "task-goal"),
     ("intervention_id", "task-intervention"),
 ];
-
-/// Flash flags of post/redirect/get.
-#[derive(Debug, Deserialize, Default)]
-#[serde(default)]
-pub struct SavedQuery {
-    saved: Option<String>,
-}
 
 async fn case_page(
     state: &AppState,

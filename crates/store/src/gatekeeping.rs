@@ -737,17 +737,7 @@ pub async fn events(db: &Db, request: Uuid) -> Result<Vec<EventRow>> {
     .bind(request.to_string())
     .fetch_all(db.read())
     .await?;
-    rows.iter().map(event_row).collect()
-}
-
-fn event_row(r: &AnyRow) -> Result<EventRow> {
-    Ok(EventRow {
-        kind: r.try_get("kind")?,
-        to_status: r.try_get("to_status")?,
-        reason: r.try_get("reason")?,
-        actor: r.try_get("actor")?,
-        at: instant(r, "at")?,
-    })
+    rows.iter().map(EventRow::from_row).collect()
 }
 
 /// The history of every request of a case (for its timeline): (request, programme name,
@@ -763,7 +753,13 @@ pub async fn events_of_case(db: &Db, case: Uuid) -> Result<Vec<(Uuid, String, Ev
     .fetch_all(db.read())
     .await?;
     rows.iter()
-        .map(|r| Ok((uuid(r, "request_id")?, r.try_get("name_th")?, event_row(r)?)))
+        .map(|r| {
+            Ok((
+                uuid(r, "request_id")?,
+                r.try_get("name_th")?,
+                EventRow::from_row(r)?,
+            ))
+        })
         .collect()
 }
 

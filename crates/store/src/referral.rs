@@ -350,6 +350,20 @@ pub struct EventRow {
     pub at: DateTime<Utc>,
 }
 
+impl EventRow {
+    /// Reads a history row selected as `kind, to_status, reason, actor, at` (the referral's
+    /// and the allocation request's histories share the shape).
+    pub(crate) fn from_row(r: &AnyRow) -> Result<EventRow> {
+        Ok(EventRow {
+            kind: r.try_get("kind")?,
+            to_status: r.try_get("to_status")?,
+            reason: r.try_get("reason")?,
+            actor: r.try_get("actor")?,
+            at: instant(r, "at")?,
+        })
+    }
+}
+
 /// A referral's history, oldest first.
 pub async fn events(db: &Db, referral: Uuid) -> Result<Vec<EventRow>> {
     let rows = sqlx::query(
@@ -359,17 +373,7 @@ pub async fn events(db: &Db, referral: Uuid) -> Result<Vec<EventRow>> {
     .bind(referral.to_string())
     .fetch_all(db.read())
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(EventRow {
-                kind: r.try_get("kind")?,
-                to_status: r.try_get("to_status")?,
-                reason: r.try_get("reason")?,
-                actor: r.try_get("actor")?,
-                at: instant(r, "at")?,
-            })
-        })
-        .collect()
+    rows.iter().map(EventRow::from_row).collect()
 }
 
 /// The events of a case's referrals, for its timeline: (referral, provider name, event).
@@ -387,13 +391,7 @@ pub async fn events_of_case(db: &Db, case_id: Uuid) -> Result<Vec<(Uuid, String,
             Ok((
                 uuid(r, "referral_id")?,
                 r.try_get("provider_name")?,
-                EventRow {
-                    kind: r.try_get("kind")?,
-                    to_status: r.try_get("to_status")?,
-                    reason: r.try_get("reason")?,
-                    actor: r.try_get("actor")?,
-                    at: instant(r, "at")?,
-                },
+                EventRow::from_row(r)?,
             ))
         })
         .collect()

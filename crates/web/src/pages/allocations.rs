@@ -423,6 +423,22 @@ pub async fn disburse(
     after(&state, &u, id, "disburse", &p, r).await
 }
 
+/// A reason's field errors under the name its form gives it (the request page has several
+/// forms with a reason).
+fn as_field(e: AppError, field: &str) -> AppError {
+    match e {
+        AppError::Invalid(list) => AppError::Invalid(
+            list.into_iter()
+                .map(|mut f| {
+                    f.field = field.into();
+                    f
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 /// `POST /allocations/{id}/close`.
 pub async fn close(
     State(state): State<AppState>,
@@ -439,17 +455,7 @@ pub async fn close(
         .close_allocation(&u.user, &u.ctx, id, version, &p.get("close_reason"))
         .await
         .map(|_| ())
-        .map_err(|e| match e {
-            AppError::Invalid(list) => AppError::Invalid(
-                list.into_iter()
-                    .map(|mut f| {
-                        f.field = "close_reason".into();
-                        f
-                    })
-                    .collect(),
-            ),
-            other => other,
-        });
+        .map_err(|e| as_field(e, "close_reason"));
     after(&state, &u, id, "close", &p, r).await
 }
 
@@ -469,17 +475,7 @@ pub async fn reverse(
         .reverse_disbursement(&u.user, &u.ctx, entry, &p.get("reverse_reason"))
         .await
         .map(|_| ())
-        .map_err(|e| match e {
-            AppError::Invalid(list) => AppError::Invalid(
-                list.into_iter()
-                    .map(|mut f| {
-                        f.field = "reverse_reason".into();
-                        f
-                    })
-                    .collect(),
-            ),
-            other => other,
-        });
+        .map_err(|e| as_field(e, "reverse_reason"));
     after(&state, &u, request, "reverse", &p, r).await
 }
 

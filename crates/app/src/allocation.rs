@@ -15,9 +15,8 @@ use karuna_domain::error::FieldError;
 use karuna_domain::gatekeeping::budget::EntryKind;
 use karuna_domain::gatekeeping::criteria::{self, Check};
 use karuna_domain::gatekeeping::{self as domain, DecisionInput, RequestInput, Unit};
-use karuna_store::gatekeeping::{
-    self as store, DecisionWrite, EntryRow, NewEntry, NewRequest, RequestRow,
-};
+use karuna_store::budget::{self as ledger, EntryRow, NewEntry};
+use karuna_store::gatekeeping::{self as store, DecisionWrite, NewRequest, RequestRow};
 use karuna_store::notification::{self as notes, NewNotification};
 use karuna_store::referral::EventRow;
 use karuna_store::{audit, Tx};
@@ -232,7 +231,7 @@ impl App {
     /// The request a ledger entry concerns (for the page to return to; no access check: the
     /// use case that acts on the entry checks).
     pub async fn entry_request(&self, entry: Uuid) -> Result<Uuid, AppError> {
-        store::entry(&self.db, entry)
+        ledger::entry(&self.db, entry)
             .await?
             .and_then(|e| e.request_id)
             .ok_or(AppError::NotFound)
@@ -274,7 +273,7 @@ impl App {
         let view = AllocationView {
             check: serde_json::from_str(&request.check).ok(),
             events: store::events(&self.db, id).await?,
-            entries: store::entries_of_request(&self.db, id).await?,
+            entries: ledger::entries_of_request(&self.db, id).await?,
             can_decide,
             documents,
             request,
@@ -412,7 +411,7 @@ impl App {
         let mut to = "approved";
         if unit == Unit::Baht {
             let Some(b) =
-                store::budget_for(&mut tx, r.programme_id, r.fiscal_year as i32, case.unit_id)
+                ledger::budget_for(&mut tx, r.programme_id, r.fiscal_year as i32, case.unit_id)
                     .await?
             else {
                 return Err(AppError::Refused("allocation_no_budget"));
@@ -425,7 +424,7 @@ impl App {
                 )]));
             }
             let today = bangkok_date(karuna_store::time::now());
-            let entry = store::append_entry(
+            let entry = ledger::append_entry(
                 &mut tx,
                 &NewEntry {
                     budget_id: b,
@@ -539,7 +538,7 @@ impl App {
         let unpaid = r.amount - r.disbursed;
         if unit == Unit::Baht {
             if let (Some(b), true) = (r.budget_id, unpaid > 0) {
-                store::append_entry(
+                ledger::append_entry(
                     &mut tx,
                     &NewEntry {
                         budget_id: b,

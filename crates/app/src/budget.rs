@@ -15,7 +15,8 @@ use karuna_domain::error::{FieldError, Validation};
 use karuna_domain::gatekeeping::budget::{EntryKind, Totals};
 use karuna_domain::gatekeeping::{Unit, TEXT_MAX};
 use karuna_store::audit;
-use karuna_store::gatekeeping::{self as store, BudgetRow, EntryRow, NewEntry, ProgrammeRow};
+use karuna_store::budget::{self as ledger, BudgetRow, EntryRow, NewEntry};
+use karuna_store::gatekeeping::{self as store, ProgrammeRow};
 use karuna_thai::calendar::{bangkok_date, fiscal_year_range, parse_date, Era};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -177,7 +178,7 @@ impl App {
         };
         v.finish()?;
         let mut tx = self.db.begin().await?;
-        let budget = store::ensure_budget(
+        let budget = ledger::ensure_budget(
             &mut tx,
             user.actor.org_id,
             programme,
@@ -185,7 +186,7 @@ impl App {
             unit,
         )
         .await?;
-        let entry = store::append_entry(
+        let entry = ledger::append_entry(
             &mut tx,
             &NewEntry {
                 budget_id: budget,
@@ -233,7 +234,7 @@ impl App {
             ("budget", Some(id)),
         )
         .await?;
-        let budget = store::budget(&self.db, id)
+        let budget = ledger::budget(&self.db, id)
             .await?
             .ok_or(AppError::NotFound)?;
         let programme = store::programme(&self.db, user.actor.org_id, budget.programme_id)
@@ -242,7 +243,7 @@ impl App {
         let ledger =
             karuna_domain::access::decide(&user.actor, Action::ViewBudgets { ledger: true })
                 .is_allowed();
-        let all = store::entries(&self.db, id).await?;
+        let all = ledger::entries(&self.db, id).await?;
         let months = months_of(budget.fiscal_year, &all);
         audit::append_alone(
             &self.db,
@@ -336,7 +337,7 @@ impl App {
             )
             .arg("left", Unit::Baht.show(r.amount - r.disbursed))]));
         }
-        let id = store::append_entry(
+        let id = ledger::append_entry(
             &mut tx,
             &NewEntry {
                 budget_id: budget,
@@ -376,7 +377,7 @@ impl App {
         entry: Uuid,
         reason: &str,
     ) -> Result<Uuid, AppError> {
-        let e = store::entry(&self.db, entry)
+        let e = ledger::entry(&self.db, entry)
             .await?
             .ok_or(AppError::NotFound)?;
         let Some(request) = e.request_id else {
@@ -397,7 +398,7 @@ impl App {
         if !store::add_disbursed(&mut tx, request, -e.amount).await? {
             return Err(AppError::Conflict);
         }
-        let id = store::append_entry(
+        let id = ledger::append_entry(
             &mut tx,
             &NewEntry {
                 budget_id: e.budget_id,

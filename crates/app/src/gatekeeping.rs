@@ -13,9 +13,10 @@ use karuna_domain::gatekeeping::criteria::{
     self, Check, Criterion, CriterionInput, FactValue, Facts,
 };
 use karuna_domain::gatekeeping::{self as domain, ProgrammeInput, Unit};
+use karuna_store::budget::BudgetRow;
 use karuna_store::case::CaseRow;
 use karuna_store::gatekeeping::{
-    self as store, AuthorityRow, BudgetRow, CriteriaRow, ProgrammeRow, ProgrammeWrite,
+    self as store, AuthorityRow, CriteriaRow, ProgrammeRow, ProgrammeWrite,
 };
 use karuna_store::{audit, Tx};
 use karuna_thai::calendar::bangkok_date;
@@ -124,7 +125,7 @@ impl App {
         Ok(ProgrammeView {
             authorities: store::authorities(&self.db, id).await?,
             criteria: store::criteria_versions(&self.db, id).await?,
-            budgets: store::budgets(&self.db, id).await?,
+            budgets: karuna_store::budget::budgets(&self.db, id).await?,
             programme,
         })
     }

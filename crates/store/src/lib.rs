@@ -8,6 +8,7 @@ pub mod assessment;
 pub mod attachment;
 pub mod audit;
 pub mod audit_group;
+pub mod budget;
 pub mod case;
 pub mod case_bulk;
 pub mod case_list;

@@ -289,7 +289,7 @@ const ROUTES: &[Entry] = &[
         post(pages::programmes::allocate)
     }),
     ("/budgets/{id}", &[("GET", Page)], || {
-        get(pages::programmes::budget)
+        get(pages::budget::budget)
     }),
     (
         "/cases/{id}/allocations",

@@ -19,7 +19,8 @@ use karuna_app::gatekeeping::ProgrammeView;
 use karuna_domain::access::Action;
 use karuna_domain::gatekeeping::criteria::{Check, CriterionInput, FactKind, Facts, FACTS};
 use karuna_domain::gatekeeping::{DecisionInput, ProgrammeInput, RequestInput, Unit};
-use karuna_store::gatekeeping::{EntryRow, ProgrammeRow, RequestRow};
+use karuna_store::budget::{BudgetRow, EntryRow};
+use karuna_store::gatekeeping::{ProgrammeRow, RequestRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -121,8 +122,8 @@ pub struct Budget {
     pub balance: String,
 }
 
-impl From<&karuna_store::gatekeeping::BudgetRow> for Budget {
-    fn from(b: &karuna_store::gatekeeping::BudgetRow) -> Self {
+impl From<&BudgetRow> for Budget {
+    fn from(b: &BudgetRow) -> Self {
         let u = Unit::Baht;
         Budget {
             id: b.id,

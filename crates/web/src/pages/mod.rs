@@ -7,6 +7,7 @@ pub mod assessment_compare;
 pub mod assessments;
 pub mod attachments;
 pub mod audit;
+pub mod budget;
 pub mod case_file;
 pub mod case_header;
 pub mod case_types;

@@ -1,8 +1,8 @@
 //! Programmes of scarce resources in the browser: the list (`/programmes`, with the form that
 //! defines one for administrators), a programme's page (`/programmes/{id}`: its settings and
 //! who may decide how much, its criteria with the editor that tries rules on a sample case
-//! before a version is published, its budgets with the form that allocates one) and a
-//! budget's page (`/budgets/{id}`: totals, balance, figures by month and quarter, ledger).
+//! before a version is published, its budgets with the form that allocates one). A budget's
+//! own page is `budget`'s.
 
 use super::cases::label;
 use super::intake::Pairs;
@@ -16,7 +16,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Datelike;
 use karuna_app::budget::BudgetInput;
 use karuna_app::gatekeeping::ProgrammeView;
 use karuna_app::AppError;
@@ -25,7 +24,7 @@ use karuna_domain::gatekeeping::criteria::{
     self, Check, CriterionInput, FactKind, FactValue, Facts, FACTS,
 };
 use karuna_domain::gatekeeping::{AuthorityInput, ProgrammeInput, Unit};
-use karuna_store::gatekeeping::BudgetRow;
+use karuna_store::budget::BudgetRow;
 use karuna_thai::calendar::{bangkok_date, fiscal_year_be};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -873,132 +872,6 @@ pub async fn allocate(
         }
         Err(e) => Err(u.err(e)),
     }
-}
-
-struct EntryLine {
-    kind: String,
-    kind_code: String,
-    amount: String,
-    case_number: String,
-    request_id: Option<Uuid>,
-    occurred: String,
-    method: String,
-    receipt: String,
-    note: String,
-    by: String,
-    reversed: bool,
-}
-
-struct MonthLine {
-    month: String,
-    quarter: String,
-    committed: String,
-    disbursed: String,
-    quarter_end: bool,
-    quarter_committed: String,
-    quarter_disbursed: String,
-}
-
-#[derive(Template)]
-#[template(path = "budget.html")]
-struct BudgetPage {
-    c: Chrome,
-    programme_id: Uuid,
-    programme: String,
-    year: String,
-    scope: String,
-    allocated: String,
-    committed: String,
-    disbursed: String,
-    balance: String,
-    overspent: bool,
-    months: Vec<MonthLine>,
-    ledger: bool,
-    entries: Vec<EntryLine>,
-    flash: Option<String>,
-}
-
-/// `GET /budgets/{id}`.
-pub async fn budget(
-    State(state): State<AppState>,
-    u: PageUser,
-    Path(id): Path<String>,
-    Query(q): Query<SavedQuery>,
-) -> Result<Response, WebError> {
-    let id = case_id(&u, &id)?;
-    let v = state
-        .app
-        .budget(&u.user, &u.ctx, id)
-        .await
-        .map_err(|e| u.err(e))?;
-    let t = v.totals();
-    let lang = karuna_thai::lang::Lang::from_code(u.tr.lang_code()).unwrap_or_default();
-    let mut months = Vec::new();
-    let (mut qc, mut qd) = (0i64, 0i64);
-    for (i, m) in v.months.iter().enumerate() {
-        qc += m.committed;
-        qd += m.disbursed;
-        let end = i % 3 == 2;
-        months.push(MonthLine {
-            month: format!(
-                "{} {}",
-                karuna_thai::calendar::month_name(m.month.month(), lang).unwrap_or_default(),
-                u.tr.year(i64::from(m.month.year()))
-            ),
-            quarter: u.tr.get1("gk-quarter", "q", &m.quarter.to_string()),
-            committed: amount(&u, "baht", m.committed),
-            disbursed: amount(&u, "baht", m.disbursed),
-            quarter_end: end,
-            quarter_committed: amount(&u, "baht", qc),
-            quarter_disbursed: amount(&u, "baht", qd),
-        });
-        if end {
-            qc = 0;
-            qd = 0;
-        }
-    }
-    let page = BudgetPage {
-        c: Chrome::for_user(&u, &format!("/budgets/{id}")),
-        programme_id: v.programme.id,
-        programme: v.programme.name(u.tr.lang_code()).to_string(),
-        year: fiscal_year(&u, v.budget.fiscal_year),
-        scope: v
-            .budget
-            .unit_name
-            .clone()
-            .unwrap_or_else(|| u.tr.get("gk-budget-all-units")),
-        allocated: amount(&u, "baht", t.allocated),
-        committed: amount(&u, "baht", t.committed),
-        disbursed: amount(&u, "baht", t.disbursed),
-        balance: amount(&u, "baht", t.balance()),
-        overspent: t.balance() < 0,
-        months,
-        ledger: v.ledger,
-        entries: v
-            .entries
-            .iter()
-            .rev()
-            .map(|e| EntryLine {
-                kind: label(&u, "gk-entry", &e.kind),
-                kind_code: e.kind.clone(),
-                amount: amount(&u, "baht", e.amount),
-                case_number: e.case_number.clone().unwrap_or_default(),
-                request_id: e.request_id,
-                occurred: u.tr.date(&e.occurred_on),
-                method: e
-                    .method
-                    .as_deref()
-                    .map(|m| label(&u, "gk-method", m))
-                    .unwrap_or_default(),
-                receipt: e.receipt_ref.clone().unwrap_or_default(),
-                note: e.note.clone().unwrap_or_default(),
-                by: e.by.clone(),
-                reversed: e.reversed,
-            })
-            .collect(),
-        flash: q.saved.map(|_| u.tr.get("gk-saved")),
-    };
-    Ok(render(StatusCode::OK, &page))
 }
 
 #[cfg(test)]

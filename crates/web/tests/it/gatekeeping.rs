@@ -387,7 +387,7 @@ async fn requests_are_checked_explained_and_decided_within_authority() {
     assert_eq!(b["budget"]["disbursed"], "2000");
     assert_eq!(b["budget"]["committed"], "1500");
     assert_eq!(b["budget"]["balance"], "46500");
-    let totals = karuna_store::gatekeeping::ledger_totals(
+    let totals = karuna_store::budget::ledger_totals(
         &server.app.db,
         uuid::Uuid::parse_str(&budget).unwrap(),
     )
@@ -495,7 +495,7 @@ async fn fifty_approvals_race_for_a_budget_that_pays_ten() {
     let (_, b) = get(&server, &manager, &format!("/api/v1/budgets/{budget}")).await;
     assert_eq!(b["budget"]["balance"], "0");
     assert_eq!(b["budget"]["committed"], "10000");
-    let totals = karuna_store::gatekeeping::ledger_totals(
+    let totals = karuna_store::budget::ledger_totals(
         &server.app.db,
         uuid::Uuid::parse_str(&budget).unwrap(),
     )
@@ -590,11 +590,11 @@ async fn the_ledger_identity_holds_after_random_operations() {
             _ => {}
         }
         let id = uuid::Uuid::parse_str(&budget).unwrap();
-        let carried = karuna_store::gatekeeping::budget(&server.app.db, id)
+        let carried = karuna_store::budget::budget(&server.app.db, id)
             .await
             .unwrap()
             .unwrap();
-        let ledger = karuna_store::gatekeeping::ledger_totals(&server.app.db, id)
+        let ledger = karuna_store::budget::ledger_totals(&server.app.db, id)
             .await
             .unwrap();
         assert_eq!(

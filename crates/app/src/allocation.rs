@@ -49,16 +49,6 @@ pub struct QueueLine {
     pub place: Option<usize>,
 }
 
-/// The statuses a request can be in.
-const EVERY_STATUS: [&str; 6] = [
-    "pending",
-    "waiting",
-    "approved",
-    "declined",
-    "withdrawn",
-    "closed",
-];
-
 pub(crate) async fn audit_on(
     tx: &mut Tx,
     user: &CurrentUser,
@@ -736,11 +726,6 @@ impl App {
             karuna_domain::access::Action::OpenCase(&facts),
         )
         .is_allowed())
-    }
-
-    /// Every status a request can have (for filters).
-    pub fn allocation_statuses() -> &'static [&'static str] {
-        &EVERY_STATUS
     }
 }
 

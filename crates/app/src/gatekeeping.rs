@@ -230,14 +230,7 @@ impl App {
                 &self.db,
                 user.actor.org_id,
                 &[id],
-                &[
-                    "pending",
-                    "waiting",
-                    "approved",
-                    "declined",
-                    "withdrawn",
-                    "closed",
-                ],
+                &domain::RequestStatus::ALL.map(domain::RequestStatus::code),
             )
             .await?
             .is_empty()

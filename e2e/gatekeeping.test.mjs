@@ -3,7 +3,8 @@
 // year; the case manager requests 2,000 baht for an eligible case and approves it within her
 // authority; a request for 8,000 baht goes to the unit head; a request that fails one
 // criterion is approved by the unit head with an override reason; the budget page shows the
-// balance and the case timeline the decisions — with axe on every page.
+// balance and downloads as a spreadsheet; a payment keeps its receipt; the case shows what the
+// client was granted; the case timeline shows the decisions — with axe on every page.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -159,6 +160,40 @@ test('an emergency-cash programme gatekept within each person\'s authority', { t
     assert.match(await page.locator('#budget-committed').innerText(), /11,000/);
     await assertAccessible(page, 'budget after three approvals');
     seen.check('override and budget');
+    // The finance office's copy: the budget as a spreadsheet.
+    const download = await Promise.all([page.waitForEvent('download'), page.locator('a#budget-export').click()]).then(([d]) => d);
+    assert.match(download.suggestedFilename(), /^karuna-budget-\d{4}\.xlsx$/);
+    seen.check('budget exported');
+
+    // The manager pays 1,500 of the 2,000 and keeps the signed receipt with the payment.
+    await logIn(page, 'demo-manager');
+    await page.goto(small);
+    await page.locator('#pay-amount').fill('1,500');
+    await page.locator('#method').selectOption('cash');
+    await page.locator('#receipt_ref').fill('บค 12/2570');
+    await clickAndLoad(page, 'button#pay-save');
+    const payment = page.locator('#payment-list > li').first();
+    assert.match(await payment.innerText(), /1,500/);
+    await payment.locator('details.card-action summary').click();
+    await payment.locator('input[type=file]').setInputFiles({ name: 'note.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await clickAndLoad(page, '#payment-list > li >> nth=0 >> button:has-text("อัปโหลดไฟล์")');
+    assert.match(await page.locator('#payment-list .field-error').innerText(), /PDF, JPEG หรือ PNG/);
+    await assertAccessible(page, 'receipt refused');
+    assert.throws(() => seen.check('receipt refused'), /HTTP 422/);
+    await page.locator('#payment-list > li >> nth=0 >> input[type=file]').setInputFiles({ name: 'receipt.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% receipt\n') });
+    await page.locator('#payment-list > li >> nth=0 >> input[name=description]').fill('ใบสำคัญรับเงินที่ผู้รับลงนาม');
+    await clickAndLoad(page, '#payment-list > li >> nth=0 >> button:has-text("อัปโหลดไฟล์")');
+    assert.equal(await page.locator('#payment-list a[download]', { hasText: 'receipt.pdf' }).count(), 1, 'the receipt is listed with its payment');
+    await assertAccessible(page, 'payment with its receipt');
+    seen.check('receipt kept');
+
+    // What this client was granted, on the case's requests page.
+    await page.goto(`${caseUrl}/allocations`);
+    const spending = await page.locator('#spending-table').innerText();
+    assert.match(spending, /\t3\t11,000/, 'three requests, 2,000 + 8,000 + 1,000 approved');
+    assert.match(await page.locator('#spending-paid-total').innerText(), /1,500/);
+    await assertAccessible(page, 'client spending');
+    seen.check('client spending');
 
     // The case timeline shows the decisions.
     await page.goto(`${caseUrl}/timeline`);

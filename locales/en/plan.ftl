@@ -189,6 +189,7 @@ timeline-attachment-contact = Attached to a contact
 timeline-attachment-assessment = Attached to an assessment
 timeline-attachment-consent = Consent evidence
 timeline-attachment-case = Case document
+timeline-attachment-payment = Receipt of a payment
 timeline-follow-up-due = due
 timeline-follow-up-done = done
 timeline-promise-made = promised

@@ -189,6 +189,7 @@ timeline-attachment-contact = แนบกับบันทึกการต�
 timeline-attachment-assessment = แนบกับการประเมิน
 timeline-attachment-consent = หลักฐานความยินยอม
 timeline-attachment-case = เอกสารของรายกรณี
+timeline-attachment-payment = หลักฐานการจ่ายเงิน
 timeline-follow-up-due = ครบกำหนดติดตาม
 timeline-follow-up-done = ติดตามแล้ว
 timeline-promise-made = ให้สัญญา

@@ -38,6 +38,10 @@ pub struct AllocationView {
     pub can_decide: bool,
     /// The documents the programme requires.
     pub documents: Vec<String>,
+    /// The receipts kept for its payments (names and sizes; the download checks again).
+    pub receipts: Vec<karuna_store::attachment::AttachmentInfo>,
+    /// The viewer may record payments and keep receipts (she may edit the case).
+    pub can_edit: bool,
 }
 
 /// A request in a gatekeeper's queue.
@@ -245,14 +249,20 @@ impl App {
         let request = store::request(&self.db, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        self.case_for(
-            user,
-            ctx,
-            request.case_id,
-            CaseAccess::Open,
-            "allocation.read",
+        let (_, facts) = self
+            .case_for(
+                user,
+                ctx,
+                request.case_id,
+                CaseAccess::Open,
+                "allocation.read",
+            )
+            .await?;
+        let can_edit = karuna_domain::access::decide(
+            &user.actor,
+            karuna_domain::access::Action::EditCase(&facts),
         )
-        .await?;
+        .is_allowed();
         let held = self.authority_of(user, request.programme_id).await?;
         let can_decide = matches!(request.status.as_str(), "pending" | "waiting")
             && domain::covers(held, needed(&request));
@@ -266,6 +276,8 @@ impl App {
             entries: ledger::entries_of_request(&self.db, id).await?,
             can_decide,
             documents,
+            receipts: karuna_store::attachment::of_request_payments(&self.db, id).await?,
+            can_edit,
             request,
         };
         self.audit_read(user, ctx, "allocation.read", ("allocation", id))

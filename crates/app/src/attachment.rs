@@ -1,4 +1,4 @@
-//! Files on a case: a consent's evidence (see `consent`), and files attached to a contact or an
+//! Files on a case: a consent's evidence (see `consent`), and files attached to a contact, an
 //! assessment — a police report, a medical certificate, a photo of a home visit. One set of
 //! checks for all of them: not empty, at most [`MAX_FILE_BYTES`], a PDF, JPEG or PNG by its
 //! first bytes; uploads need the right to edit the case, downloads the right to see the
@@ -35,6 +35,8 @@ pub enum AttachTarget {
     Contact(Uuid),
     /// An assessment (its case is looked up).
     Assessment(Uuid),
+    /// A payment recorded against an allocation (its receipt; the case is the request's).
+    Payment(Uuid),
 }
 
 /// Checks a file: not empty, not too large, a PDF, JPEG or PNG by its first bytes (never by
@@ -86,11 +88,23 @@ impl App {
         let case_id = match target {
             AttachTarget::Contact(id) => karuna_store::contact::case_of(&self.db, id).await?,
             AttachTarget::Assessment(id) => karuna_store::assessment::case_of(&self.db, id).await?,
+            AttachTarget::Payment(id) => {
+                Some(self.allocation_case(self.entry_request(id).await?).await?)
+            }
         }
         .ok_or(AppError::NotFound)?;
         let (case, _) = self
             .case_for(user, ctx, case_id, CaseAccess::Edit, "attachment.create")
             .await?;
+        if let AttachTarget::Payment(id) = target {
+            // Only a payment has a receipt: not a commitment, a release or a reversal.
+            let entry = karuna_store::budget::entry(&self.db, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if entry.kind != karuna_domain::gatekeeping::budget::EntryKind::Disbursement.code() {
+                return Err(AppError::Refused("receipt_not_payment"));
+            }
+        }
         let mut errors = Vec::new();
         let description = Some(description.trim()).filter(|d| !d.is_empty());
         if description.is_some_and(|d| d.chars().count() > MAX_DESCRIPTION_CHARS) {
@@ -116,6 +130,7 @@ impl App {
         let to = match target {
             AttachTarget::Contact(id) => AttachedTo::Contact(id),
             AttachTarget::Assessment(id) => AttachedTo::Assessment(id),
+            AttachTarget::Payment(id) => AttachedTo::Payment(id),
         };
         let mut tx = self.db.begin().await?;
         let id = store::insert(

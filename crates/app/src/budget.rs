@@ -68,6 +68,31 @@ pub struct MonthFigure {
     pub disbursed: i64,
 }
 
+/// What a client was granted in one case from one programme (approved or closed requests).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpendingLine {
+    /// The case.
+    pub case_id: Uuid,
+    /// Its number.
+    pub case_number: String,
+    /// The case the viewer asked about.
+    pub this_case: bool,
+    /// The programme.
+    pub programme_id: Uuid,
+    /// Its name in Thai.
+    pub programme_name_th: String,
+    /// In English.
+    pub programme_name_en: Option<String>,
+    /// Its unit code.
+    pub unit: String,
+    /// How many requests were granted.
+    pub requests: i64,
+    /// The amounts approved (minor units of the programme's unit).
+    pub approved: i64,
+    /// Paid out of them (satang; money programmes only).
+    pub disbursed: i64,
+}
+
 /// A budget with its programme, ledger and figures.
 #[derive(Debug, Clone)]
 pub struct BudgetView {
@@ -226,11 +251,32 @@ impl App {
         ctx: &Ctx,
         id: Uuid,
     ) -> Result<BudgetView, AppError> {
+        self.budget_as(user, ctx, id, "budget.read").await
+    }
+
+    /// The same budget for a spreadsheet download, audited as an export (`budget.export`):
+    /// who took the figures, and the ledger with them, out of Karuna.
+    pub async fn budget_export(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        id: Uuid,
+    ) -> Result<BudgetView, AppError> {
+        self.budget_as(user, ctx, id, "budget.export").await
+    }
+
+    async fn budget_as(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        id: Uuid,
+        action: &str,
+    ) -> Result<BudgetView, AppError> {
         self.authorize(
             user,
             ctx,
             Action::ViewBudgets { ledger: false },
-            "budget.read",
+            action,
             ("budget", Some(id)),
         )
         .await?;
@@ -248,7 +294,7 @@ impl App {
         audit::append_alone(
             &self.db,
             &on(
-                event(Some(user), ctx, "budget.read", Outcome::Success),
+                event(Some(user), ctx, action, Outcome::Success),
                 "budget",
                 Some(id),
             ),
@@ -261,6 +307,74 @@ impl App {
             ledger,
             months,
         })
+    }
+
+    /// What the client of a case was granted across her cases, per case and programme: the
+    /// cases the viewer may open only (another case is not counted, and not hinted at), and
+    /// none but this one for a viewer who may not see who the client is; this case first.
+    /// Audited as a read of the client's allocations.
+    pub async fn client_spending(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        case_id: Uuid,
+    ) -> Result<Vec<SpendingLine>, AppError> {
+        let (case, facts) = self
+            .case_for(user, ctx, case_id, CaseAccess::Open, "allocation.spending")
+            .await?;
+        // Someone who may not see who the client is (a sensitive case) must not learn it from
+        // her other cases: she sees this case's lines only.
+        let across = karuna_domain::access::decide(&user.actor, Action::SeeClientIdentity(&facts))
+            .is_allowed();
+        let rows = store::granted_to_client(&self.db, case.client_id).await?;
+        let mut may_open: std::collections::HashMap<Uuid, bool> =
+            std::collections::HashMap::from([(case_id, true)]);
+        let mut lines: Vec<SpendingLine> = Vec::new();
+        for r in rows {
+            let open = match may_open.get(&r.case_id) {
+                Some(b) => *b,
+                None if !across => false,
+                None => {
+                    let b = self.can_open(user, r.case_id).await?;
+                    may_open.insert(r.case_id, b);
+                    b
+                }
+            };
+            if !open {
+                continue;
+            }
+            match lines
+                .iter_mut()
+                .find(|l| l.case_id == r.case_id && l.programme_id == r.programme_id)
+            {
+                Some(l) => {
+                    l.requests += 1;
+                    l.approved += r.amount;
+                    l.disbursed += r.disbursed;
+                }
+                None => lines.push(SpendingLine {
+                    case_id: r.case_id,
+                    this_case: r.case_id == case_id,
+                    case_number: r.case_number,
+                    programme_id: r.programme_id,
+                    programme_name_th: r.programme_name_th,
+                    programme_name_en: r.programme_name_en,
+                    unit: r.unit,
+                    requests: 1,
+                    approved: r.amount,
+                    disbursed: r.disbursed,
+                }),
+            }
+        }
+        lines.sort_by(|a, b| {
+            b.this_case
+                .cmp(&a.this_case)
+                .then_with(|| a.case_number.cmp(&b.case_number))
+                .then_with(|| a.programme_name_th.cmp(&b.programme_name_th))
+        });
+        self.audit_read(user, ctx, "allocation.spending", ("person", case.client_id))
+            .await?;
+        Ok(lines)
     }
 
     /// Records a payment against an approved request (the case team); returns the entry's id.

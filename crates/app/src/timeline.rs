@@ -125,6 +125,7 @@ impl App {
                 AttachedTo::Assessment(a) => ("assessment", format!("/assessments/{a}")),
                 AttachedTo::Consent(_) => ("consent", format!("{base}?tab=persons")),
                 AttachedTo::Case => ("case", base.clone()),
+                AttachedTo::Payment(_) => ("payment", format!("{base}/allocations")),
             };
             let text = match &f.description {
                 Some(d) => format!("{} — {d}", f.filename),

@@ -22,6 +22,8 @@ pub enum AttachedTo {
     Contact(Uuid),
     /// An assessment.
     Assessment(Uuid),
+    /// A payment (a ledger entry of a budget): its receipt.
+    Payment(Uuid),
 }
 
 /// A file to keep.
@@ -53,9 +55,9 @@ pub async fn insert(tx: &mut Tx, a: &NewAttachment<'_>) -> Result<Uuid> {
     let id = Uuid::now_v7();
     let link = |want: fn(AttachedTo) -> Option<Uuid>| want(a.to).map(|u| u.to_string());
     sqlx::query(
-        "INSERT INTO attachment (id, org_id, case_id, consent_id, contact_id, assessment_id, filename, \
-         description, content_type, size, sha256, content, created_at, created_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        "INSERT INTO attachment (id, org_id, case_id, consent_id, contact_id, assessment_id, \
+         budget_entry_id, filename, description, content_type, size, sha256, content, created_at, \
+         created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(id.to_string())
     .bind(a.org_id.to_string())
@@ -70,6 +72,10 @@ pub async fn insert(tx: &mut Tx, a: &NewAttachment<'_>) -> Result<Uuid> {
     }))
     .bind(link(|t| match t {
         AttachedTo::Assessment(c) => Some(c),
+        _ => None,
+    }))
+    .bind(link(|t| match t {
+        AttachedTo::Payment(e) => Some(e),
         _ => None,
     }))
     .bind(a.filename)
@@ -119,7 +125,7 @@ impl AttachmentInfo {
 }
 
 const INFO_COLUMNS: &str = "a.id, a.case_id, a.consent_id, a.contact_id, a.assessment_id, \
-    a.filename, a.description, a.content_type, a.size, a.created_at, u.display_name";
+    a.budget_entry_id, a.filename, a.description, a.content_type, a.size, a.created_at, u.display_name";
 
 fn info_from(r: &sqlx::any::AnyRow) -> Result<AttachmentInfo> {
     let to = if let Some(c) = opt_uuid(r, "consent_id")? {
@@ -128,6 +134,8 @@ fn info_from(r: &sqlx::any::AnyRow) -> Result<AttachmentInfo> {
         AttachedTo::Contact(c)
     } else if let Some(a) = opt_uuid(r, "assessment_id")? {
         AttachedTo::Assessment(a)
+    } else if let Some(e) = opt_uuid(r, "budget_entry_id")? {
+        AttachedTo::Payment(e)
     } else {
         AttachedTo::Case
     };
@@ -163,6 +171,19 @@ pub async fn of_assessment(db: &Db, assessment_id: Uuid) -> Result<Vec<Attachmen
          WHERE a.assessment_id = $1 ORDER BY a.created_at, a.id"
     ))
     .bind(assessment_id.to_string())
+    .fetch_all(db.read())
+    .await?;
+    rows.iter().map(info_from).collect()
+}
+
+/// The receipts of the payments of one allocation request, oldest first.
+pub async fn of_request_payments(db: &Db, request_id: Uuid) -> Result<Vec<AttachmentInfo>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {INFO_COLUMNS} FROM attachment a LEFT JOIN account u ON u.id = a.created_by \
+         JOIN budget_entry e ON e.id = a.budget_entry_id WHERE e.request_id = $1 \
+         ORDER BY a.created_at, a.id"
+    ))
+    .bind(request_id.to_string())
     .fetch_all(db.read())
     .await?;
     rows.iter().map(info_from).collect()

@@ -175,6 +175,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "gatekeeping",
         include_str!("../migrations/0080_gatekeeping.sql"),
     ),
+    (
+        81,
+        "payment_receipts",
+        include_str!("../migrations/0081_payment_receipts.sql"),
+    ),
 ];
 
 impl Db {

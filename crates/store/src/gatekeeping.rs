@@ -646,6 +646,18 @@ pub async fn requests_in(
     rows.iter().map(request_row).collect()
 }
 
+/// A client's approved (or closed) requests in every case, oldest first (at most 1,000).
+pub async fn granted_to_client(db: &Db, client: Uuid) -> Result<Vec<RequestRow>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {RCOLS} WHERE r.client_id = $1 AND r.status IN ('approved', 'closed') \
+         ORDER BY r.created_at LIMIT 1000"
+    ))
+    .bind(client.to_string())
+    .fetch_all(db.read())
+    .await?;
+    rows.iter().map(request_row).collect()
+}
+
 /// A client's approved (or closed) allocations since an instant, in every programme:
 /// (programme name, decided at, amount, unit).
 pub async fn allocations_of_client(

@@ -291,6 +291,9 @@ const ROUTES: &[Entry] = &[
     ("/budgets/{id}", &[("GET", Page)], || {
         get(pages::budget::budget)
     }),
+    ("/budgets/{id}/export.xlsx", &[("GET", Page)], || {
+        get(pages::budget::export)
+    }),
     (
         "/cases/{id}/allocations",
         &[("GET", Page), ("POST", Page)],
@@ -470,10 +473,18 @@ const ROUTES: &[Entry] = &[
     ("/api/v1/budgets/{id}", &[("GET", Api)], || {
         get(api::gatekeeping::budget)
     }),
+    ("/api/v1/budgets/{id}/export", &[("GET", Api)], || {
+        get(api::gatekeeping::export_budget)
+    }),
     (
         "/api/v1/cases/{id}/allocations",
         &[("GET", Api), ("POST", Api)],
         || get(api::gatekeeping::case_list).post(api::gatekeeping::request),
+    ),
+    (
+        "/api/v1/cases/{id}/client-spending",
+        &[("GET", Api)],
+        || get(api::gatekeeping::client_spending),
     ),
     ("/api/v1/allocations", &[("GET", Api)], || {
         get(api::gatekeeping::queue)
@@ -668,6 +679,11 @@ const ROUTES: &[Entry] = &[
         || post(api::attachments::attach_to_contact).layer(upload_limit()),
     ),
     (
+        "/api/v1/budget-entries/{id}/receipts",
+        &[("POST", Api)],
+        || post(api::attachments::attach_receipt).layer(upload_limit()),
+    ),
+    (
         "/api/v1/assessments/{id}/attachments",
         &[("POST", Api)],
         || post(api::attachments::attach_to_assessment).layer(upload_limit()),
@@ -826,6 +842,9 @@ const ROUTES: &[Entry] = &[
     }),
     ("/contacts/{id}/attachments", &[("POST", Page)], || {
         post(pages::attachments::attach_to_contact).layer(upload_limit())
+    }),
+    ("/budget-entries/{id}/receipts", &[("POST", Page)], || {
+        post(pages::allocations::attach_receipt).layer(upload_limit())
     }),
     ("/assessments/{id}/attachments", &[("POST", Page)], || {
         post(pages::attachments::attach_to_assessment).layer(upload_limit())

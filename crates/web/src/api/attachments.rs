@@ -25,9 +25,10 @@ pub struct Attachment {
     pub id: Uuid,
     /// Case.
     pub case_id: Uuid,
-    /// What it is attached to: `case`, `consent`, `contact` or `assessment`.
+    /// What it is attached to: `case`, `consent`, `contact`, `assessment` or `payment` (a
+    /// receipt).
     pub attached_to: String,
-    /// The consent record, contact or assessment (none for the case itself).
+    /// The consent record, contact, assessment or ledger entry (none for the case itself).
     pub record_id: Option<Uuid>,
     /// File name.
     pub filename: String,
@@ -50,6 +51,7 @@ impl From<AttachmentInfo> for Attachment {
             AttachedTo::Consent(c) => ("consent", Some(c)),
             AttachedTo::Contact(c) => ("contact", Some(c)),
             AttachedTo::Assessment(x) => ("assessment", Some(x)),
+            AttachedTo::Payment(e) => ("payment", Some(e)),
         };
         Attachment {
             id: a.id,
@@ -212,6 +214,32 @@ pub async fn attach_to_assessment(
         body,
     )
     .await
+}
+
+/// `POST /api/v1/budget-entries/{id}/receipts`: keeps the receipt of a payment (a ledger entry
+/// of kind `disbursement`) on its case.
+#[utoipa::path(post, path = "/api/v1/budget-entries/{id}/receipts", operation_id = "attachPaymentReceipt", tag = "gatekeeping", params(("id" = String, Path, description = "ledger entry id (a payment)")),
+    request_body(content = Upload, content_type = "multipart/form-data"), security(("bearer" = []), ("session" = [])),
+    responses((status = 201, body = Attachment),
+        (status = 400, description = "a malformed multipart body"),
+        (status = 409, description = "the entry is not a payment (`receipt_not_payment`)"),
+        (status = 415, description = "the body must be `multipart/form-data`"),
+        (status = 422, description = "no file, an empty or too large file, not a PDF, JPEG or PNG, or a description over 200 characters")))]
+pub async fn attach_receipt(
+    State(state): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Multipart, MultipartRejection>,
+) -> Result<(StatusCode, Json<Attachment>), WebError> {
+    let id = parse_id(&u, &id)?;
+    let request = state.app.entry_request(id).await.map_err(|e| u.err(e))?;
+    let case = state
+        .app
+        .allocation_case(request)
+        .await
+        .map_err(|e| u.err(e))?;
+    attach(&state, &u, case, AttachTarget::Payment(id), &headers, body).await
 }
 
 /// `GET /api/v1/attachments/{id}`: the file's bytes (for those who may see the client's

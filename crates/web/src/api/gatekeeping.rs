@@ -504,6 +504,37 @@ pub async fn budget(
     Ok(Json(v.into()))
 }
 
+/// A budget as a spreadsheet.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)] // Describes the download for the OpenAPI document.
+pub struct Workbook(Vec<u8>);
+
+/// `GET /api/v1/budgets/{id}/export`: the budget as an XLSX workbook (totals, months,
+/// quarters and, for administrators and supervisors, the ledger), in the caller's language
+/// and calendar; audited as an export.
+#[utoipa::path(get, path = "/api/v1/budgets/{id}/export", operation_id = "exportBudget", tag = "gatekeeping", params(("id" = String, Path, description = "budget id")),
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, description = "the workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Workbook)))]
+pub async fn export_budget(
+    State(state): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, WebError> {
+    let id = parse_id(&u, &id)?;
+    let v = state
+        .app
+        .budget_export(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
+    let body = crate::pages::budget_workbook::workbook(&u.tr, &v)
+        .map_err(|e| u.err(karuna_app::AppError::Internal(format!("workbook: {e}"))))?;
+    Ok(crate::pages::budget::xlsx_response(
+        &crate::pages::budget_workbook::file_name(&v),
+        body,
+    ))
+}
+
 /// A request for an allocation.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Allocation {
@@ -624,6 +655,8 @@ pub struct AllocationDetail {
     pub history: Vec<AllocationStep>,
     /// Its payments and other ledger entries.
     pub entries: Vec<Entry>,
+    /// The receipts kept for its payments (`record_id` is the payment's entry).
+    pub receipts: Vec<crate::api::attachments::Attachment>,
 }
 
 impl From<AllocationView> for AllocationDetail {
@@ -645,6 +678,7 @@ impl From<AllocationView> for AllocationDetail {
                 })
                 .collect(),
             entries: v.entries.into_iter().map(Entry::from).collect(),
+            receipts: v.receipts.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -664,6 +698,67 @@ pub async fn case_list(
         .await
         .map_err(|e| u.err(e))?;
     Ok(Json(rows.into_iter().map(Allocation::from).collect()))
+}
+
+/// What a client was granted in one case from one programme.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Spending {
+    /// The case.
+    pub case_id: Uuid,
+    /// Its number.
+    pub case_number: String,
+    /// The case asked about.
+    pub this_case: bool,
+    /// The programme.
+    pub programme_id: Uuid,
+    /// Its name in Thai.
+    pub programme_name_th: String,
+    /// In English.
+    pub programme_name_en: Option<String>,
+    /// `baht`, `nights`, `places` or `items`.
+    pub unit: String,
+    /// Requests granted (approved or closed).
+    pub requests: i64,
+    /// Approved, in the unit (`2000`, `1250.50`).
+    pub approved: String,
+    /// Paid out, in baht.
+    pub disbursed: String,
+}
+
+/// `GET /api/v1/cases/{id}/client-spending`: what the case's client was granted across her
+/// cases, per case and programme — only cases the caller may open, and only this case for a
+/// caller who may not see who the client is.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/client-spending", operation_id = "getClientSpending", tag = "gatekeeping", params(("id" = String, Path, description = "case id")),
+    security(("bearer" = []), ("session" = [])), responses((status = 200, body = Vec<Spending>)))]
+pub async fn client_spending(
+    State(state): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Spending>>, WebError> {
+    let id = parse_id(&u, &id)?;
+    let rows = state
+        .app
+        .client_spending(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|l| Spending {
+                approved: Unit::from_code(&l.unit)
+                    .unwrap_or(Unit::Baht)
+                    .plain(l.approved),
+                disbursed: Unit::Baht.plain(l.disbursed),
+                case_id: l.case_id,
+                case_number: l.case_number,
+                this_case: l.this_case,
+                programme_id: l.programme_id,
+                programme_name_th: l.programme_name_th,
+                programme_name_en: l.programme_name_en,
+                unit: l.unit,
+                requests: l.requests,
+            })
+            .collect(),
+    ))
 }
 
 /// `POST /api/v1/cases/{id}/allocations`: requests an allocation (the eligibility check runs

@@ -1,8 +1,10 @@
 //! Requests for an allocation in the browser: a case's requests with the form that asks for
 //! one (`/cases/{id}/allocations`), a request's page with its eligibility check explained,
-//! the decision within authority, payments and their reversal, closing it, and its history
+//! the decision within authority, payments with their receipts and their reversal, closing it,
+//! and its history
 //! (`/allocations/{id}`), and a gatekeeper's queue with the waiting lists (`/allocations`).
 
+use super::attachments::{read_upload, FileBox};
 use super::case_header::CaseHeader;
 use super::cases::label;
 use super::intake::Pairs;
@@ -14,13 +16,16 @@ use crate::auth::{PageUser, WebForm};
 use crate::error::WebError;
 use crate::state::AppState;
 use askama::Template;
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use karuna_app::attachment::AttachTarget;
 use karuna_app::budget::{DisbursementInput, METHODS};
 use karuna_app::case::CaseAccess;
 use karuna_app::AppError;
 use karuna_domain::gatekeeping::{DecisionInput, RequestInput};
+use karuna_store::attachment::AttachedTo;
 use karuna_store::gatekeeping::RequestRow;
 use uuid::Uuid;
 
@@ -58,6 +63,17 @@ fn line(u: &PageUser, r: &RequestRow, place: Option<usize>) -> Line {
     }
 }
 
+/// What the client was granted in one case from one programme, as the page shows it.
+struct SpendingView {
+    case_id: Uuid,
+    case_number: String,
+    this_case: bool,
+    programme: String,
+    requests: i64,
+    approved: String,
+    disbursed: String,
+}
+
 #[derive(Template)]
 #[template(path = "case_allocations.html")]
 struct CasePage {
@@ -66,6 +82,9 @@ struct CasePage {
     number: String,
     head: CaseHeader,
     lines: Vec<Line>,
+    spending: Vec<SpendingView>,
+    paid_total: String,
+    across: bool,
     programmes: Vec<Choice>,
     goals: Vec<Choice>,
     open: bool,
@@ -91,7 +110,32 @@ async fn case_page(
         .case_allocations(&u.user, &u.ctx, id)
         .await
         .map_err(|e| u.err(e))?;
+    let granted = app
+        .client_spending(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
     let lang = u.tr.lang_code();
+    let spending = granted
+        .iter()
+        .map(|l| SpendingView {
+            case_id: l.case_id,
+            case_number: l.case_number.clone(),
+            this_case: l.this_case,
+            programme: match (&l.programme_name_en, lang) {
+                (Some(n), "en") => n.clone(),
+                _ => l.programme_name_th.clone(),
+            },
+            requests: l.requests,
+            approved: amount(u, &l.unit, l.approved),
+            disbursed: if l.unit == "baht" {
+                amount(u, "baht", l.disbursed)
+            } else {
+                String::new()
+            },
+        })
+        .collect();
+    let paid_total = amount(u, "baht", granted.iter().map(|l| l.disbursed).sum());
+    let across = granted.iter().any(|l| !l.this_case);
     let programmes = app
         .programmes(&u.user, &u.ctx)
         .await
@@ -131,6 +175,9 @@ async fn case_page(
         open: view.case.status != "closed",
         head: CaseHeader::new(u, &view, "allocations"),
         lines: rows.iter().map(|r| line(u, r, None)).collect(),
+        spending,
+        paid_total,
+        across,
         programmes,
         goals,
         form,
@@ -189,6 +236,18 @@ pub async fn create(
     }
 }
 
+/// A payment or its reversal, with the payment's receipts and the form that keeps one.
+struct PaymentLine {
+    id: Uuid,
+    day: String,
+    amount: String,
+    how: String,
+    note: String,
+    payment: bool,
+    reversed: bool,
+    receipts: FileBox,
+}
+
 #[derive(Template)]
 #[template(path = "allocation.html")]
 struct RequestPage {
@@ -208,7 +267,8 @@ struct RequestPage {
     can_decide: bool,
     money: bool,
     history: Vec<(String, String, String, String)>,
-    payments: Vec<(Uuid, String, String, String, String, bool, bool)>,
+    payments: Vec<PaymentLine>,
+    can_edit: bool,
     methods: Vec<Choice>,
     failed: Option<(&'static str, FormState)>,
     flash: Option<String>,
@@ -282,11 +342,29 @@ async fn request_page(
             .iter()
             .filter(|e| matches!(e.kind.as_str(), "disbursement" | "reversal"))
             .map(|e| {
-                (
-                    e.id,
-                    u.tr.date(&e.occurred_on),
-                    amount(u, "baht", e.amount),
-                    format!(
+                let payment = e.kind == "disbursement";
+                let files: Vec<_> = v
+                    .receipts
+                    .iter()
+                    .filter(|f| f.to == AttachedTo::Payment(e.id))
+                    .collect();
+                let mut receipts = FileBox::new(
+                    u,
+                    format!("/budget-entries/{}/receipts", e.id),
+                    format!("receipt-{}", e.id),
+                    &files,
+                    payment && v.can_edit,
+                );
+                if let Some(("receipt", f)) = &failed {
+                    if f.value("entry") == e.id.to_string() {
+                        receipts.form = f.clone();
+                    }
+                }
+                PaymentLine {
+                    id: e.id,
+                    day: u.tr.date(&e.occurred_on),
+                    amount: amount(u, "baht", e.amount),
+                    how: format!(
                         "{}{}",
                         e.method
                             .as_deref()
@@ -297,12 +375,14 @@ async fn request_page(
                             .map(|x| format!(" · {x}"))
                             .unwrap_or_default()
                     ),
-                    e.note.clone().unwrap_or_default(),
-                    e.kind == "disbursement",
-                    e.reversed,
-                )
+                    note: e.note.clone().unwrap_or_default(),
+                    payment,
+                    reversed: e.reversed,
+                    receipts,
+                }
             })
             .collect(),
+        can_edit: v.can_edit,
         methods: METHODS
             .iter()
             .map(|m| Choice {
@@ -457,6 +537,44 @@ pub async fn close(
         .map(|_| ())
         .map_err(|e| as_field(e, "close_reason"));
     after(&state, &u, id, "close", &p, r).await
+}
+
+/// `POST /budget-entries/{id}/receipts` (multipart: `file`, `description`, `csrf`): keeps a
+/// payment's receipt, back to the request's page.
+pub async fn attach_receipt(
+    State(state): State<AppState>,
+    u: PageUser,
+    Path(id): Path<String>,
+    body: Result<Multipart, MultipartRejection>,
+) -> Result<Response, WebError> {
+    let entry = case_id(&u, &id)?;
+    let request = state.app.entry_request(entry).await.map_err(|e| u.err(e))?;
+    let case = state
+        .app
+        .allocation_case(request)
+        .await
+        .map_err(|e| u.err(e))?;
+    state
+        .app
+        .check_case(&u.user, &u.ctx, case, CaseAccess::Edit, "attachment.create")
+        .await
+        .map_err(|e| u.err(e))?;
+    let up = read_upload(&u, body, "file").await?;
+    let mut p = Pairs(up.pairs);
+    u.check_csrf(&p.get("csrf"))?;
+    let r = state
+        .app
+        .attach_file(
+            &u.user,
+            &u.ctx,
+            AttachTarget::Payment(entry),
+            &p.get("description"),
+            up.file.as_ref(),
+        )
+        .await
+        .map(|_| ());
+    p.0.push(("entry".into(), entry.to_string()));
+    after(&state, &u, request, "receipt", &p, r).await
 }
 
 /// `POST /budget-entries/{id}/reverse`: back to the request's page.

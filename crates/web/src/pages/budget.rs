@@ -44,6 +44,7 @@ struct MonthLine {
 #[template(path = "budget.html")]
 struct BudgetPage {
     c: Chrome,
+    id: Uuid,
     programme_id: Uuid,
     programme: String,
     year: String,
@@ -100,6 +101,7 @@ pub async fn budget(
     }
     let page = BudgetPage {
         c: Chrome::for_user(&u, &format!("/budgets/{id}")),
+        id,
         programme_id: v.programme.id,
         programme: v.programme.name(u.tr.lang_code()).to_string(),
         year: fiscal_year(&u, v.budget.fiscal_year),
@@ -140,4 +142,41 @@ pub async fn budget(
         flash: q.saved.map(|_| u.tr.get("gk-saved")),
     };
     Ok(render(StatusCode::OK, &page))
+}
+
+/// `GET /budgets/{id}/export.xlsx`: the budget as a spreadsheet (audited as an export).
+pub async fn export(
+    State(state): State<AppState>,
+    u: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = case_id(&u, &id)?;
+    let v = state
+        .app
+        .budget_export(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
+    let body = super::budget_workbook::workbook(&u.tr, &v)
+        .map_err(|e| u.err(karuna_app::AppError::Internal(format!("workbook: {e}"))))?;
+    Ok(xlsx_response(&super::budget_workbook::file_name(&v), body))
+}
+
+/// A spreadsheet download.
+pub(crate) fn xlsx_response(name: &str, body: Vec<u8>) -> Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                super::budget_workbook::XLSX.to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }

@@ -8,6 +8,7 @@ pub mod assessments;
 pub mod attachments;
 pub mod audit;
 pub mod budget;
+pub mod budget_workbook;
 pub mod case_file;
 pub mod case_header;
 pub mod case_types;

@@ -468,6 +468,11 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ),
     ("POST", "/programmes/{id}/budgets", Who::Only(ADMIN)),
     ("GET", "/budgets/{id}", Who::Only(BUDGET_READERS)),
+    (
+        "GET",
+        "/budgets/{id}/export.xlsx",
+        Who::Only(BUDGET_READERS),
+    ),
     ("GET", "/cases/{id}/allocations", Who::Only(ON_CASE)),
     ("POST", "/cases/{id}/allocations", Who::Only(ON_CASE)),
     ("GET", "/allocations", Who::Only(STEER)),
@@ -480,6 +485,7 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ),
     ("POST", "/allocations/{id}/close", Who::Only(ON_CASE)),
     ("POST", "/budget-entries/{id}/reverse", Who::Only(ON_CASE)),
+    ("POST", "/budget-entries/{id}/receipts", Who::Only(ON_CASE)),
     ("GET", "/api/v1/programmes", Who::Everyone),
     ("POST", "/api/v1/programmes", Who::Only(ADMIN)),
     ("GET", "/api/v1/programmes/{id}", Who::Everyone),
@@ -498,7 +504,17 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/api/v1/programmes/{id}/budgets", Who::Only(ADMIN)),
     ("GET", "/api/v1/criteria-facts", Who::Everyone),
     ("GET", "/api/v1/budgets/{id}", Who::Only(BUDGET_READERS)),
+    (
+        "GET",
+        "/api/v1/budgets/{id}/export",
+        Who::Only(BUDGET_READERS),
+    ),
     ("GET", "/api/v1/cases/{id}/allocations", Who::Only(ON_CASE)),
+    (
+        "GET",
+        "/api/v1/cases/{id}/client-spending",
+        Who::Only(ON_CASE),
+    ),
     ("POST", "/api/v1/cases/{id}/allocations", Who::Only(ON_CASE)),
     ("GET", "/api/v1/allocations", Who::Only(STEER)),
     ("GET", "/api/v1/allocations/{id}", Who::Only(ON_CASE)),
@@ -516,6 +532,11 @@ const MATRIX: &[(&str, &str, Who)] = &[
     (
         "POST",
         "/api/v1/budget-entries/{id}/reverse",
+        Who::Only(ON_CASE),
+    ),
+    (
+        "POST",
+        "/api/v1/budget-entries/{id}/receipts",
         Who::Only(ON_CASE),
     ),
 ];

@@ -604,7 +604,86 @@ async fn the_ledger_identity_holds_after_random_operations() {
         assert!(ledger.balance() >= 0, "never overspent: {ledger:?}");
         assert!(ledger.committed >= 0 && ledger.disbursed >= 0);
     }
+    let (_, detail) = get(&server, &admin, &format!("/api/v1/budgets/{budget}")).await;
+    workbook_agrees_with_the_ledger(&server, &budget, &detail).await;
     server.stop().await;
+}
+
+/// Satang from a spreadsheet's baht.
+fn satang(cell: &calamine::Data) -> i64 {
+    match cell {
+        calamine::Data::Float(f) => (f * 100.0).round() as i64,
+        calamine::Data::Int(i) => i * 100,
+        other => panic!("not a number: {other:?}"),
+    }
+}
+
+/// The budget's XLSX download (administrator: with the ledger; analyst: figures only) says
+/// what the API says, its ledger sheet adds up to the totals, and each download is audited.
+async fn workbook_agrees_with_the_ledger(server: &TestServer, budget: &str, detail: &Value) {
+    use calamine::Reader;
+    let book = |who: &'static str| async move {
+        let token = server.token(who).await;
+        let resp = server
+            .client()
+            .get(server.url(&format!("/api/v1/budgets/{budget}/export")))
+            .bearer_auth(&token)
+            .header("accept-language", "en")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "{who}");
+        assert_eq!(
+            resp.headers()["content-type"],
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+        let bytes = resp.bytes().await.unwrap().to_vec();
+        calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(std::io::Cursor::new(bytes))
+            .unwrap()
+    };
+    let to_satang = |v: &Value| {
+        let s = v.as_str().unwrap().replace(',', "");
+        let (b, st) = s.split_once('.').unwrap_or((&s, "0"));
+        b.parse::<i64>().unwrap() * 100 + format!("{st:0<2}").parse::<i64>().unwrap()
+    };
+    let mut admin = book("demo-admin").await;
+    let names = admin.sheet_names();
+    assert_eq!(names.len(), 4, "{names:?}");
+    let summary = admin.worksheet_range(&names[0]).unwrap();
+    let figure = |row: u32| satang(summary.get_value((row, 1)).unwrap());
+    let disbursed = figure(6);
+    assert_eq!(figure(4), to_satang(&detail["budget"]["allocated"]));
+    assert_eq!(figure(5), to_satang(&detail["budget"]["committed"]));
+    assert_eq!(disbursed, to_satang(&detail["budget"]["disbursed"]));
+    assert_eq!(figure(7), to_satang(&detail["budget"]["balance"]));
+    // The months add up to the year, and the ledger's payments less reversals to what was paid.
+    let months = admin.worksheet_range(&names[1]).unwrap();
+    let paid_by_month: i64 = (1..=12)
+        .map(|r| satang(months.get_value((r, 3)).unwrap()))
+        .sum();
+    assert_eq!(paid_by_month, disbursed);
+    assert_eq!(satang(months.get_value((13, 3)).unwrap()), disbursed);
+    let ledger = admin.worksheet_range(&names[3]).unwrap();
+    let paid: i64 = ledger
+        .rows()
+        .skip(1)
+        .map(|r| match r[1].to_string().as_str() {
+            "Payment" => satang(&r[2]),
+            "Reversal" => -satang(&r[2]),
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(paid, disbursed);
+    let analyst = book("demo-analyst").await;
+    assert_eq!(analyst.sheet_names().len(), 3, "no ledger for an analyst");
+    let exports: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_event WHERE action = 'budget.export' AND entity_id = $1",
+    )
+    .bind(budget)
+    .fetch_one(server.app.db.read())
+    .await
+    .unwrap();
+    assert_eq!(exports, 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -688,5 +767,212 @@ async fn a_full_programme_keeps_a_waiting_list_that_freed_places_offer_in_order(
     )
     .await;
     assert_eq!(p["programme"]["in_use"], 1);
+    server.stop().await;
+}
+
+/// A small PDF (checked by its first bytes).
+const RECEIPT: &[u8] = b"%PDF-1.4\n% a receipt signed by the client\n";
+
+async fn upload_receipt(
+    server: &TestServer,
+    token: &str,
+    entry: &str,
+    bytes: &[u8],
+) -> (u16, Value) {
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("ใบสำคัญรับเงิน.pdf"),
+        )
+        .text("description", "ใบสำคัญรับเงินที่ผู้รับลงนาม");
+    let resp = server
+        .client()
+        .post(server.url(&format!("/api/v1/budget-entries/{entry}/receipts")))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payment_keeps_its_receipt_and_a_clients_spending_spans_the_cases_one_may_open() {
+    let server = TestServer::demo().await;
+    let admin = server.token("demo-admin").await;
+    let manager = server.token("demo-manager").await;
+    let supervisor = server.token("demo-supervisor").await;
+    let psychologist = server.token("demo-psychologist").await;
+    let (programme, budget) = cash_programme(&server, &admin, "50000").await;
+    let (status, c) = post(&server, &manager, "/api/v1/cases", intake("สมหญิง")).await;
+    assert_eq!(status, 201, "{c}");
+    let first = c["case_id"].as_str().unwrap().to_string();
+    let client = c["client_id"].as_str().unwrap().to_string();
+    let mut again = intake("สมหญิง");
+    again["existing_client_id"] = json!(client);
+    let second = server.open_case(&manager, &again).await;
+    // A third case of hers that the manager may not open (the supervisor's own).
+    let third = server.open_case(&supervisor, &again).await;
+    let (status, _) = get(&server, &manager, &format!("/api/v1/cases/{third}")).await;
+    assert_eq!(
+        status, 403,
+        "precondition: the manager may not open the third case"
+    );
+
+    let mut granted = Vec::new();
+    for (case, amount, who) in [
+        (&first, "2000", &manager),
+        (&first, "500", &manager),
+        (&second, "1000", &manager),
+        (&third, "700", &supervisor),
+    ] {
+        let (status, r) = request(&server, who, case, &programme, amount).await;
+        assert_eq!(status, 201, "{r}");
+        let id = r["id"].as_str().unwrap().to_string();
+        let (status, p) = decide(
+            &server,
+            &supervisor,
+            &id,
+            // The fourth in twelve months fails a criterion: the supervisor overrides.
+            json!({"decision": "approve", "version": 1, "override_reason": "ยังมีความจำเป็น"}),
+        )
+        .await;
+        assert_eq!(status, 200, "{p}");
+        granted.push(id);
+    }
+
+    // A payment and its receipt, kept on the case and listed with the request.
+    let (status, p) = post(
+        &server,
+        &manager,
+        &format!("/api/v1/allocations/{}/disbursements", granted[0]),
+        json!({"amount": "1,250.50", "method": "cash", "receipt_ref": "บค 7/2570"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{p}");
+    let payment = p["id"].as_str().unwrap().to_string();
+    let (status, a) = upload_receipt(&server, &manager, &payment, RECEIPT).await;
+    assert_eq!(status, 201, "{a}");
+    assert_eq!(a["attached_to"], "payment");
+    assert_eq!(a["record_id"], payment);
+    assert_eq!(a["case_id"], first);
+    let (_, d) = get(
+        &server,
+        &manager,
+        &format!("/api/v1/allocations/{}", granted[0]),
+    )
+    .await;
+    assert_eq!(d["receipts"][0]["id"], a["id"], "{d}");
+    let (_, files) = get(
+        &server,
+        &manager,
+        &format!("/api/v1/cases/{first}/attachments"),
+    )
+    .await;
+    assert_eq!(files.as_array().unwrap().len(), 1);
+    let (_, t) = get(
+        &server,
+        &manager,
+        &format!("/api/v1/cases/{first}/timeline"),
+    )
+    .await;
+    assert!(
+        t.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "attachment" && e["code"] == "payment"),
+        "{t}"
+    );
+    // Not a file Karuna keeps, not a payment, not someone on the case: refused, nothing kept.
+    let (status, p) = upload_receipt(&server, &manager, &payment, b"plain text").await;
+    assert_eq!(
+        (status, field_codes(&p)),
+        (
+            422,
+            vec![("file".to_string(), "attachment.type".to_string())]
+        )
+    );
+    let (_, b) = get(&server, &supervisor, &format!("/api/v1/budgets/{budget}")).await;
+    let commitment = b["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "commitment")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, p) = upload_receipt(&server, &manager, &commitment, RECEIPT).await;
+    assert_eq!(status, 409, "{p}");
+    assert!(
+        p["type"]
+            .as_str()
+            .unwrap()
+            .ends_with("/receipt_not_payment"),
+        "{p}"
+    );
+    let (status, _) = upload_receipt(&server, &psychologist, &payment, RECEIPT).await;
+    assert_eq!(status, 403);
+    let (status, _) = upload_receipt(
+        &server,
+        &manager,
+        &uuid::Uuid::now_v7().to_string(),
+        RECEIPT,
+    )
+    .await;
+    assert_eq!(status, 404);
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attachment")
+        .fetch_one(server.app.db.read())
+        .await
+        .unwrap();
+    assert_eq!(kept, 1);
+
+    // The client's spending: per case and programme, this case first; the third case is
+    // neither counted nor named for the manager, and is for the supervisor.
+    let (status, s) = get(
+        &server,
+        &manager,
+        &format!("/api/v1/cases/{first}/client-spending"),
+    )
+    .await;
+    assert_eq!(status, 200, "{s}");
+    let lines = s.as_array().unwrap();
+    assert_eq!(lines.len(), 2, "{s}");
+    assert_eq!(lines[0]["case_id"], first);
+    assert_eq!(lines[0]["this_case"], true);
+    assert_eq!(lines[0]["requests"], 2);
+    assert_eq!(lines[0]["approved"], "2500");
+    assert_eq!(lines[0]["disbursed"], "1250.50");
+    assert_eq!(lines[1]["case_id"], second);
+    assert_eq!(lines[1]["approved"], "1000");
+    assert!(!s.to_string().contains(&third));
+    let (_, s) = get(
+        &server,
+        &supervisor,
+        &format!("/api/v1/cases/{first}/client-spending"),
+    )
+    .await;
+    assert_eq!(s.as_array().unwrap().len(), 3, "{s}");
+    let (status, _) = get(
+        &server,
+        &psychologist,
+        &format!("/api/v1/cases/{first}/client-spending"),
+    )
+    .await;
+    assert_eq!(status, 403);
+    // The case's page shows the same table.
+    let (browser, _) = server.login("demo-manager").await;
+    let html = browser
+        .get(server.url(&format!("/cases/{first}/allocations")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"spending-table\""));
+    assert!(html.contains(&format!("/cases/{second}/allocations")));
+    assert!(!html.contains(&third));
     server.stop().await;
 }

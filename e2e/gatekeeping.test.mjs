@@ -8,7 +8,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, firstPage, watch, assertAccessible, clickAndLoad } from './lib/browser.mjs';
+import { launch, firstPage, watch, assertAccessible, clickAndLoad, logInAs } from './lib/browser.mjs';
 
 const BASE = (process.env.KARUNA_URL || '').replace(/\/+$/, '');
 if (!BASE) {
@@ -17,15 +17,8 @@ if (!BASE) {
 const ORIGIN = new URL(BASE).origin;
 const NAME = `เงินสงเคราะห์ฉุกเฉิน ${Date.now() % 100000}`;
 
-async function logIn(page, user) {
-  await page.context().clearCookies();
-  await page.goto(`${BASE}/login`);
-  await page.locator('input#username').fill(user);
-  await page.locator('input#password').fill('karuna-demo');
-  await Promise.all([page.waitForURL((u) => u.pathname === '/', { timeout: 20_000 }), page.locator('button#login-submit').click()]);
-  if ((await page.locator('html').getAttribute('lang')) !== 'th') {
-    await clickAndLoad(page, 'form.lang-switch button#lang-th');
-  }
+function logIn(page, user) {
+  return logInAs(page, BASE, user);
 }
 
 async function requestFor(page, caseUrl, amount, purpose) {

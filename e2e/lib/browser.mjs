@@ -150,3 +150,16 @@ export function pathname(page) {
 export async function scrollWidth(page) {
   return page.evaluate(() => document.documentElement.scrollWidth);
 }
+
+// Signs `user` in with the demo password on `base` (cookies cleared first) and switches the
+// interface to Thai when it is not already.
+export async function logInAs(page, base, user) {
+  await page.context().clearCookies();
+  await page.goto(`${base}/login`);
+  await page.locator('input#username').fill(user);
+  await page.locator('input#password').fill('karuna-demo');
+  await Promise.all([page.waitForURL((u) => u.pathname === '/', { timeout: 20_000 }), page.locator('button#login-submit').click()]);
+  if ((await page.locator('html').getAttribute('lang')) !== 'th') {
+    await clickAndLoad(page, 'form.lang-switch button#lang-th');
+  }
+}

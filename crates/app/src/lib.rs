@@ -15,6 +15,7 @@ pub mod conference;
 pub mod consent;
 pub mod consultation;
 pub mod contact;
+pub mod dashboard;
 pub mod demo;
 pub mod demo_cases;
 mod demo_plans;

@@ -19,6 +19,7 @@ pub mod conference;
 pub mod consent;
 pub mod consultation;
 pub mod contact;
+pub mod dashboard;
 pub mod db;
 pub mod digest;
 pub mod duplicates;

@@ -793,6 +793,12 @@ const ROUTES: &[Entry] = &[
     ("/reports/cases", &[("GET", Page)], || {
         get(pages::reports::cases)
     }),
+    ("/reports/dashboard", &[("GET", Page)], || {
+        get(pages::dashboard::dashboard)
+    }),
+    ("/api/v1/reports/dashboard", &[("GET", Api)], || {
+        get(api::worklists::dashboard)
+    }),
     ("/api/v1/persons/{id}", &[("PATCH", Api)], || {
         axum::routing::patch(api::case_people::person_update)
     }),

@@ -65,7 +65,7 @@ impl Modify for Security {
         api::assessments::compare, api::assessments::get_one, api::assessments::update, api::assessments::complete,
         api::search::search,
         api::persons::duplicates, api::persons::merges, api::persons::merge, api::persons::undo, api::persons::dismiss,
-        api::worklists::approvals, api::worklists::due, api::worklists::case_counts,
+        api::worklists::approvals, api::worklists::due, api::worklists::case_counts, api::worklists::dashboard,
         api::resources::search, api::resources::get_service, api::resources::update_service,
         api::resources::verify_service, api::resources::providers, api::resources::create_provider,
         api::resources::get_provider, api::resources::update_provider, api::resources::create_service,

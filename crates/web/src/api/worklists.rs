@@ -65,3 +65,26 @@ pub async fn case_counts(
         .map_err(|e| u.err(e))?;
     Ok(Json(f))
 }
+
+/// `GET /api/v1/reports/dashboard`: the dashboard's figures for a period and a scope,
+/// aggregates only (1–4 suppressed, durations only over five cases or more). Data analysts:
+/// the organisation or any unit; supervisors: their unit.
+#[utoipa::path(get, path = "/api/v1/reports/dashboard", tag = "reports", operation_id = "getDashboard",
+    params(karuna_app::dashboard::DashboardQuery),
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, body = karuna_app::dashboard::Dashboard),
+        (status = 422, description = "an unknown `period` (`report.period_unknown`), `unit` (`report.unit_unknown`; a supervisor's other than her own: `report.unit_not_yours`) or `province` (`report.province_unknown`)", content_type = "application/problem+json")))]
+pub async fn dashboard(
+    State(state): State<AppState>,
+    u: ApiUser,
+    crate::api::extract::Query(q): crate::api::extract::Query<
+        karuna_app::dashboard::DashboardQuery,
+    >,
+) -> Result<Json<karuna_app::dashboard::Dashboard>, WebError> {
+    let d = state
+        .app
+        .dashboard(&u.user, &u.ctx, &q)
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok(Json(d))
+}

@@ -18,6 +18,7 @@ pub mod closure;
 pub mod conference_minutes;
 pub mod conferences;
 pub mod consultations;
+pub mod dashboard;
 pub mod duplicates;
 pub mod home;
 pub mod inbox;

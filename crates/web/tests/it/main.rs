@@ -16,6 +16,7 @@ mod closure;
 mod common;
 mod conferences;
 mod consultations;
+mod dashboard;
 mod digest;
 mod duplicates_list;
 mod gatekeeping;

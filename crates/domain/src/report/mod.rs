@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+pub mod period;
+
 /// Counts from 1 up to this are shown as "<5"; 0 is shown (nothing to point at).
 pub const SUPPRESS_BELOW: i64 = 5;
 

@@ -1,0 +1,344 @@
+//! The dashboard page (`/reports/dashboard`): filters in the URL (period, unit, province) so a
+//! view can be bookmarked, and each figure as a bar chart drawn on the server in SVG with its
+//! numbers in a table beside it (never a chart without its data). Small counts read "<5", in
+//! the chart as in the table.
+
+use super::cases::{case_type_label, label};
+use super::users::Choice;
+use super::{refusal, render, Chrome, FormState};
+use crate::auth::PageUser;
+use crate::error::WebError;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use karuna_app::dashboard::{Dashboard, DashboardQuery};
+use karuna_app::report::Count;
+use karuna_domain::report::period::Period;
+use karuna_domain::report::Figure;
+use karuna_thai::calendar;
+
+/// The width of the longest bar, in SVG units.
+const BAR_MAX: i64 = 240;
+
+/// One bar: what it counts, the figure as shown, its length.
+pub struct Bar {
+    label: String,
+    text: String,
+    width: i64,
+    suppressed: bool,
+}
+
+/// A figure as a chart and a table.
+pub struct Chart {
+    id: &'static str,
+    title: String,
+    column: String,
+    bars: Vec<Bar>,
+}
+
+impl Chart {
+    fn new(id: &'static str, title: String, column: String, rows: Vec<(String, Figure)>) -> Chart {
+        let max = rows
+            .iter()
+            .map(|(_, f)| match f {
+                Figure::Count(n) => *n,
+                Figure::Suppressed => 4,
+            })
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let bars = rows
+            .into_iter()
+            .map(|(label, f)| {
+                let n = match f {
+                    Figure::Count(n) => n,
+                    // A suppressed count is drawn as the short bar of "<5", outlined only.
+                    Figure::Suppressed => 4,
+                };
+                Bar {
+                    label,
+                    text: f.text(),
+                    width: (n * BAR_MAX / max).max(if n > 0 { 2 } else { 0 }),
+                    suppressed: f == Figure::Suppressed,
+                }
+            })
+            .collect();
+        Chart {
+            id,
+            title,
+            column,
+            bars,
+        }
+    }
+
+    /// The SVG's height.
+    fn height(&self) -> usize {
+        self.bars.len() * 24 + 4
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    c: Chrome,
+    form: FormState,
+    periods: Vec<Choice>,
+    units: Vec<Choice>,
+    provinces: Vec<Choice>,
+    choose_unit: bool,
+    view: Option<DashboardView>,
+}
+
+struct DashboardView {
+    heading: String,
+    opened: String,
+    closed: String,
+    charts: Vec<Chart>,
+    flow: Vec<(String, String, String)>,
+    stages: Vec<(String, String, String, String)>,
+    approved: String,
+    waited: String,
+    wait_median: String,
+    budget_year: String,
+    budget: Vec<(String, String)>,
+}
+
+/// A period's name in the user's language and calendar.
+fn period_name(u: &PageUser, p: Period) -> String {
+    match p {
+        Period::FiscalYear(y) => u.tr.get1("gk-fiscal-year", "year", &y.to_string()),
+        Period::Quarter(y, q) => u.tr.args(
+            "dash-period-quarter",
+            &[("q", q.to_string()), ("year", y.to_string())],
+        ),
+        Period::Month(y, m) => format!(
+            "{} {}",
+            calendar::month_name(m, u.tr.lang).unwrap_or(""),
+            calendar::format_year(calendar::ce_year(y), u.tr.era, u.tr.lang)
+        ),
+    }
+}
+
+fn month_name(u: &PageUser, key: &str) -> String {
+    let (y, m) = key.split_once('-').unwrap_or((key, ""));
+    match (y.parse::<i32>(), m.parse::<u32>()) {
+        (Ok(y), Ok(m)) => format!(
+            "{} {}",
+            calendar::month_name(m, u.tr.lang).unwrap_or(""),
+            calendar::format_year(y, u.tr.era, u.tr.lang)
+        ),
+        _ => key.to_string(),
+    }
+}
+
+fn days(u: &PageUser, d: Option<i64>) -> String {
+    match d {
+        Some(n) => u.tr.get1("dash-days", "n", &n.to_string()),
+        None => u.tr.get("dash-too-few"),
+    }
+}
+
+async fn view(state: &AppState, u: &PageUser, d: &Dashboard) -> Result<DashboardView, WebError> {
+    let types = state
+        .app
+        .case_types(&u.user, &u.ctx)
+        .await
+        .map_err(|e| u.err(e))?;
+    let cases = u.tr.get("reports-cases");
+    let rows = |list: &[Count], name: &dyn Fn(&str) -> String| {
+        list.iter()
+            .map(|c| (name(&c.key), c.figure))
+            .collect::<Vec<_>>()
+    };
+    let period = Period::parse(&d.period)
+        .map(|p| period_name(u, p))
+        .unwrap_or_default();
+    let heading = format!(
+        "{period} · {} – {}",
+        u.tr.date(&d.from),
+        u.tr.date(&d.until)
+    );
+    let charts = vec![
+        Chart::new(
+            "by-status",
+            u.tr.get("dash-by-status"),
+            cases.clone(),
+            rows(&d.by_status, &|k| label(u, "status", k)),
+        ),
+        Chart::new(
+            "by-urgency",
+            u.tr.get("dash-by-urgency"),
+            cases.clone(),
+            rows(&d.by_urgency, &|k| label(u, "urgency", k)),
+        ),
+        Chart::new(
+            "by-type",
+            u.tr.get("dash-by-type"),
+            cases.clone(),
+            rows(&d.by_type, &|k| case_type_label(u, &types, k)),
+        ),
+        Chart::new(
+            "opened-by-month",
+            u.tr.get("dash-opened-by-month"),
+            cases.clone(),
+            d.by_month
+                .iter()
+                .map(|m| (month_name(u, &m.month), m.opened))
+                .collect(),
+        ),
+        Chart::new(
+            "referrals",
+            u.tr.get("dash-referrals"),
+            u.tr.get("dash-referrals-col"),
+            rows(&d.referrals, &|k| label(u, "referral-status", k)),
+        ),
+        Chart::new(
+            "allocations",
+            u.tr.get("dash-allocations"),
+            u.tr.get("dash-allocations-col"),
+            rows(&d.allocations, &|k| label(u, "gk-request-status", k)),
+        ),
+    ];
+    let baht = |s: &str| {
+        u.tr.get1("gk-amount-baht", "n", &karuna_thai::number::group(s))
+    };
+    Ok(DashboardView {
+        heading,
+        opened: d.opened.text(),
+        closed: d.closed.text(),
+        charts,
+        flow: d
+            .by_month
+            .iter()
+            .map(|m| (month_name(u, &m.month), m.opened.text(), m.closed.text()))
+            .collect(),
+        stages: d
+            .stages
+            .iter()
+            .map(|s| {
+                (
+                    label(u, "dash-stage", &s.stage),
+                    s.cases.text(),
+                    days(u, s.median_days),
+                    days(u, s.p90_days),
+                )
+            })
+            .collect(),
+        approved: baht(&d.approved_baht),
+        waited: d.waited.text(),
+        wait_median: days(u, d.wait_median_days),
+        budget_year: u
+            .tr
+            .get1("gk-fiscal-year", "year", &d.budget.fiscal_year.to_string()),
+        budget: vec![
+            (u.tr.get("gk-allocated"), baht(&d.budget.allocated)),
+            (u.tr.get("gk-committed"), baht(&d.budget.committed)),
+            (u.tr.get("gk-disbursed"), baht(&d.budget.disbursed)),
+            (u.tr.get("gk-balance"), baht(&d.budget.balance)),
+            (
+                u.tr.get("dash-budget-used"),
+                d.budget
+                    .used_percent
+                    .map(|p| format!("{p}%"))
+                    .unwrap_or_else(|| "—".into()),
+            ),
+        ],
+    })
+}
+
+/// `GET /reports/dashboard?period=&unit=&province=`.
+pub async fn dashboard(
+    State(state): State<AppState>,
+    u: PageUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    // A query that does not read (a filter given twice) is refused like a wrong value, on the
+    // page, but with 400.
+    let parsed = crate::api::extract::parse_query::<DashboardQuery>(raw.as_deref().unwrap_or(""));
+    let unreadable = parsed.is_err();
+    let (q, result) = match parsed {
+        Ok(q) => {
+            let r = state.app.dashboard(&u.user, &u.ctx, &q).await;
+            (q, r)
+        }
+        Err(field) => (
+            DashboardQuery::default(),
+            Err(karuna_app::AppError::Invalid(vec![field])),
+        ),
+    };
+    let today = calendar::bangkok_date(karuna_store::time::now());
+    let choose_unit = u.user.role() != karuna_domain::access::Role::Supervisor;
+    let units = if choose_unit {
+        state
+            .app
+            .units(&u.user)
+            .await
+            .map_err(|e| u.err(e))?
+            .into_iter()
+            .map(|x| Choice {
+                value: x.id.to_string(),
+                label: x.name,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let provinces = karuna_thai::address::provinces()
+        .iter()
+        .map(|p| Choice {
+            value: p.code.to_string(),
+            label: if u.tr.lang_code() == "en" {
+                p.name_en.to_string()
+            } else {
+                p.name_th.to_string()
+            },
+        })
+        .collect();
+    let (status, view, form) = match result {
+        Ok(d) => {
+            let form = FormState::from_pairs(&[
+                ("period".into(), d.period.clone()),
+                ("unit".into(), q.unit.trim().to_string()),
+                (
+                    "province".into(),
+                    d.province_code.clone().unwrap_or_default(),
+                ),
+            ]);
+            (StatusCode::OK, Some(view(&state, &u, &d).await?), form)
+        }
+        Err(e @ karuna_app::AppError::Invalid(_)) => {
+            let (status, fields) = refusal(&u, e);
+            let form = FormState::from_pairs(&[
+                ("period".into(), q.period.clone()),
+                ("unit".into(), q.unit.clone()),
+                ("province".into(), q.province.clone()),
+            ])
+            .errors(fields);
+            let status = if unreadable {
+                StatusCode::BAD_REQUEST
+            } else {
+                status
+            };
+            (status, None, form)
+        }
+        Err(e) => return Err(u.err(e)),
+    };
+    let page = DashboardPage {
+        c: Chrome::for_user(&u, "/reports/dashboard"),
+        form,
+        periods: Period::choices(today)
+            .into_iter()
+            .map(|p| Choice {
+                value: p.code(),
+                label: period_name(&u, p),
+            })
+            .collect(),
+        units,
+        provinces,
+        choose_unit,
+        view,
+    };
+    Ok(render(status, &page))
+}

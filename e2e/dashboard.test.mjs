@@ -49,6 +49,9 @@ test('the dashboard for a supervisor and for an analyst', { timeout: 180_000 }, 
     assert.ok(await page.locator('td.num', { hasText: '<5' }).count() > 0, 'small counts are shown as such');
     assert.ok(await page.locator('rect.bar-suppressed').count() > 0, 'and drawn as such');
     await assertAccessible(page, 'analyst dashboard, the shelter');
+    const download = await Promise.all([page.waitForEvent('download'), page.locator('a#dash-xlsx').click()]).then(([d]) => d);
+    assert.equal(download.suggestedFilename(), 'karuna-dashboard.xlsx');
+    assert.match(await page.locator('a#dash-csv').getAttribute('href'), new RegExp(`unit=${shelter}`), 'the download keeps the filters');
     await page.locator('select#unit').selectOption('');
     await page.locator('select#province').selectOption('50');
     await clickAndLoad(page, 'button#dash-show');

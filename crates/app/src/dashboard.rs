@@ -2,7 +2,8 @@
 //! year) and a scope (the organisation, one unit, the clients of one province), the caseload by
 //! status, urgency and type; the cases opened and closed, month by month; the days each stage
 //! took (median and 90th percentile); referrals by outcome and services ended early; resource
-//! requests, their waiting time and the fiscal year's budget use. Every count is published
+//! requests, their waiting time and the fiscal year's budget use; the promises due in the
+//! period and how they were kept; the goals' last GAS level in the cases closed in it. Every count is published
 //! through `Figure` (1–4 shown as "<5") and a duration only when at least five cases make it,
 //! so that no figure points at a person. A data analyst chooses any unit; a supervisor sees her
 //! own unit's only.
@@ -119,6 +120,12 @@ pub struct Dashboard {
     pub wait_median_days: Option<i64>,
     /// The fiscal year's budgets (every province's: a budget has no province).
     pub budget: BudgetUse,
+    /// Promises due in the period, by status (`open`, `kept`, `missed`, `released`).
+    pub promises: Vec<Count>,
+    /// Of them, kept by the end of their day.
+    pub promises_kept_on_time: Figure,
+    /// Goals of the cases closed in the period by their last GAS level (`-2` … `2`).
+    pub gas_at_closure: Vec<Count>,
 }
 
 /// Days between two stored instants (none when either is missing or unreadable).
@@ -248,6 +255,10 @@ impl App {
             &scope,
             &midnight(first),
             &midnight(last + Duration::days(1)),
+            (
+                &first.format("%Y-%m-%d").to_string(),
+                &last.format("%Y-%m-%d").to_string(),
+            ),
             i64::from(period.fiscal_year()),
         )
         .await?;
@@ -340,6 +351,36 @@ impl App {
             balance: baht(allocated - committed - disbursed),
             used_percent: (allocated > 0).then(|| (committed + disbursed) * 100 / allocated),
         };
+        let promises: Vec<(String, i64)> = karuna_domain::promise::PromiseStatus::ALL
+            .iter()
+            .map(|s| {
+                let n = raw
+                    .promises
+                    .iter()
+                    .filter(|(status, _, _)| status == s.code())
+                    .map(|(_, _, n)| n)
+                    .sum();
+                (s.code().to_string(), n)
+            })
+            .collect();
+        let kept_on_time: i64 = raw
+            .promises
+            .iter()
+            .filter(|(s, on_time, _)| s == "kept" && *on_time)
+            .map(|(_, _, n)| n)
+            .sum();
+        let gas_at_closure = (-2..=2)
+            .map(|level| Count {
+                key: level.to_string(),
+                figure: Figure::of(
+                    raw.gas_at_closure
+                        .iter()
+                        .filter(|(l, _)| *l == level)
+                        .map(|(_, n)| n)
+                        .sum(),
+                ),
+            })
+            .collect();
         audit::append_alone(
             &self.db,
             &on(
@@ -379,6 +420,9 @@ impl App {
                 None
             },
             budget,
+            promises: counts(promises),
+            promises_kept_on_time: Figure::of(kept_on_time),
+            gas_at_closure,
         })
     }
 }

@@ -76,7 +76,7 @@ impl Sink {
 
 /// A CSV cell a spreadsheet will not run as a formula (a leading `=`, `+`, `-` or `@` gets an
 /// apostrophe).
-fn csv_safe(c: &str) -> String {
+pub fn csv_safe(c: &str) -> String {
     if c.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{c}")
     } else {

@@ -23,6 +23,14 @@ pub enum PromiseStatus {
 }
 
 impl PromiseStatus {
+    /// Every status, open first.
+    pub const ALL: [PromiseStatus; 4] = [
+        PromiseStatus::Open,
+        PromiseStatus::Kept,
+        PromiseStatus::Missed,
+        PromiseStatus::Released,
+    ];
+
     /// Stable code.
     pub fn code(self) -> &'static str {
         match self {
@@ -35,14 +43,7 @@ impl PromiseStatus {
 
     /// Parses a stable code.
     pub fn from_code(code: &str) -> Option<PromiseStatus> {
-        [
-            PromiseStatus::Open,
-            PromiseStatus::Kept,
-            PromiseStatus::Missed,
-            PromiseStatus::Released,
-        ]
-        .into_iter()
-        .find(|s| s.code() == code)
+        PromiseStatus::ALL.into_iter().find(|s| s.code() == code)
     }
 }
 

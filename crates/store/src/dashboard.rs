@@ -62,6 +62,12 @@ pub struct Raw {
     pub waits: Vec<(String, Option<String>)>,
     /// (allocated, committed, disbursed) of the fiscal year's budgets in scope.
     pub budget: (i64, i64, i64),
+    /// (status, settled by the end of its day in Bangkok, count) of the promises due in the
+    /// period.
+    pub promises: Vec<(String, bool, i64)>,
+    /// (GAS level −2…+2, count): each goal's last measured level, of the cases closed in the
+    /// period.
+    pub gas_at_closure: Vec<(i64, i64)>,
 }
 
 fn pairs(rows: &[AnyRow]) -> Result<Vec<(String, i64)>> {
@@ -70,13 +76,15 @@ fn pairs(rows: &[AnyRow]) -> Result<Vec<(String, i64)>> {
         .collect()
 }
 
-/// Reads the raw figures of `scope` between `from` and `until` (stored instants), with the
-/// budgets of `fiscal_year` (BE).
+/// Reads the raw figures of `scope` between `from` and `until` (stored instants; the promises
+/// by their days, `days` as `YYYY-MM-DD`, both inclusive), with the budgets of `fiscal_year`
+/// (BE).
 pub async fn figures(
     db: &Db,
     scope: &Scope,
     from: &str,
     until: &str,
+    days: (&str, &str),
     fiscal_year: i64,
 ) -> Result<Raw> {
     let org = scope.org_id.to_string();
@@ -202,6 +210,43 @@ pub async fn figures(
     .await?
     {
         raw.waits.push((r.try_get(0)?, r.try_get(1)?));
+    }
+    for r in fetch(
+        format!(
+            "SELECT g.gas, CAST(COUNT(*) AS BIGINT) FROM goal_progress g \
+             JOIN case_file c ON c.id = g.case_id WHERE {CASES} \
+             AND c.closed_at >= $4 AND c.closed_at < $5 AND g.gas IS NOT NULL \
+             AND g.created_at = (SELECT MAX(x.created_at) FROM goal_progress x \
+              WHERE x.case_id = g.case_id AND x.goal_id = g.goal_id AND x.gas IS NOT NULL) \
+             GROUP BY g.gas ORDER BY g.gas"
+        ),
+        true,
+    )
+    .await?
+    {
+        raw.gas_at_closure.push((r.try_get(0)?, r.try_get(1)?));
+    }
+    // Promises by their due day: the same binds, with days for instants. Kept on time: settled
+    // before the Bangkok midnight that ends its day (17:00 UTC).
+    let rows = sqlx::query(&format!(
+        "SELECT p.status, \
+         CAST(CASE WHEN p.settled_at IS NOT NULL AND p.settled_at < p.due_date || 'T17:00:00' \
+          THEN 1 ELSE 0 END AS BIGINT) AS on_time, CAST(COUNT(*) AS BIGINT) \
+         FROM promise p JOIN case_file c ON c.id = p.case_id WHERE {CASES} \
+         AND p.due_date >= $4 AND p.due_date <= $5 \
+         GROUP BY p.status, CASE WHEN p.settled_at IS NOT NULL \
+          AND p.settled_at < p.due_date || 'T17:00:00' THEN 1 ELSE 0 END"
+    ))
+    .bind(&org)
+    .bind(&unit)
+    .bind(&province)
+    .bind(days.0)
+    .bind(days.1)
+    .fetch_all(db.read())
+    .await?;
+    for r in rows {
+        raw.promises
+            .push((r.try_get(0)?, r.try_get::<i64, _>(1)? == 1, r.try_get(2)?));
     }
     let row = sqlx::query(
         "SELECT CAST(COALESCE(SUM(b.allocated), 0) AS BIGINT), \

@@ -796,6 +796,12 @@ const ROUTES: &[Entry] = &[
     ("/reports/dashboard", &[("GET", Page)], || {
         get(pages::dashboard::dashboard)
     }),
+    ("/reports/dashboard.csv", &[("GET", Page)], || {
+        get(pages::dashboard::export_csv)
+    }),
+    ("/reports/dashboard.xlsx", &[("GET", Page)], || {
+        get(pages::dashboard::export_xlsx)
+    }),
     ("/api/v1/reports/dashboard", &[("GET", Api)], || {
         get(api::worklists::dashboard)
     }),

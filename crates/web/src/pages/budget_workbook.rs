@@ -19,7 +19,7 @@ fn baht(minor: i64) -> f64 {
 }
 
 /// A worksheet name: at most 31 characters, none of `[]:*?/\`.
-fn sheet_name(label: &str) -> String {
+pub(crate) fn sheet_name(label: &str) -> String {
     label
         .chars()
         .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))

@@ -83,6 +83,8 @@ impl Chart {
 #[template(path = "dashboard.html")]
 struct DashboardPage {
     c: Chrome,
+    /// The filters shown, as a query string for the downloads.
+    query: String,
     form: FormState,
     periods: Vec<Choice>,
     units: Vec<Choice>,
@@ -99,6 +101,7 @@ struct DashboardView {
     flow: Vec<(String, String, String)>,
     stages: Vec<(String, String, String, String)>,
     approved: String,
+    kept_on_time: String,
     waited: String,
     wait_median: String,
     budget_year: String,
@@ -189,6 +192,27 @@ async fn view(state: &AppState, u: &PageUser, d: &Dashboard) -> Result<Dashboard
                 .collect(),
         ),
         Chart::new(
+            "promises",
+            u.tr.get("dash-promises"),
+            u.tr.get("dash-promises-col"),
+            rows(&d.promises, &|k| label(u, "promise-status", k)),
+        ),
+        Chart::new(
+            "gas-at-closure",
+            u.tr.get("dash-gas"),
+            u.tr.get("dash-gas-col"),
+            d.gas_at_closure
+                .iter()
+                .map(|c| {
+                    let index = c.key.parse::<i64>().map(|l| l + 2).unwrap_or(2);
+                    (
+                        format!("{} ({})", u.tr.get(&format!("gas-level-{index}")), c.key),
+                        c.figure,
+                    )
+                })
+                .collect(),
+        ),
+        Chart::new(
             "referrals",
             u.tr.get("dash-referrals"),
             u.tr.get("dash-referrals-col"),
@@ -227,6 +251,7 @@ async fn view(state: &AppState, u: &PageUser, d: &Dashboard) -> Result<Dashboard
             })
             .collect(),
         approved: baht(&d.approved_baht),
+        kept_on_time: d.promises_kept_on_time.text(),
         waited: d.waited.text(),
         wait_median: days(u, d.wait_median_days),
         budget_year: u
@@ -254,6 +279,43 @@ pub async fn dashboard(
     u: PageUser,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
+    respond(&state, &u, raw, None).await
+}
+
+/// `GET /reports/dashboard.csv?…`: the same figures, with the same filters, as CSV.
+pub async fn export_csv(
+    State(state): State<AppState>,
+    u: PageUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    respond(&state, &u, raw, Some(Download::Csv)).await
+}
+
+/// `GET /reports/dashboard.xlsx?…`: the same figures, with the same filters, as XLSX.
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    u: PageUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    respond(&state, &u, raw, Some(Download::Xlsx)).await
+}
+
+/// A dashboard as a file.
+#[derive(Clone, Copy)]
+enum Download {
+    Csv,
+    Xlsx,
+}
+
+/// The page, or the file when its filters read; a filter that does not read gives the page
+/// with its message either way.
+async fn respond(
+    state: &AppState,
+    u: &PageUser,
+    raw: Option<String>,
+    download: Option<Download>,
+) -> Result<Response, WebError> {
+    let (state, u) = (state.clone(), u);
     // A query that does not read (a filter given twice) is refused like a wrong value, on the
     // page, but with 400.
     let parsed = crate::api::extract::parse_query::<DashboardQuery>(raw.as_deref().unwrap_or(""));
@@ -306,10 +368,14 @@ pub async fn dashboard(
                     d.province_code.clone().unwrap_or_default(),
                 ),
             ]);
-            (StatusCode::OK, Some(view(&state, &u, &d).await?), form)
+            let v = view(&state, u, &d).await?;
+            if let Some(kind) = download {
+                return file(u, &v, kind);
+            }
+            (StatusCode::OK, Some(v), form)
         }
         Err(e @ karuna_app::AppError::Invalid(_)) => {
-            let (status, fields) = refusal(&u, e);
+            let (status, fields) = refusal(u, e);
             let form = FormState::from_pairs(&[
                 ("period".into(), q.period.clone()),
                 ("unit".into(), q.unit.clone()),
@@ -325,14 +391,20 @@ pub async fn dashboard(
         }
         Err(e) => return Err(u.err(e)),
     };
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("period", form.value("period"))
+        .append_pair("unit", form.value("unit"))
+        .append_pair("province", form.value("province"))
+        .finish();
     let page = DashboardPage {
-        c: Chrome::for_user(&u, "/reports/dashboard"),
+        c: Chrome::for_user(u, "/reports/dashboard"),
+        query,
         form,
         periods: Period::choices(today)
             .into_iter()
             .map(|p| Choice {
                 value: p.code(),
-                label: period_name(&u, p),
+                label: period_name(u, p),
             })
             .collect(),
         units,
@@ -341,4 +413,125 @@ pub async fn dashboard(
         view,
     };
     Ok(render(status, &page))
+}
+
+impl DashboardView {
+    /// Its figures as rows of (section, item, figure as shown): what the downloads hold.
+    fn rows(&self, u: &PageUser) -> Vec<[String; 3]> {
+        let mut out = Vec::new();
+        let mut push =
+            |a: &str, b: &str, c: &str| out.push([a.to_string(), b.to_string(), c.to_string()]);
+        push(&u.tr.get("dash-period"), &self.heading, "");
+        push(&self.heading, &u.tr.get("dash-opened"), &self.opened);
+        push(&self.heading, &u.tr.get("dash-closed"), &self.closed);
+        for ch in &self.charts {
+            for b in &ch.bars {
+                push(&ch.title, &b.label, &b.text);
+            }
+        }
+        let closed = u.tr.get("dash-closed");
+        let flow = u.tr.get("dash-flow");
+        for (month, _, c) in &self.flow {
+            push(&flow, &format!("{month} · {closed}"), c);
+        }
+        let stages = u.tr.get("dash-stages");
+        for (stage, n, med, p90) in &self.stages {
+            push(
+                &stages,
+                &format!("{stage} · {}", u.tr.get("reports-cases")),
+                n,
+            );
+            push(
+                &stages,
+                &format!("{stage} · {}", u.tr.get("dash-median")),
+                med,
+            );
+            push(&stages, &format!("{stage} · {}", u.tr.get("dash-p90")), p90);
+        }
+        push(
+            &u.tr.get("dash-promises"),
+            &u.tr.get("dash-kept-on-time"),
+            &self.kept_on_time,
+        );
+        let res = u.tr.get("dash-resources");
+        push(&res, &u.tr.get("dash-approved-baht"), &self.approved);
+        push(&res, &u.tr.get("dash-waited"), &self.waited);
+        push(&res, &u.tr.get("dash-wait-median"), &self.wait_median);
+        let budget = format!("{} · {}", u.tr.get("dash-budget"), self.budget_year);
+        for (k, v) in &self.budget {
+            push(&budget, k, v);
+        }
+        out
+    }
+}
+
+/// The dashboard's rows as a download.
+fn file(u: &PageUser, v: &DashboardView, kind: Download) -> Result<Response, WebError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let internal = |e: String| {
+        u.err(karuna_app::AppError::Internal(format!(
+            "dashboard export: {e}"
+        )))
+    };
+    let head = [
+        u.tr.get("dash-export-section"),
+        u.tr.get("dash-export-item"),
+        u.tr.get("dash-export-figure"),
+    ];
+    let rows = v.rows(u);
+    let (body, mime, ext) = match kind {
+        Download::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(&head).map_err(|e| internal(e.to_string()))?;
+            for r in &rows {
+                let safe: Vec<String> = r.iter().map(|c| karuna_app::export::csv_safe(c)).collect();
+                w.write_record(&safe).map_err(|e| internal(e.to_string()))?;
+            }
+            let body = w.into_inner().map_err(|e| internal(e.to_string()))?;
+            // A byte-order mark, so that a spreadsheet opens the Thai text as UTF-8.
+            let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+            with_bom.extend(body);
+            (with_bom, "text/csv; charset=utf-8", "csv")
+        }
+        Download::Xlsx => {
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let bold = rust_xlsxwriter::Format::new().set_bold();
+            let sheet = book.add_worksheet();
+            let fill =
+                |sheet: &mut rust_xlsxwriter::Worksheet| -> Result<(), rust_xlsxwriter::XlsxError> {
+                    sheet.set_name(super::budget_workbook::sheet_name(&u.tr.get("dash-title")))?;
+                    for (i, h) in head.iter().enumerate() {
+                        sheet.write_string_with_format(0, i as u16, h, &bold)?;
+                        sheet.set_column_width(i as u16, if i == 2 { 16 } else { 44 })?;
+                    }
+                    for (r, row) in rows.iter().enumerate() {
+                        let at = r as u32 + 1;
+                        sheet.write_string(at, 0, &row[0])?;
+                        sheet.write_string(at, 1, &row[1])?;
+                        // A plain count is a number the sheet can add; "<5" and the rest stay text.
+                        match row[2].parse::<i64>() {
+                            Ok(n) => sheet.write_number(at, 2, n as f64)?,
+                            Err(_) => sheet.write_string(at, 2, &row[2])?,
+                        };
+                    }
+                    sheet.set_freeze_panes(1, 0)?;
+                    Ok(())
+                };
+            fill(sheet).map_err(|e| internal(e.to_string()))?;
+            let body = book.save_to_buffer().map_err(|e| internal(e.to_string()))?;
+            (body, super::budget_workbook::XLSX, "xlsx")
+        }
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"karuna-dashboard.{ext}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }

@@ -299,6 +299,8 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/api/v1/reports/dashboard", Who::Only(FIGURES)),
     ("GET", "/reports/cases", Who::Only(FIGURES)),
     ("GET", "/reports/dashboard", Who::Only(FIGURES)),
+    ("GET", "/reports/dashboard.csv", Who::Only(FIGURES)),
+    ("GET", "/reports/dashboard.xlsx", Who::Only(FIGURES)),
     ("PATCH", "/api/v1/persons/{id}", Who::Only(ON_CASE)),
     ("GET", "/api/v1/assessment-templates", Who::Only(ADMIN)),
     ("POST", "/api/v1/assessment-templates", Who::Only(ADMIN)),

@@ -77,6 +77,16 @@ async fn the_dashboard_counts_its_period_and_scope_and_suppresses_small_counts()
     assert_eq!(assessment["stage"], "assessment");
     assert_eq!(count(&assessment["cases"]), 0);
     assert!(assessment["median_days"].is_null());
+    let keys = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["key"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(keys(&d["promises"]), ["open", "kept", "missed", "released"]);
+    assert_eq!(keys(&d["gas_at_closure"]), ["-2", "-1", "0", "1", "2"]);
+    assert_eq!(count(&d["promises_kept_on_time"]), 0);
     // The demo's programmes have budgets this year; nothing of them is committed yet.
     assert_eq!(d["budget"]["committed"], "0");
     assert_eq!(d["budget"]["disbursed"], "0");
@@ -179,11 +189,69 @@ async fn the_dashboard_counts_its_period_and_scope_and_suppresses_small_counts()
         html.contains("<td class=\"num\">&#60;5</td>")
             || html.contains("<td class=\"num\">&lt;5</td>")
     );
-    assert_eq!(html.matches("<svg class=\"bar-chart\"").count(), 6);
+    assert_eq!(html.matches("<svg class=\"bar-chart\"").count(), 8);
+    // The downloads carry the same figures under the same filters.
+    let (status, csv) = page("/reports/dashboard.csv?province=").await;
+    assert_eq!(status, 200);
+    assert!(
+        csv.starts_with('\u{feff}'),
+        "a byte-order mark for spreadsheets"
+    );
+    assert!(csv.contains(",<5"), "{csv}");
+    let xlsx = browser
+        .get(server.url("/reports/dashboard.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), 200);
+    let bytes = xlsx.bytes().await.unwrap().to_vec();
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let name = book.sheet_names()[0].clone();
+    let sheet = book.worksheet_range(&name).unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert!(rows.iter().any(|r| r[2] == "<5"), "{rows:?}");
+    assert!(
+        rows.iter().any(|r| r[2] == "7"),
+        "the seven openings as a number: {rows:?}"
+    );
+    let (status, html) = page("/reports/dashboard.csv?period=fy-1").await;
+    assert_eq!(status, 422, "a filter that does not read gives the page");
+    assert!(html.contains("id=\"period-error\""));
     let (status, html) = page("/reports/dashboard?period=fy-1").await;
     assert_eq!(status, 422);
     assert!(html.contains("id=\"period-error\""));
     let (status, _) = page("/reports/dashboard?unit=a&unit=b").await;
     assert_eq!(status, 400);
+    server.stop().await;
+}
+
+/// On the demo's year of work, the closed cases' goals have GAS levels and the promises due
+/// have outcomes: the figures are there, each published (a count or "<5").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_year_has_outcomes_and_promises_on_the_dashboard() {
+    let server = TestServer::demo().await;
+    let analyst = server.token("demo-analyst").await;
+    let (status, d) = get(&server, &analyst, "/api/v1/reports/dashboard").await;
+    assert_eq!(status, 200, "{d}");
+    let present = |list: &Value| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| {
+                c["figure"]["kind"] == "suppressed" || c["figure"]["value"].as_i64() > Some(0)
+            })
+            .count()
+    };
+    assert!(count(&d["closed"]) > 0, "{d}");
+    assert!(present(&d["gas_at_closure"]) > 0, "{}", d["gas_at_closure"]);
+    assert!(present(&d["promises"]) > 0, "{}", d["promises"]);
+    let closure = &d["stages"][2];
+    assert_eq!(closure["stage"], "closure");
+    assert!(closure["median_days"].as_i64().unwrap() <= closure["p90_days"].as_i64().unwrap());
     server.stop().await;
 }

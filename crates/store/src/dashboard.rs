@@ -21,9 +21,18 @@ pub struct Scope {
     pub province_code: Option<String>,
 }
 
-/// The cases in scope, as a condition on `c` (binds `$1`–`$3`).
-const CASES: &str = "c.org_id = $1 AND ($2 = '' OR c.unit_id = $2) AND ($3 = '' OR EXISTS \
-    (SELECT 1 FROM person_address pa WHERE pa.person_id = c.client_id AND pa.province_code = $3))";
+/// The cases in scope, as a condition on `c` (binds `$1`–`$3`). Without a province the
+/// condition names no column beyond the organisation, unit, status, urgency and types, so the
+/// caseload's counts read the covering index `case_file_org_status` alone.
+fn cases(province: bool) -> &'static str {
+    if province {
+        "c.org_id = $1 AND ($2 = '' OR c.unit_id = $2) AND ($3 = '' OR EXISTS \
+         (SELECT 1 FROM person_address pa WHERE pa.person_id = c.client_id \
+          AND pa.province_code = $3))"
+    } else {
+        "c.org_id = $1 AND ($2 = '' OR c.unit_id = $2) AND $3 = ''"
+    }
+}
 
 /// One case's stage instants (stored text): opened, first completed assessment, first plan in
 /// force (approved, or written where no approval is needed), closed.
@@ -90,6 +99,7 @@ pub async fn figures(
     let org = scope.org_id.to_string();
     let unit = scope.unit_id.map(|u| u.to_string()).unwrap_or_default();
     let province = scope.province_code.clone().unwrap_or_default();
+    let in_scope = cases(!province.is_empty());
     // Every statement binds the scope ($1–$3); those over the period also `from` and `until`
     // ($4, $5).
     let fetch = |sql: String, period: bool| {
@@ -106,7 +116,7 @@ pub async fn figures(
     let mut raw = Raw::default();
     for r in fetch(
         format!(
-            "SELECT c.status, c.urgency, CAST(COUNT(*) AS BIGINT) FROM case_file c WHERE {CASES} \
+            "SELECT c.status, c.urgency, CAST(COUNT(*) AS BIGINT) FROM case_file c WHERE {in_scope} \
          GROUP BY c.status, c.urgency ORDER BY c.status, c.urgency"
         ),
         false,
@@ -119,7 +129,7 @@ pub async fn figures(
     raw.open_by_type_list = pairs(
         &fetch(
             format!(
-                "SELECT c.case_types, CAST(COUNT(*) AS BIGINT) FROM case_file c WHERE {CASES} \
+                "SELECT c.case_types, CAST(COUNT(*) AS BIGINT) FROM case_file c WHERE {in_scope} \
              AND c.status <> 'closed' GROUP BY c.case_types"
             ),
             false,
@@ -134,7 +144,7 @@ pub async fn figures(
             &fetch(
                 format!(
                     "SELECT substr(c.{column}, 1, 13), CAST(COUNT(*) AS BIGINT) FROM case_file c \
-                     WHERE {CASES} AND c.{column} >= $4 AND c.{column} < $5 \
+                     WHERE {in_scope} AND c.{column} >= $4 AND c.{column} < $5 \
                      GROUP BY substr(c.{column}, 1, 13)"
                 ),
                 true,
@@ -149,7 +159,7 @@ pub async fn figures(
           AND a.completed_at IS NOT NULL) AS assessed, \
          (SELECT MIN(COALESCE(p.decided_at, p.created_at)) FROM plan_version p \
           WHERE p.case_id = c.id AND p.status IN ('active', 'superseded')) AS planned, \
-         c.closed_at FROM case_file c WHERE {CASES} AND c.opened_at >= $4 AND c.opened_at < $5"
+         c.closed_at FROM case_file c WHERE {in_scope} AND c.opened_at >= $4 AND c.opened_at < $5"
         ),
         true,
     )
@@ -164,7 +174,7 @@ pub async fn figures(
     }
     for r in fetch(
         format!(
-            "SELECT c.opened_at, c.closed_at FROM case_file c WHERE {CASES} \
+            "SELECT c.opened_at, c.closed_at FROM case_file c WHERE {in_scope} \
          AND c.closed_at >= $4 AND c.closed_at < $5"
         ),
         true,
@@ -177,7 +187,7 @@ pub async fn figures(
         &fetch(
             format!(
                 "SELECT r.status, CAST(COUNT(*) AS BIGINT) FROM referral r \
-             JOIN case_file c ON c.id = r.case_id WHERE {CASES} \
+             JOIN case_file c ON c.id = r.case_id WHERE r.org_id = $1 AND {in_scope} \
              AND r.created_at >= $4 AND r.created_at < $5 GROUP BY r.status ORDER BY r.status"
             ),
             true,
@@ -189,7 +199,7 @@ pub async fn figures(
             "SELECT r.status, CAST(COUNT(*) AS BIGINT), \
          CAST(COALESCE(SUM(CASE WHEN p.unit = 'baht' THEN r.amount ELSE 0 END), 0) AS BIGINT) \
          FROM allocation_request r JOIN case_file c ON c.id = r.case_id \
-         JOIN programme p ON p.id = r.programme_id WHERE {CASES} \
+         JOIN programme p ON p.id = r.programme_id WHERE r.org_id = $1 AND {in_scope} \
          AND r.created_at >= $4 AND r.created_at < $5 GROUP BY r.status ORDER BY r.status"
         ),
         true,
@@ -202,7 +212,7 @@ pub async fn figures(
     for r in fetch(
         format!(
             "SELECT r.waiting_since, r.decided_at FROM allocation_request r \
-         JOIN case_file c ON c.id = r.case_id WHERE {CASES} \
+         JOIN case_file c ON c.id = r.case_id WHERE r.org_id = $1 AND {in_scope} \
          AND r.created_at >= $4 AND r.created_at < $5 AND r.waiting_since IS NOT NULL"
         ),
         true,
@@ -214,7 +224,7 @@ pub async fn figures(
     for r in fetch(
         format!(
             "SELECT g.gas, CAST(COUNT(*) AS BIGINT) FROM goal_progress g \
-             JOIN case_file c ON c.id = g.case_id WHERE {CASES} \
+             JOIN case_file c ON c.id = g.case_id WHERE {in_scope} \
              AND c.closed_at >= $4 AND c.closed_at < $5 AND g.gas IS NOT NULL \
              AND g.created_at = (SELECT MAX(x.created_at) FROM goal_progress x \
               WHERE x.case_id = g.case_id AND x.goal_id = g.goal_id AND x.gas IS NOT NULL) \
@@ -232,7 +242,7 @@ pub async fn figures(
         "SELECT p.status, \
          CAST(CASE WHEN p.settled_at IS NOT NULL AND p.settled_at < p.due_date || 'T17:00:00' \
           THEN 1 ELSE 0 END AS BIGINT) AS on_time, CAST(COUNT(*) AS BIGINT) \
-         FROM promise p JOIN case_file c ON c.id = p.case_id WHERE {CASES} \
+         FROM promise p JOIN case_file c ON c.id = p.case_id WHERE p.org_id = $1 AND {in_scope} \
          AND p.due_date >= $4 AND p.due_date <= $5 \
          GROUP BY p.status, CASE WHEN p.settled_at IS NOT NULL \
           AND p.settled_at < p.due_date || 'T17:00:00' THEN 1 ELSE 0 END"

@@ -180,6 +180,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "payment_receipts",
         include_str!("../migrations/0081_payment_receipts.sql"),
     ),
+    (
+        82,
+        "dashboard_indexes",
+        include_str!("../migrations/0082_dashboard_indexes.sql"),
+    ),
 ];
 
 impl Db {

@@ -75,6 +75,16 @@ pub(crate) fn check_file(
 }
 
 impl App {
+    /// The case a new file's record belongs to (for the adapters' access check before the
+    /// body is read, and for `attach_file`); not found when the record is unknown.
+    pub async fn attachment_case(&self, target: AttachTarget) -> Result<Uuid, AppError> {
+        match target {
+            AttachTarget::Contact(id) => self.contact_case(id).await,
+            AttachTarget::Assessment(id) => self.assessment_case(id).await,
+            AttachTarget::Payment(id) => self.allocation_case(self.entry_request(id).await?).await,
+        }
+    }
+
     /// Attaches a file to a contact or an assessment of a case the user may edit, and returns
     /// its description. The file and its audit event are written together.
     pub async fn attach_file(
@@ -85,14 +95,7 @@ impl App {
         description: &str,
         file: Option<&UploadedFile>,
     ) -> Result<AttachmentInfo, AppError> {
-        let case_id = match target {
-            AttachTarget::Contact(id) => karuna_store::contact::case_of(&self.db, id).await?,
-            AttachTarget::Assessment(id) => karuna_store::assessment::case_of(&self.db, id).await?,
-            AttachTarget::Payment(id) => {
-                Some(self.allocation_case(self.entry_request(id).await?).await?)
-            }
-        }
-        .ok_or(AppError::NotFound)?;
+        let case_id = self.attachment_case(target).await?;
         let (case, _) = self
             .case_for(user, ctx, case_id, CaseAccess::Edit, "attachment.create")
             .await?;

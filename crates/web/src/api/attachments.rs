@@ -155,11 +155,15 @@ async fn read(
 async fn attach(
     state: &AppState,
     u: &ApiUser,
-    case: Uuid,
     target: AttachTarget,
     headers: &HeaderMap,
     body: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<Attachment>), WebError> {
+    let case = state
+        .app
+        .attachment_case(target)
+        .await
+        .map_err(|e| u.err(e))?;
     guard(state, u, case, CaseAccess::Edit, "attachment.create").await?;
     let (file, description) = read(u, headers, body).await?;
     let info = state
@@ -185,8 +189,7 @@ pub async fn attach_to_contact(
     body: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<Attachment>), WebError> {
     let id = parse_id(&u, &id)?;
-    let case = state.app.contact_case(id).await.map_err(|e| u.err(e))?;
-    attach(&state, &u, case, AttachTarget::Contact(id), &headers, body).await
+    attach(&state, &u, AttachTarget::Contact(id), &headers, body).await
 }
 
 /// `POST /api/v1/assessments/{id}/attachments`: attaches a file to an assessment.
@@ -204,16 +207,7 @@ pub async fn attach_to_assessment(
     body: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<Attachment>), WebError> {
     let id = parse_id(&u, &id)?;
-    let case = state.app.assessment_case(id).await.map_err(|e| u.err(e))?;
-    attach(
-        &state,
-        &u,
-        case,
-        AttachTarget::Assessment(id),
-        &headers,
-        body,
-    )
-    .await
+    attach(&state, &u, AttachTarget::Assessment(id), &headers, body).await
 }
 
 /// `POST /api/v1/budget-entries/{id}/receipts`: keeps the receipt of a payment (a ledger entry
@@ -233,13 +227,7 @@ pub async fn attach_receipt(
     body: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<Attachment>), WebError> {
     let id = parse_id(&u, &id)?;
-    let request = state.app.entry_request(id).await.map_err(|e| u.err(e))?;
-    let case = state
-        .app
-        .allocation_case(request)
-        .await
-        .map_err(|e| u.err(e))?;
-    attach(&state, &u, case, AttachTarget::Payment(id), &headers, body).await
+    attach(&state, &u, AttachTarget::Payment(id), &headers, body).await
 }
 
 /// `GET /api/v1/attachments/{id}`: the file's bytes (for those who may see the client's

@@ -551,7 +551,7 @@ pub async fn attach_receipt(
     let request = state.app.entry_request(entry).await.map_err(|e| u.err(e))?;
     let case = state
         .app
-        .allocation_case(request)
+        .attachment_case(AttachTarget::Payment(entry))
         .await
         .map_err(|e| u.err(e))?;
     state

@@ -315,7 +315,6 @@ async fn respond(
     raw: Option<String>,
     download: Option<Download>,
 ) -> Result<Response, WebError> {
-    let (state, u) = (state.clone(), u);
     // A query that does not read (a filter given twice) is refused like a wrong value, on the
     // page, but with 400.
     let parsed = crate::api::extract::parse_query::<DashboardQuery>(raw.as_deref().unwrap_or(""));
@@ -347,17 +346,7 @@ async fn respond(
     } else {
         Vec::new()
     };
-    let provinces = karuna_thai::address::provinces()
-        .iter()
-        .map(|p| Choice {
-            value: p.code.to_string(),
-            label: if u.tr.lang_code() == "en" {
-                p.name_en.to_string()
-            } else {
-                p.name_th.to_string()
-            },
-        })
-        .collect();
+    let provinces = super::resources::province_choices(u);
     let (status, view, form) = match result {
         Ok(d) => {
             let form = FormState::from_pairs(&[
@@ -368,7 +357,7 @@ async fn respond(
                     d.province_code.clone().unwrap_or_default(),
                 ),
             ]);
-            let v = view(&state, u, &d).await?;
+            let v = view(state, u, &d).await?;
             if let Some(kind) = download {
                 return file(u, &v, kind);
             }

@@ -60,7 +60,8 @@ fn category_choices(u: &PageUser) -> Vec<Choice> {
         .collect()
 }
 
-fn province_choices(u: &PageUser) -> Vec<Choice> {
+/// Every province, named in the user's language, for a select.
+pub(crate) fn province_choices(u: &PageUser) -> Vec<Choice> {
     address::provinces()
         .iter()
         .map(|p| Choice {

@@ -152,7 +152,7 @@ fn bangkok_month(hour: &str) -> Option<String> {
 }
 
 /// Bangkok midnight of `d`, as stored.
-fn midnight(d: NaiveDate) -> String {
+pub(crate) fn midnight(d: NaiveDate) -> String {
     d.and_hms_opt(0, 0, 0)
         .map(|t| to_db(t.and_utc() - Duration::hours(7)))
         .unwrap_or_default()
@@ -169,24 +169,16 @@ fn counts(pairs: impl IntoIterator<Item = (String, i64)>) -> Vec<Count> {
 }
 
 impl App {
-    /// The dashboard for `q` (see the module).
-    #[tracing::instrument(skip_all)]
-    pub async fn dashboard(
+    /// Reads a report's filters: the period (default this fiscal year), a unit of the
+    /// organisation and a province; with `own_unit_only`, a supervisor's unit is always her own
+    /// (another is refused). Every filter that does not read is named.
+    pub(crate) async fn report_filters(
         &self,
         user: &CurrentUser,
-        ctx: &Ctx,
         q: &DashboardQuery,
-    ) -> Result<Dashboard, AppError> {
-        self.authorize(
-            user,
-            ctx,
-            Action::ViewAggregates,
-            "report.dashboard",
-            ("report", None),
-        )
-        .await?;
-        let now: DateTime<Utc> = karuna_store::time::now();
-        let today = bangkok_date(now);
+        own_unit_only: bool,
+    ) -> Result<(Period, Option<Uuid>, Option<String>), AppError> {
+        let today = bangkok_date(karuna_store::time::now());
         let mut errors = Vec::new();
         let period = match q.period.trim() {
             "" => Some(Period::FiscalYear(karuna_thai::calendar::fiscal_year_be(
@@ -219,7 +211,7 @@ impl App {
                 }
             }
         };
-        let unit = if user.role() == Role::Supervisor {
+        let unit = if own_unit_only && user.role() == Role::Supervisor {
             if asked_unit.is_some_and(|u| Some(u) != user.actor.unit_id) {
                 errors.push(karuna_domain::FieldError::new(
                     "unit",
@@ -244,6 +236,27 @@ impl App {
         let (Some(period), true) = (period, errors.is_empty()) else {
             return Err(AppError::Invalid(errors));
         };
+        Ok((period, unit, province))
+    }
+
+    /// The dashboard for `q` (see the module).
+    #[tracing::instrument(skip_all)]
+    pub async fn dashboard(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        q: &DashboardQuery,
+    ) -> Result<Dashboard, AppError> {
+        self.authorize(
+            user,
+            ctx,
+            Action::ViewAggregates,
+            "report.dashboard",
+            ("report", None),
+        )
+        .await?;
+        let now: DateTime<Utc> = karuna_store::time::now();
+        let (period, unit, province) = self.report_filters(user, q, true).await?;
         let (first, last) = period.days();
         let scope = Scope {
             org_id: user.actor.org_id,

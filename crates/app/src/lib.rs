@@ -2,6 +2,7 @@
 //! `karuna_domain::access`), validates, runs one transaction and records its audit event in it.
 
 pub mod account;
+pub mod advocacy;
 pub mod allocation;
 pub mod assessment;
 pub mod attachment;

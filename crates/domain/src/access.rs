@@ -208,6 +208,14 @@ pub enum Action<'a> {
         /// The ledger's entries, not only the totals.
         ledger: bool,
     },
+    /// Write, read and submit the organisation's advocacy reports (de-identified figures and
+    /// examples): case managers, supervisors and analysts.
+    WriteReports,
+    /// Approve an advocacy report, or return it: a supervisor who did not create it.
+    ApproveReport {
+        /// Who created the report.
+        author: Uuid,
+    },
     /// Approve or return a plan version or a closure summary written by `author`: a
     /// supervisor of the case's unit who did not write it (no one approves their own work).
     ApproveWork {
@@ -312,6 +320,14 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
             matches!(actor.role, DataAnalyst | Supervisor),
             DenyReason::Role,
         ),
+        Action::WriteReports => allow_if(
+            matches!(actor.role, CaseManager | Supervisor | DataAnalyst),
+            DenyReason::Role,
+        ),
+        Action::ApproveReport { author } => match actor.role {
+            Supervisor => allow_if(author != actor.id, DenyReason::Authority),
+            _ => Decision::Deny(DenyReason::Role),
+        },
         Action::CreateCase => allow_if(
             matches!(actor.role, CaseManager | Supervisor),
             DenyReason::Role,

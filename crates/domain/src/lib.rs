@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod account;
+pub mod advocacy;
 pub mod assessment;
 pub mod audit;
 pub mod case;

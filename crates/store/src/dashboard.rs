@@ -24,7 +24,7 @@ pub struct Scope {
 /// The cases in scope, as a condition on `c` (binds `$1`–`$3`). Without a province the
 /// condition names no column beyond the organisation, unit, status, urgency and types, so the
 /// caseload's counts read the covering index `case_file_org_status` alone.
-fn cases(province: bool) -> &'static str {
+pub(crate) fn cases(province: bool) -> &'static str {
     if province {
         "c.org_id = $1 AND ($2 = '' OR c.unit_id = $2) AND ($3 = '' OR EXISTS \
          (SELECT 1 FROM person_address pa WHERE pa.person_id = c.client_id \

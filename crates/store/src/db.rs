@@ -185,6 +185,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "dashboard_indexes",
         include_str!("../migrations/0082_dashboard_indexes.sql"),
     ),
+    (
+        83,
+        "advocacy_report",
+        include_str!("../migrations/0083_advocacy_report.sql"),
+    ),
 ];
 
 impl Db {

@@ -4,6 +4,7 @@
 //! may call it. Modules are named by feature.
 
 pub mod account;
+pub mod advocacy;
 pub mod assessment;
 pub mod attachment;
 pub mod audit;

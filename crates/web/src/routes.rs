@@ -793,6 +793,24 @@ const ROUTES: &[Entry] = &[
     ("/reports/cases", &[("GET", Page)], || {
         get(pages::reports::cases)
     }),
+    (
+        "/reports/advocacy",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::advocacy::list).post(pages::advocacy::create),
+    ),
+    (
+        "/reports/advocacy/{id}",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::advocacy::show).post(pages::advocacy::save),
+    ),
+    ("/reports/advocacy/{id}/step", &[("POST", Page)], || {
+        post(pages::advocacy::step)
+    }),
+    (
+        "/reports/advocacy/{id}/versions/{n}",
+        &[("GET", Page)],
+        || get(pages::advocacy::version),
+    ),
     ("/reports/dashboard", &[("GET", Page)], || {
         get(pages::dashboard::dashboard)
     }),
@@ -805,6 +823,31 @@ const ROUTES: &[Entry] = &[
     ("/api/v1/reports/dashboard", &[("GET", Api)], || {
         get(api::worklists::dashboard)
     }),
+    (
+        "/api/v1/advocacy-reports",
+        &[("GET", Api), ("POST", Api)],
+        || get(api::advocacy::list).post(api::advocacy::create),
+    ),
+    (
+        "/api/v1/advocacy-reports/{id}",
+        &[("GET", Api), ("PUT", Api)],
+        || get(api::advocacy::get_one).put(api::advocacy::update),
+    ),
+    (
+        "/api/v1/advocacy-reports/{id}/steps",
+        &[("POST", Api)],
+        || post(api::advocacy::step),
+    ),
+    (
+        "/api/v1/advocacy-reports/{id}/versions",
+        &[("GET", Api)],
+        || get(api::advocacy::versions),
+    ),
+    (
+        "/api/v1/advocacy-reports/{id}/examples",
+        &[("GET", Api)],
+        || get(api::advocacy::examples),
+    ),
     ("/api/v1/persons/{id}", &[("PATCH", Api)], || {
         axum::routing::patch(api::case_people::person_update)
     }),

@@ -1,7 +1,7 @@
 //! Aggregate figures for those who may see no case (`Action::ViewAggregates`): counts only,
 //! with small counts suppressed so a figure cannot point at a person.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub mod period;
 
@@ -9,7 +9,7 @@ pub mod period;
 pub const SUPPRESS_BELOW: i64 = 5;
 
 /// One published count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "value")]
 pub enum Figure {
     /// The count as it is (0, or [`SUPPRESS_BELOW`] and more).
@@ -25,6 +25,14 @@ impl Figure {
             Figure::Suppressed
         } else {
             Figure::Count(n.max(0))
+        }
+    }
+
+    /// The least the count can be (1 when suppressed), for ordering.
+    pub fn at_least(self) -> i64 {
+        match self {
+            Figure::Count(n) => n,
+            Figure::Suppressed => 1,
         }
     }
 

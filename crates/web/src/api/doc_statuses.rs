@@ -60,6 +60,7 @@ pub const NEVER_CONFLICT: &[&str] = &[
     "createProgramme",
     "saveProgrammeCriteria",
     "testProgrammeCriteria",
+    "createAdvocacyReport",
 ];
 
 /// The problem+json media type.

@@ -79,6 +79,8 @@ impl Modify for Security {
         api::gatekeeping::case_list, api::gatekeeping::request, api::gatekeeping::get_allocation,
         api::gatekeeping::decide, api::gatekeeping::close, api::gatekeeping::disburse, api::gatekeeping::reverse,
         api::gatekeeping::queue,
+        api::advocacy::list, api::advocacy::create, api::advocacy::get_one, api::advocacy::update,
+        api::advocacy::step, api::advocacy::versions, api::advocacy::examples,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&Security, &ErrorStatuses),
@@ -99,7 +101,7 @@ impl Modify for Security {
         (name = "assessments", description = "Assessment templates (admins) and the assessments of a case"),
         (name = "search", description = "Full-text search in the cases the caller may open"),
         (name = "persons", description = "Possible duplicate persons, merges and their undo (supervisors)"),
-        (name = "reports", description = "Aggregate figures, small counts suppressed (data analysts, supervisors)")),
+        (name = "reports", description = "Aggregate figures, small counts suppressed (data analysts, supervisors); written advocacy reports and their review")),
 )]
 pub struct ApiDoc;
 

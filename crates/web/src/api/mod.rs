@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`: the same use cases as the pages, RFC 9457 errors, OpenAPI.
 
+pub mod advocacy;
 pub mod areas;
 pub mod assessments;
 pub mod attachments;

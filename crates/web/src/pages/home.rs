@@ -61,6 +61,8 @@ struct HomePage {
     attention: Vec<AttentionList>,
     /// The role reads aggregate figures (data analysts, supervisors).
     sees_figures: bool,
+    /// Writes advocacy reports (case managers, supervisors, analysts).
+    writes_reports: bool,
     /// A supervisor's queue: plans and closures awaiting her approval, and how many in all.
     approvals: Option<(Vec<ApprovalLine>, i64)>,
     /// What falls due in the next 7 days: my promises and contacts awaiting follow-up.
@@ -307,6 +309,10 @@ pub async fn show(State(state): State<AppState>, u: PageUser) -> Result<Response
     let page = HomePage {
         c: Chrome::for_user(&u, "/"),
         sees_figures: matches!(role, Role::DataAnalyst | Role::Supervisor),
+        writes_reports: matches!(
+            role,
+            Role::DataAnalyst | Role::Supervisor | Role::CaseManager
+        ),
         approvals,
         due_soon,
         role_key: format!("role-{code}"),

@@ -1,6 +1,7 @@
 //! Server-rendered HTML pages: post/redirect/get, every string from the catalogues, forms that
 //! re-render with the user's input and a message beside each field.
 
+pub mod advocacy;
 pub mod allocations;
 pub mod assessment_admin;
 pub mod assessment_compare;

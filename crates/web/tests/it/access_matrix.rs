@@ -32,6 +32,9 @@ const STEER: &[&str] = &["demo-manager", "demo-supervisor"];
 /// (their unit). No one else; the analyst sees no case.
 const FIGURES: &[&str] = &["demo-supervisor", "demo-analyst"];
 
+/// Who writes advocacy reports (`WriteReports`): case managers, supervisors and analysts.
+const REPORT_WRITERS: &[&str] = &["demo-manager", "demo-supervisor", "demo-analyst"];
+
 /// The case manager a second case was transferred to: only she acknowledges its handover.
 const NEW_MANAGER: &[&str] = &["demo-manager"];
 
@@ -299,6 +302,51 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/api/v1/reports/dashboard", Who::Only(FIGURES)),
     ("GET", "/reports/cases", Who::Only(FIGURES)),
     ("GET", "/reports/dashboard", Who::Only(FIGURES)),
+    ("GET", "/reports/advocacy", Who::Only(REPORT_WRITERS)),
+    ("POST", "/reports/advocacy", Who::Only(REPORT_WRITERS)),
+    ("GET", "/reports/advocacy/{id}", Who::Only(REPORT_WRITERS)),
+    ("POST", "/reports/advocacy/{id}", Who::Only(REPORT_WRITERS)),
+    (
+        "POST",
+        "/reports/advocacy/{id}/step",
+        Who::Only(REPORT_WRITERS),
+    ),
+    (
+        "GET",
+        "/reports/advocacy/{id}/versions/{n}",
+        Who::Only(REPORT_WRITERS),
+    ),
+    ("GET", "/api/v1/advocacy-reports", Who::Only(REPORT_WRITERS)),
+    (
+        "POST",
+        "/api/v1/advocacy-reports",
+        Who::Only(REPORT_WRITERS),
+    ),
+    (
+        "GET",
+        "/api/v1/advocacy-reports/{id}",
+        Who::Only(REPORT_WRITERS),
+    ),
+    (
+        "PUT",
+        "/api/v1/advocacy-reports/{id}",
+        Who::Only(REPORT_WRITERS),
+    ),
+    (
+        "POST",
+        "/api/v1/advocacy-reports/{id}/steps",
+        Who::Only(REPORT_WRITERS),
+    ),
+    (
+        "GET",
+        "/api/v1/advocacy-reports/{id}/versions",
+        Who::Only(REPORT_WRITERS),
+    ),
+    (
+        "GET",
+        "/api/v1/advocacy-reports/{id}/examples",
+        Who::Only(REPORT_WRITERS),
+    ),
     ("GET", "/reports/dashboard.csv", Who::Only(FIGURES)),
     ("GET", "/reports/dashboard.xlsx", Who::Only(FIGURES)),
     ("PATCH", "/api/v1/persons/{id}", Who::Only(ON_CASE)),
@@ -611,10 +659,14 @@ pub(crate) struct Ids {
     allocation: String,
     /// That payment's ledger entry.
     entry: String,
+    /// An advocacy report written by demo-manager, submitted for approval.
+    report: String,
 }
 
 pub(crate) fn concrete(path: &str, ids: &Ids) -> String {
-    let id = if path.contains("referral-alerts/") {
+    let id = if path.contains("advocacy") {
+        &ids.report
+    } else if path.contains("referral-alerts/") {
         &ids.alert
     } else if path.contains("programmes/") {
         &ids.programme
@@ -673,6 +725,7 @@ pub(crate) fn concrete(path: &str, ids: &Ids) -> String {
         .replace("{code}", code)
         .replace("{account_id}", &ids.not_on_team)
         .replace("{number}", "1")
+        .replace("{n}", "1")
         .replace("{follow_up}", &ids.case)
         .replace("{case}", &ids.case)
         .replace("{intervention}", &ids.case)
@@ -913,7 +966,33 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
         .id
         .to_string();
     let (programme, budget, allocation, entry) = seed_allocation(app, &admin, &manager, case).await;
+    let report = app
+        .create_advocacy_report(
+            &manager,
+            &ctx,
+            &karuna_domain::advocacy::NewReportInput {
+                kind: "advocacy".into(),
+                title: "ที่พักฉุกเฉินไม่พอ".into(),
+                audience: "executives".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    app.advocacy_step(
+        &manager,
+        &ctx,
+        report,
+        &karuna_domain::advocacy::StepInput {
+            version: 1,
+            step: "submit".into(),
+            reason: String::new(),
+        },
+    )
+    .await
+    .unwrap();
     Ids {
+        report: report.to_string(),
         programme,
         budget,
         allocation,

@@ -1,6 +1,7 @@
 //! The crate's integration tests in one binary (one link instead of one per file); a module per area.
 
 mod access_matrix;
+mod advocacy;
 mod api;
 mod api_hardening;
 mod assessment_pages;

@@ -803,6 +803,11 @@ const ROUTES: &[Entry] = &[
         &[("GET", Page), ("POST", Page)],
         || get(pages::advocacy::show).post(pages::advocacy::save),
     ),
+    (
+        "/reports/advocacy/{id}/report.pdf",
+        &[("GET", Page)],
+        || get(pages::advocacy::pdf),
+    ),
     ("/reports/advocacy/{id}/step", &[("POST", Page)], || {
         post(pages::advocacy::step)
     }),
@@ -848,6 +853,9 @@ const ROUTES: &[Entry] = &[
         &[("GET", Api)],
         || get(api::advocacy::examples),
     ),
+    ("/api/v1/advocacy-reports/{id}/pdf", &[("GET", Api)], || {
+        get(api::advocacy::pdf)
+    }),
     ("/api/v1/persons/{id}", &[("PATCH", Api)], || {
         axum::routing::patch(api::case_people::person_update)
     }),

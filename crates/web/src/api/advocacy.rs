@@ -303,3 +303,30 @@ pub async fn examples(
         .map_err(|e| u.err(e))?;
     Ok(Json(rows))
 }
+
+/// A PDF file, for the OpenAPI document.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)] // Describes the download for the OpenAPI document.
+pub struct PdfFile(Vec<u8>);
+
+/// `GET /api/v1/advocacy-reports/{id}/pdf`: the report as it stands, typeset as a PDF in the
+/// caller's language (Sarabun embedded, BE dates, page numbers, a confidentiality line).
+#[utoipa::path(get, path = "/api/v1/advocacy-reports/{id}/pdf", operation_id = "exportAdvocacyReportPdf", tag = "reports",
+    params(("id" = String, Path, description = "report id")),
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, description = "the PDF", content_type = "application/pdf", body = PdfFile)))]
+pub async fn pdf(
+    State(state): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, WebError> {
+    let id = parse_id(&u, &id)?;
+    let r = state
+        .app
+        .advocacy_report(&u.user, &u.ctx, id, "advocacy.export")
+        .await
+        .map_err(|e| u.err(e))?;
+    let doc = crate::pages::advocacy_pdf::document(&u.tr, &r, &u.user.display_name);
+    crate::pages::advocacy_pdf::respond(doc, |e| u.err(e)).await
+}

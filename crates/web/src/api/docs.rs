@@ -80,7 +80,7 @@ impl Modify for Security {
         api::gatekeeping::decide, api::gatekeeping::close, api::gatekeeping::disburse, api::gatekeeping::reverse,
         api::gatekeeping::queue,
         api::advocacy::list, api::advocacy::create, api::advocacy::get_one, api::advocacy::update,
-        api::advocacy::step, api::advocacy::versions, api::advocacy::examples,
+        api::advocacy::step, api::advocacy::versions, api::advocacy::examples, api::advocacy::pdf,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&Security, &ErrorStatuses),

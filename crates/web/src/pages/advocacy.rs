@@ -664,3 +664,19 @@ pub async fn version(
     };
     Ok(render(StatusCode::OK, &page))
 }
+
+/// `GET /reports/advocacy/{id}/report.pdf`: the report as it stands, as a PDF.
+pub async fn pdf(
+    State(state): State<AppState>,
+    u: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = report_id(&u, &id)?;
+    let r = state
+        .app
+        .advocacy_report(&u.user, &u.ctx, id, "advocacy.export")
+        .await
+        .map_err(|e| u.err(e))?;
+    let doc = super::advocacy_pdf::document(&u.tr, &r, &u.user.display_name);
+    super::advocacy_pdf::respond(doc, |e| u.err(e)).await
+}

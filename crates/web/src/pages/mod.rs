@@ -2,6 +2,7 @@
 //! re-render with the user's input and a message beside each field.
 
 pub mod advocacy;
+pub mod advocacy_pdf;
 pub mod allocations;
 pub mod assessment_admin;
 pub mod assessment_compare;

@@ -303,6 +303,16 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/reports/cases", Who::Only(FIGURES)),
     ("GET", "/reports/dashboard", Who::Only(FIGURES)),
     ("GET", "/reports/advocacy", Who::Only(REPORT_WRITERS)),
+    (
+        "GET",
+        "/api/v1/advocacy-reports/{id}/pdf",
+        Who::Only(REPORT_WRITERS),
+    ),
+    (
+        "GET",
+        "/reports/advocacy/{id}/report.pdf",
+        Who::Only(REPORT_WRITERS),
+    ),
     ("POST", "/reports/advocacy", Who::Only(REPORT_WRITERS)),
     ("GET", "/reports/advocacy/{id}", Who::Only(REPORT_WRITERS)),
     ("POST", "/reports/advocacy/{id}", Who::Only(REPORT_WRITERS)),

@@ -214,6 +214,27 @@ async fn a_report_is_prefilled_edited_reviewed_and_kept_with_its_versions() {
     assert!(html.contains(&format!("/reports/advocacy/{id}/versions/1")));
     assert!(html.contains("id=\"adv-declined_no_capacity-table\""));
     assert!(html.contains("id=\"adv-revise-form\""));
+
+    // Its PDF, over the API and from the page, is a PDF with the report's font embedded.
+    let resp = server
+        .client()
+        .get(server.url(&format!("{path}/pdf")))
+        .bearer_auth(&manager)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "application/pdf");
+    let pdf = resp.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert!(pdf.windows(7).any(|w| w == b"Sarabun"));
+    let resp = browser
+        .get(server.url(&format!("/reports/advocacy/{id}/report.pdf")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.bytes().await.unwrap().starts_with(b"%PDF-"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,6 +6,7 @@
 //! composed here, in the reader's language.
 
 use super::cases::label;
+pub(crate) use super::dashboard::period_name;
 use super::intake::Pairs;
 use super::users::Choice;
 use super::{refusal, render, Chrome, ErrorLink, FormState, SavedQuery};
@@ -122,22 +123,6 @@ struct VersionPage {
     title: String,
     change: String,
     content: ContentView,
-}
-
-/// A period's name in the reader's language and calendar.
-pub(crate) fn period_name(u: &crate::i18n::Tr, p: Period) -> String {
-    match p {
-        Period::FiscalYear(y) => u.get1("gk-fiscal-year", "year", &y.to_string()),
-        Period::Quarter(y, q) => u.args(
-            "dash-period-quarter",
-            &[("q", q.to_string()), ("year", y.to_string())],
-        ),
-        Period::Month(y, m) => format!(
-            "{} {}",
-            calendar::month_name(m, u.lang).unwrap_or(""),
-            calendar::format_year(calendar::ce_year(y), u.era, u.lang)
-        ),
-    }
 }
 
 fn code_label(t: &crate::i18n::Tr, prefix: &str, code: &str) -> String {

@@ -108,18 +108,18 @@ struct DashboardView {
     budget: Vec<(String, String)>,
 }
 
-/// A period's name in the user's language and calendar.
-fn period_name(u: &PageUser, p: Period) -> String {
+/// A period's name in the reader's language and calendar.
+pub(crate) fn period_name(u: &crate::i18n::Tr, p: Period) -> String {
     match p {
-        Period::FiscalYear(y) => u.tr.get1("gk-fiscal-year", "year", &y.to_string()),
-        Period::Quarter(y, q) => u.tr.args(
+        Period::FiscalYear(y) => u.get1("gk-fiscal-year", "year", &y.to_string()),
+        Period::Quarter(y, q) => u.args(
             "dash-period-quarter",
             &[("q", q.to_string()), ("year", y.to_string())],
         ),
         Period::Month(y, m) => format!(
             "{} {}",
-            calendar::month_name(m, u.tr.lang).unwrap_or(""),
-            calendar::format_year(calendar::ce_year(y), u.tr.era, u.tr.lang)
+            calendar::month_name(m, u.lang).unwrap_or(""),
+            calendar::format_year(calendar::ce_year(y), u.era, u.lang)
         ),
     }
 }
@@ -156,7 +156,7 @@ async fn view(state: &AppState, u: &PageUser, d: &Dashboard) -> Result<Dashboard
             .collect::<Vec<_>>()
     };
     let period = Period::parse(&d.period)
-        .map(|p| period_name(u, p))
+        .map(|p| period_name(&u.tr, p))
         .unwrap_or_default();
     let heading = format!(
         "{period} · {} – {}",
@@ -393,7 +393,7 @@ async fn respond(
             .into_iter()
             .map(|p| Choice {
                 value: p.code(),
-                label: period_name(u, p),
+                label: period_name(&u.tr, p),
             })
             .collect(),
         units,

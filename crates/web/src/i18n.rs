@@ -138,6 +138,12 @@ impl Tr {
             .message(self.lang, key, &[(name, value.to_string())])
     }
 
+    /// The label of a code: the message `<prefix>-<code>`, underscores as dashes
+    /// (`code("advocacy-status", "in_review")` → `advocacy-status-in-review`).
+    pub fn code(&self, prefix: &str, code: &str) -> String {
+        self.get(&format!("{prefix}-{}", code.replace('_', "-")))
+    }
+
     /// The message for `key` with arguments.
     pub fn args(&self, key: &str, args: &[(&str, String)]) -> String {
         self.catalog.message(self.lang, key, args)

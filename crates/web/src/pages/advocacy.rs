@@ -125,10 +125,6 @@ struct VersionPage {
     content: ContentView,
 }
 
-fn code_label(t: &crate::i18n::Tr, prefix: &str, code: &str) -> String {
-    t.get(&format!("{prefix}-{}", code.replace('_', "-")))
-}
-
 /// The report's content in the reader's language.
 pub(crate) fn content_view(t: &crate::i18n::Tr, c: &Content) -> ContentView {
     let findings = c
@@ -140,7 +136,7 @@ pub(crate) fn content_view(t: &crate::i18n::Tr, c: &Content) -> ContentView {
                 .iter()
                 .map(|r| {
                     let what = if f.key == "goals_without_service" {
-                        code_label(t, "dimension", &r.label)
+                        t.code("dimension", &r.label)
                     } else {
                         r.label.clone()
                     };
@@ -159,8 +155,8 @@ pub(crate) fn content_view(t: &crate::i18n::Tr, c: &Content) -> ContentView {
                 .collect();
             FindingView {
                 key: f.key.clone(),
-                title: code_label(t, "advocacy-finding", &f.key),
-                column: code_label(t, "advocacy-column", &f.key),
+                title: t.code("advocacy-finding", &f.key),
+                column: t.code("advocacy-column", &f.key),
                 extra_column: (f.key == "waiting").then(|| t.get("advocacy-column-median-wait")),
                 included: f.included,
                 rows,

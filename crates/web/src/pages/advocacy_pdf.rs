@@ -15,21 +15,14 @@ use karuna_domain::advocacy::Status;
 use karuna_pdf::{Block, Column, Document};
 use karuna_thai::calendar;
 
-fn code(t: &Tr, prefix: &str, code: &str) -> String {
-    t.get(&format!("{prefix}-{}", code.replace('_', "-")))
-}
-
 /// The report as a document to typeset, in `t`'s language and calendar, printed by `printer`.
 pub(crate) fn document(t: &Tr, r: &AdvocacyReport, printer: &str) -> Document {
     let content = content_view(t, &r.content);
     let mut blocks = vec![Block::Fields(vec![
-        (
-            t.get("advocacy-kind"),
-            code(t, "advocacy-kind", &r.row.kind),
-        ),
+        (t.get("advocacy-kind"), t.code("advocacy-kind", &r.row.kind)),
         (
             t.get("advocacy-audience"),
-            code(t, "advocacy-audience", &r.row.audience),
+            t.code("advocacy-audience", &r.row.audience),
         ),
         (
             t.get("dash-period"),
@@ -40,7 +33,7 @@ pub(crate) fn document(t: &Tr, r: &AdvocacyReport, printer: &str) -> Document {
         (t.get("advocacy-scope"), scope_name(t, r)),
         (
             t.get("advocacy-status"),
-            code(t, "advocacy-status", &r.row.status),
+            t.code("advocacy-status", &r.row.status),
         ),
     ])];
     let text = |blocks: &mut Vec<Block>, key: &str, body: &str| {

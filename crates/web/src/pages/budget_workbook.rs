@@ -171,16 +171,14 @@ pub fn workbook(tr: &Tr, v: &BudgetView) -> Result<Vec<u8>, XlsxError> {
         )?;
         for (i, e) in v.entries.iter().enumerate() {
             let row = 1 + i as u32;
-            let label =
-                |prefix: &str, code: &str| tr.get(&format!("{prefix}-{}", code.replace('_', "-")));
             sheet.write_string(row, 0, tr.date(&e.occurred_on))?;
-            sheet.write_string(row, 1, label("gk-entry", &e.kind))?;
+            sheet.write_string(row, 1, tr.code("gk-entry", &e.kind))?;
             sheet.write_number_with_format(row, 2, baht(e.amount), &money)?;
             let text = [
                 e.case_number.clone().unwrap_or_default(),
                 e.method
                     .as_deref()
-                    .map(|m| label("gk-method", m))
+                    .map(|m| tr.code("gk-method", m))
                     .unwrap_or_default(),
                 e.receipt_ref.clone().unwrap_or_default(),
                 e.note.clone().unwrap_or_default(),

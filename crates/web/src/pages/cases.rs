@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 /// A label for a code: `<prefix>-<code with dashes>`.
 pub fn label(u: &PageUser, prefix: &str, code: &str) -> String {
-    u.tr.get(&format!("{prefix}-{}", code.replace('_', "-")))
+    u.tr.code(prefix, code)
 }
 
 /// A case type's label: the organisation's own wording when it set one, else the catalogue's.

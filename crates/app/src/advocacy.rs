@@ -500,7 +500,6 @@ impl App {
         .await
     }
 
-    #[allow(clippy::too_many_arguments)]
     async fn advocacy_change(
         &self,
         user: &CurrentUser,

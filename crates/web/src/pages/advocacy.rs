@@ -408,7 +408,6 @@ fn draft_form(r: &AdvocacyReport) -> FormState {
     FormState::from_pairs(&pairs)
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn report_page(
     state: &AppState,
     u: &PageUser,

@@ -34,6 +34,7 @@ pub mod notification;
 pub mod person;
 pub mod person_merge;
 pub mod plan;
+pub mod policy_review;
 pub mod promise;
 pub mod referral;
 pub mod report;

@@ -216,6 +216,17 @@ pub enum Action<'a> {
         /// Who created the report.
         author: Uuid,
     },
+    /// Read the organisation's policy reviews: their measures (aggregates only), findings,
+    /// decisions and actions.
+    ViewPolicyReviews,
+    /// Start a policy review, record its findings, decisions and actions, conclude it, and set
+    /// the organisation's review cycle: a supervisor.
+    ManagePolicyReview,
+    /// Record the progress of a review's action: its owner, or a supervisor.
+    TrackPolicyAction {
+        /// Who owns the action.
+        owner: Uuid,
+    },
     /// Approve or return a plan version or a closure summary written by `author`: a
     /// supervisor of the case's unit who did not write it (no one approves their own work).
     ApproveWork {
@@ -326,6 +337,16 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
         ),
         Action::ApproveReport { author } => match actor.role {
             Supervisor => allow_if(author != actor.id, DenyReason::Authority),
+            _ => Decision::Deny(DenyReason::Role),
+        },
+        Action::ViewPolicyReviews => allow_if(
+            matches!(actor.role, CaseManager | Supervisor | DataAnalyst),
+            DenyReason::Role,
+        ),
+        Action::ManagePolicyReview => allow_if(actor.role == Supervisor, DenyReason::Role),
+        Action::TrackPolicyAction { owner } => match actor.role {
+            Supervisor => Decision::Allow,
+            CaseManager | DataAnalyst => allow_if(owner == actor.id, DenyReason::Authority),
             _ => Decision::Deny(DenyReason::Role),
         },
         Action::CreateCase => allow_if(

@@ -18,6 +18,7 @@ pub mod error;
 pub mod gatekeeping;
 pub mod person;
 pub mod plan;
+pub mod policy_review;
 pub mod progress;
 pub mod promise;
 pub mod referral;

@@ -190,6 +190,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "advocacy_report",
         include_str!("../migrations/0083_advocacy_report.sql"),
     ),
+    (
+        84,
+        "policy_review",
+        include_str!("../migrations/0084_policy_review.sql"),
+    ),
 ];
 
 impl Db {

@@ -37,6 +37,7 @@ pub mod person_bulk;
 pub mod person_export;
 pub mod person_merge;
 pub mod plan;
+pub mod policy_review;
 pub mod promise;
 pub mod referral;
 pub mod report;

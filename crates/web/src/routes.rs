@@ -816,6 +816,27 @@ const ROUTES: &[Entry] = &[
         &[("GET", Page)],
         || get(pages::advocacy::version),
     ),
+    ("/reports/policy", &[("GET", Page), ("POST", Page)], || {
+        get(pages::policy_review::list).post(pages::policy_review::create)
+    }),
+    ("/reports/policy-cycle", &[("POST", Page)], || {
+        post(pages::policy_review::set_cycle)
+    }),
+    ("/reports/policy/{id}", &[("GET", Page)], || {
+        get(pages::policy_review::show)
+    }),
+    ("/reports/policy/{id}/items", &[("POST", Page)], || {
+        post(pages::policy_review::add_item)
+    }),
+    ("/reports/policy/{id}/refresh", &[("POST", Page)], || {
+        post(pages::policy_review::refresh)
+    }),
+    ("/reports/policy/{id}/conclude", &[("POST", Page)], || {
+        post(pages::policy_review::conclude)
+    }),
+    ("/reports/policy-actions/{id}", &[("POST", Page)], || {
+        post(pages::policy_review::update_action)
+    }),
     ("/reports/dashboard", &[("GET", Page)], || {
         get(pages::dashboard::dashboard)
     }),
@@ -855,6 +876,35 @@ const ROUTES: &[Entry] = &[
     ),
     ("/api/v1/advocacy-reports/{id}/pdf", &[("GET", Api)], || {
         get(api::advocacy::pdf)
+    }),
+    (
+        "/api/v1/policy-reviews",
+        &[("GET", Api), ("POST", Api)],
+        || get(api::policy_reviews::list).post(api::policy_reviews::create),
+    ),
+    ("/api/v1/policy-review-cycle", &[("PUT", Api)], || {
+        put(api::policy_reviews::set_cycle)
+    }),
+    ("/api/v1/policy-reviews/{id}", &[("GET", Api)], || {
+        get(api::policy_reviews::get_one)
+    }),
+    (
+        "/api/v1/policy-reviews/{id}/items",
+        &[("POST", Api)],
+        || post(api::policy_reviews::add_item),
+    ),
+    (
+        "/api/v1/policy-reviews/{id}/refresh",
+        &[("POST", Api)],
+        || post(api::policy_reviews::refresh),
+    ),
+    (
+        "/api/v1/policy-reviews/{id}/conclude",
+        &[("POST", Api)],
+        || post(api::policy_reviews::conclude),
+    ),
+    ("/api/v1/policy-actions/{id}", &[("POST", Api)], || {
+        post(api::policy_reviews::update_action)
     }),
     ("/api/v1/persons/{id}", &[("PATCH", Api)], || {
         axum::routing::patch(api::case_people::person_update)

@@ -61,6 +61,7 @@ pub const NEVER_CONFLICT: &[&str] = &[
     "saveProgrammeCriteria",
     "testProgrammeCriteria",
     "createAdvocacyReport",
+    "setPolicyReviewCycle",
 ];
 
 /// The problem+json media type.

@@ -81,6 +81,9 @@ impl Modify for Security {
         api::gatekeeping::queue,
         api::advocacy::list, api::advocacy::create, api::advocacy::get_one, api::advocacy::update,
         api::advocacy::step, api::advocacy::versions, api::advocacy::examples, api::advocacy::pdf,
+        api::policy_reviews::list, api::policy_reviews::set_cycle, api::policy_reviews::create,
+        api::policy_reviews::get_one, api::policy_reviews::add_item, api::policy_reviews::refresh,
+        api::policy_reviews::conclude, api::policy_reviews::update_action,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&Security, &ErrorStatuses),
@@ -101,7 +104,7 @@ impl Modify for Security {
         (name = "assessments", description = "Assessment templates (admins) and the assessments of a case"),
         (name = "search", description = "Full-text search in the cases the caller may open"),
         (name = "persons", description = "Possible duplicate persons, merges and their undo (supervisors)"),
-        (name = "reports", description = "Aggregate figures, small counts suppressed (data analysts, supervisors); written advocacy reports and their review")),
+        (name = "reports", description = "Aggregate figures, small counts suppressed (data analysts, supervisors); written advocacy reports and their review; periodic policy reviews with findings, decisions and actions tracked to done")),
 )]
 pub struct ApiDoc;
 

@@ -22,6 +22,7 @@ pub mod me;
 pub mod notifications;
 pub mod persons;
 pub mod plans;
+pub mod policy_reviews;
 pub mod records;
 pub mod referrals;
 pub mod resources;

@@ -30,6 +30,7 @@ pub mod merges;
 pub mod person_card;
 pub mod plan;
 pub mod plan_form;
+pub mod policy_review;
 pub mod profile;
 pub mod programmes;
 pub mod records;

@@ -357,6 +357,47 @@ const MATRIX: &[(&str, &str, Who)] = &[
         "/api/v1/advocacy-reports/{id}/examples",
         Who::Only(REPORT_WRITERS),
     ),
+    ("GET", "/reports/policy", Who::Only(REPORT_WRITERS)),
+    ("POST", "/reports/policy", Who::Only(SUPERVISOR)),
+    ("POST", "/reports/policy-cycle", Who::Only(SUPERVISOR)),
+    ("GET", "/reports/policy/{id}", Who::Only(REPORT_WRITERS)),
+    ("POST", "/reports/policy/{id}/items", Who::Only(SUPERVISOR)),
+    (
+        "POST",
+        "/reports/policy/{id}/refresh",
+        Who::Only(SUPERVISOR),
+    ),
+    (
+        "POST",
+        "/reports/policy/{id}/conclude",
+        Who::Only(SUPERVISOR),
+    ),
+    // The seeded action is demo-manager's: she and a supervisor record its progress.
+    ("POST", "/reports/policy-actions/{id}", Who::Only(STEER)),
+    ("GET", "/api/v1/policy-reviews", Who::Only(REPORT_WRITERS)),
+    ("POST", "/api/v1/policy-reviews", Who::Only(SUPERVISOR)),
+    ("PUT", "/api/v1/policy-review-cycle", Who::Only(SUPERVISOR)),
+    (
+        "GET",
+        "/api/v1/policy-reviews/{id}",
+        Who::Only(REPORT_WRITERS),
+    ),
+    (
+        "POST",
+        "/api/v1/policy-reviews/{id}/items",
+        Who::Only(SUPERVISOR),
+    ),
+    (
+        "POST",
+        "/api/v1/policy-reviews/{id}/refresh",
+        Who::Only(SUPERVISOR),
+    ),
+    (
+        "POST",
+        "/api/v1/policy-reviews/{id}/conclude",
+        Who::Only(SUPERVISOR),
+    ),
+    ("POST", "/api/v1/policy-actions/{id}", Who::Only(STEER)),
     ("GET", "/reports/dashboard.csv", Who::Only(FIGURES)),
     ("GET", "/reports/dashboard.xlsx", Who::Only(FIGURES)),
     ("PATCH", "/api/v1/persons/{id}", Who::Only(ON_CASE)),
@@ -671,11 +712,19 @@ pub(crate) struct Ids {
     entry: String,
     /// An advocacy report written by demo-manager, submitted for approval.
     report: String,
+    /// An open policy review of the last fiscal year, started by demo-supervisor.
+    policy_review: String,
+    /// Its action, owned by demo-manager.
+    policy_action: String,
 }
 
 pub(crate) fn concrete(path: &str, ids: &Ids) -> String {
     let id = if path.contains("advocacy") {
         &ids.report
+    } else if path.contains("policy-actions/") {
+        &ids.policy_action
+    } else if path.contains("/policy/") || path.contains("policy-reviews/") {
+        &ids.policy_review
     } else if path.contains("referral-alerts/") {
         &ids.alert
     } else if path.contains("programmes/") {
@@ -1001,7 +1050,10 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
     )
     .await
     .unwrap();
+    let (policy_review, policy_action) = seed_policy_review(app, &manager).await;
     Ids {
+        policy_review,
+        policy_action,
         report: report.to_string(),
         programme,
         budget,
@@ -1028,6 +1080,51 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
         notification,
         not_on_team: server.user_id("demo-analyst").await.to_string(),
     }
+}
+
+/// An open policy review of the last fiscal year started by demo-supervisor, with an action
+/// owned by `manager`: (review, action).
+pub(crate) async fn seed_policy_review(
+    app: &karuna_app::App,
+    manager: &karuna_app::CurrentUser,
+) -> (String, String) {
+    use karuna_domain::policy_review::{NewItemInput, NewReviewInput};
+    let ctx = karuna_app::Ctx::default();
+    let supervisor = app
+        .login("demo-supervisor", common::DEMO_PASSWORD, &ctx)
+        .await
+        .unwrap()
+        .user;
+    let year = karuna_thai::calendar::fiscal_year_be(karuna_thai::calendar::bangkok_date(
+        chrono::Utc::now(),
+    ));
+    let review = app
+        .create_policy_review(
+            &supervisor,
+            &ctx,
+            &NewReviewInput {
+                title: "ทบทวนนโยบายปีที่แล้ว".into(),
+                period: format!("fy-{}", year - 1),
+            },
+        )
+        .await
+        .unwrap();
+    let action = app
+        .add_policy_item(
+            &supervisor,
+            &ctx,
+            review,
+            &NewItemInput {
+                kind: "action".into(),
+                area: "follow_up".into(),
+                text: "โทรติดตามผู้รับบริการหลังปิดรายกรณีทุกราย".into(),
+                owner_id: manager.actor.id.to_string(),
+                due: "2099-12-31".into(),
+            },
+        )
+        .await
+        .unwrap();
+    (review.to_string(), action.to_string())
 }
 
 /// An emergency-cash programme (case managers up to 3,000 baht, supervisors up to 20,000) with

@@ -30,6 +30,7 @@ mod password_policy;
 mod person_merge;
 mod plan_pages;
 mod plans;
+mod policy_review;
 mod promises_closing;
 mod read_audit;
 mod referrals;

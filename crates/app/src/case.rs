@@ -696,3 +696,41 @@ impl App {
 pub fn allowed(user: &CurrentUser, action: Action<'_>) -> bool {
     matches!(decide(&user.actor, action), Decision::Allow)
 }
+
+/// Everything a printed case file holds: the case file as its page shows it (with up to
+/// [`EXPORT_CONTACTS`] contacts), its plan with progress, and its reviews, closures and
+/// follow-ups.
+#[derive(Debug, Clone)]
+pub struct CaseExport {
+    /// The case, its persons, team, history, contacts, promises, consents and files.
+    pub file: CaseFile,
+    /// The plan, its versions and progress.
+    pub plan: crate::plan::PlanView,
+    /// Reviews, closures and follow-ups.
+    pub closure: crate::closure::ClosureView,
+}
+
+/// The most contacts a printed case file holds (the newest).
+pub const EXPORT_CONTACTS: i64 = 500;
+
+impl App {
+    /// The case file to print (`case_file`, `plan` and `closure_view`, each checked and
+    /// audited as a read), then a `case.export` event naming the case.
+    pub async fn case_export(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        id: Uuid,
+    ) -> Result<CaseExport, AppError> {
+        let file = self.case_file(user, ctx, id, EXPORT_CONTACTS).await?;
+        let plan = self.plan(user, ctx, id).await?;
+        let closure = self.closure_view(user, ctx, id).await?;
+        self.audit_read(user, ctx, "case.export", ("case", id))
+            .await?;
+        Ok(CaseExport {
+            file,
+            plan,
+            closure,
+        })
+    }
+}

@@ -42,6 +42,8 @@ pub enum BenchWhat {
     Load(crate::bench_load::LoadArgs),
     /// Audit events written on their own: one transaction each vs group commit, then sealing.
     Audit(crate::bench_audit::AuditBenchArgs),
+    /// The printed case file: reading it and typesetting it as PDF, with its page count.
+    Pdf(crate::bench_pdf::PdfBenchArgs),
 }
 
 struct Figures {
@@ -183,6 +185,9 @@ pub async fn run(args: BenchArgs) -> Result<(), String> {
     }
     if let Some(BenchWhat::Audit(a)) = args.what {
         return crate::bench_audit::run(a).await;
+    }
+    if let Some(BenchWhat::Pdf(a)) = args.what {
+        return crate::bench_pdf::run(a).await;
     }
     let tmp = std::env::temp_dir().join(format!("karuna-bench-{}", uuid::Uuid::now_v7()));
     let url = match &args.database_url {

@@ -6,6 +6,7 @@ mod bench;
 mod bench_audit;
 mod bench_duplicates;
 mod bench_load;
+mod bench_pdf;
 mod bench_raw;
 mod bench_search;
 mod bench_web;

@@ -114,18 +114,43 @@ pub enum PdfError {
 /// Fonts and Typst's standard library are loaded once per process, on the first call (or by
 /// [`warm_up`]); later calls only lay out their own document.
 pub fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
+    typeset(doc).map(|t| t.pdf)
+}
+
+/// A typeset document: its PDF and how many pages it has.
+#[derive(Debug, Clone)]
+pub struct Typeset {
+    /// The PDF's bytes.
+    pub pdf: Vec<u8>,
+    /// Its page count.
+    pub pages: usize,
+}
+
+/// Typesets `doc` as [`render`] does, also counting its pages (for benchmarks and tests).
+pub fn typeset(doc: &Document) -> Result<Typeset, PdfError> {
     let json = serde_json::to_vec(&view::View::of(doc)?)?;
     let world = world::DocWorld::new(json);
     let compiled = typst::compile::<PagedDocument>(&world).output;
-    let pdf = compiled
+    let out = compiled
         .map_err(|errors| PdfError::Typeset(messages(&errors)))
-        .and_then(|pages| {
-            typst_pdf::pdf(&pages, &pdf_options()).map_err(|e| PdfError::Export(messages(&e)))
+        .and_then(|paged| {
+            let pdf = typst_pdf::pdf(&paged, &pdf_options())
+                .map_err(|e| PdfError::Export(messages(&e)))?;
+            Ok(Typeset {
+                pdf,
+                pages: paged.pages().len(),
+            })
         });
     // Typst memoises layout across compilations; keep only what the last few renders used so a
     // long-running server does not grow without bound.
     typst::comemo::evict(RETAINED_RENDERS);
-    pdf
+    out
+}
+
+/// Forgets every memoised layout result, so the next [`render`] lays its document out from
+/// scratch (benchmarks measure that, not a repeat of the same document).
+pub fn forget_layouts() {
+    typst::comemo::evict(0);
 }
 
 /// Loads the fonts and Typst's standard library now, so the first [`render`] is not slower.

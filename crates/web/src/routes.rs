@@ -143,6 +143,9 @@ const ROUTES: &[Entry] = &[
     ("/cases/{id}", &[("GET", Page)], || {
         get(pages::case_file::show)
     }),
+    ("/cases/{id}/file.pdf", &[("GET", Page)], || {
+        get(pages::case_pdf::download)
+    }),
     ("/cases/{id}/plan", &[("GET", Page), ("POST", Page)], || {
         get(pages::plan::show).post(pages::plan_form::save)
     }),
@@ -876,6 +879,9 @@ const ROUTES: &[Entry] = &[
     ),
     ("/api/v1/advocacy-reports/{id}/pdf", &[("GET", Api)], || {
         get(api::advocacy::pdf)
+    }),
+    ("/api/v1/cases/{id}/pdf", &[("GET", Api)], || {
+        get(api::cases::pdf)
     }),
     (
         "/api/v1/policy-reviews",

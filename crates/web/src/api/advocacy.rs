@@ -328,5 +328,5 @@ pub async fn pdf(
         .await
         .map_err(|e| u.err(e))?;
     let doc = crate::pages::advocacy_pdf::document(&u.tr, &r, &u.user.display_name);
-    crate::pages::advocacy_pdf::respond(doc, |e| u.err(e)).await
+    crate::pages::pdf::respond(doc, "karuna-report.pdf", |e| u.err(e)).await
 }

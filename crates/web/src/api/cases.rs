@@ -586,3 +586,32 @@ pub async fn acknowledge_handover(
         .map_err(|e| u.err(e))?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// `GET /api/v1/cases/{id}/pdf`: the case file typeset as a PDF in the caller's language
+/// (Sarabun embedded, BE dates, page numbers, a confidentiality line on every page): facts,
+/// persons, team, the plan in force and its progress, reviews, closure and follow-ups,
+/// promises, and the contacts (the newest 500), the client masked as on the case page.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/pdf", operation_id = "exportCasePdf", tag = "cases",
+    params(("id" = String, Path, description = "case id")),
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, description = "the PDF", content_type = "application/pdf", body = crate::api::advocacy::PdfFile)))]
+pub async fn pdf(
+    State(state): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, WebError> {
+    let id = parse_id(&u, &id)?;
+    let x = state
+        .app
+        .case_export(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
+    let types = state
+        .app
+        .case_types(&u.user, &u.ctx)
+        .await
+        .map_err(|e| u.err(e))?;
+    let doc = crate::pages::case_pdf::document(&u.tr, &types, &x, &u.user.display_name);
+    let name = crate::pages::case_pdf::file_name(&x);
+    crate::pages::pdf::respond(doc, &name, |e| u.err(e)).await
+}

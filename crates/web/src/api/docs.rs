@@ -81,6 +81,7 @@ impl Modify for Security {
         api::gatekeeping::queue,
         api::advocacy::list, api::advocacy::create, api::advocacy::get_one, api::advocacy::update,
         api::advocacy::step, api::advocacy::versions, api::advocacy::examples, api::advocacy::pdf,
+        api::cases::pdf,
         api::policy_reviews::list, api::policy_reviews::set_cycle, api::policy_reviews::create,
         api::policy_reviews::get_one, api::policy_reviews::add_item, api::policy_reviews::refresh,
         api::policy_reviews::conclude, api::policy_reviews::update_action,

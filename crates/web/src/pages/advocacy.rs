@@ -658,5 +658,5 @@ pub async fn pdf(
         .await
         .map_err(|e| u.err(e))?;
     let doc = super::advocacy_pdf::document(&u.tr, &r, &u.user.display_name);
-    super::advocacy_pdf::respond(doc, |e| u.err(e)).await
+    super::pdf::respond(doc, "karuna-report.pdf", |e| u.err(e)).await
 }

@@ -2,15 +2,11 @@
 //! situation, the figures shown (each a table, "<5" where suppressed), the de-identified
 //! examples, the problems and the proposed solutions; a confidentiality line on every page
 //! (with "draft" until it is approved), who printed it and when, and page numbers. The same
-//! document serves the page's download and the API; typesetting runs off the async threads.
+//! document serves the page's download and the API (`pages::pdf::respond`).
 
 use super::advocacy::{content_view, period_name, scope_name};
-use crate::error::WebError;
 use crate::i18n::Tr;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
 use karuna_app::advocacy::AdvocacyReport;
-use karuna_app::AppError;
 use karuna_domain::advocacy::Status;
 use karuna_pdf::{Block, Column, Document};
 use karuna_thai::calendar;
@@ -119,32 +115,10 @@ pub(crate) fn document(t: &Tr, r: &AdvocacyReport, printer: &str) -> Document {
         }),
         header,
         footer: t.args(
-            "advocacy-pdf-footer",
+            "pdf-footer",
             &[("org", printer.to_string()), ("date", t.date(&today))],
         ),
-        page_label: t.get("advocacy-pdf-page"),
+        page_label: t.get("pdf-page"),
         blocks,
     }
-}
-
-/// Typesets `doc` on a blocking thread and answers it as a download.
-pub(crate) async fn respond(
-    doc: Document,
-    err: impl Fn(AppError) -> WebError,
-) -> Result<Response, WebError> {
-    let pdf = tokio::task::spawn_blocking(move || karuna_pdf::render(&doc))
-        .await
-        .map_err(|e| err(AppError::Internal(format!("pdf task: {e}"))))?
-        .map_err(|e| err(AppError::Internal(format!("pdf: {e}"))))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"karuna-report.pdf\"".to_string(),
-            ),
-        ],
-        pdf,
-    )
-        .into_response())
 }

@@ -22,10 +22,15 @@ pub fn label(u: &PageUser, prefix: &str, code: &str) -> String {
 
 /// A case type's label: the organisation's own wording when it set one, else the catalogue's.
 pub(crate) fn case_type_label(u: &PageUser, types: &[CaseType], code: &str) -> String {
-    match types.iter().find(|t| t.code == code) {
-        Some(t) => match t.configured_label(u.tr.lang_code()) {
+    case_type_label_in(&u.tr, types, code)
+}
+
+/// [`case_type_label`] in `t`'s language, for a document without a page.
+pub(crate) fn case_type_label_in(t: &crate::i18n::Tr, types: &[CaseType], code: &str) -> String {
+    match types.iter().find(|x| x.code == code) {
+        Some(x) => match x.configured_label(t.lang_code()) {
             Some(l) => l.to_string(),
-            None if t.built_in => label(u, "case-type", code),
+            None if x.built_in => t.code("case-type", code),
             None => code.to_string(),
         },
         None => code.to_string(),

@@ -357,6 +357,8 @@ const MATRIX: &[(&str, &str, Who)] = &[
         "/api/v1/advocacy-reports/{id}/examples",
         Who::Only(REPORT_WRITERS),
     ),
+    ("GET", "/cases/{id}/file.pdf", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/cases/{id}/pdf", Who::Only(ON_CASE)),
     ("GET", "/reports/policy", Who::Only(REPORT_WRITERS)),
     ("POST", "/reports/policy", Who::Only(SUPERVISOR)),
     ("POST", "/reports/policy-cycle", Who::Only(SUPERVISOR)),

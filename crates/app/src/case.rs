@@ -301,6 +301,52 @@ impl App {
         Ok(items)
     }
 
+    /// Every case of the list the user may open under `filter` (from its start), for a
+    /// download: at most [`LIST_EXPORT_MAX`], more is refused with the limit named (narrow the
+    /// filters); audited as `case.export_list`.
+    pub async fn export_case_list(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        filter: &CaseFilter,
+    ) -> Result<Vec<CaseListItem>, AppError> {
+        self.authorize(
+            user,
+            ctx,
+            Action::ListCases,
+            "case.export_list",
+            ("case", None),
+        )
+        .await?;
+        let today = bangkok_date(Utc::now());
+        let rows = store::list_cases(
+            &self.db,
+            user.case_scope(),
+            filter,
+            today,
+            LIST_EXPORT_MAX + 1,
+        )
+        .await?;
+        if rows.len() as i64 > LIST_EXPORT_MAX {
+            return Err(AppError::Invalid(vec![karuna_domain::FieldError::new(
+                "export",
+                "export.too_many_rows",
+            )
+            .arg("max", LIST_EXPORT_MAX)]));
+        }
+        let items = rows.into_iter().map(|s| self.list_item(user, s)).collect();
+        audit::append_alone(
+            &self.db,
+            &on(
+                event(Some(user), ctx, "case.export_list", Outcome::Success),
+                "case",
+                None,
+            ),
+        )
+        .await?;
+        Ok(items)
+    }
+
     fn list_item(&self, user: &CurrentUser, s: CaseSummary) -> CaseListItem {
         let c = &s.case;
         let visible = !c.sensitive
@@ -709,6 +755,9 @@ pub struct CaseExport {
     /// Reviews, closures and follow-ups.
     pub closure: crate::closure::ClosureView,
 }
+
+/// The most cases a list download holds.
+pub const LIST_EXPORT_MAX: i64 = 10_000;
 
 /// The most contacts a printed case file holds (the newest).
 pub const EXPORT_CONTACTS: i64 = 500;

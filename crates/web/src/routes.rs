@@ -143,6 +143,12 @@ const ROUTES: &[Entry] = &[
     ("/cases/{id}", &[("GET", Page)], || {
         get(pages::case_file::show)
     }),
+    ("/cases.csv", &[("GET", Page)], || {
+        get(pages::cases::export_csv)
+    }),
+    ("/cases.xlsx", &[("GET", Page)], || {
+        get(pages::cases::export_xlsx)
+    }),
     ("/cases/{id}/file.pdf", &[("GET", Page)], || {
         get(pages::case_pdf::download)
     }),

@@ -1,5 +1,6 @@
 //! Case lists (the case file is in `case_file`).
 
+use super::table_export::{Cell, Download, Table};
 use super::users::Choice;
 use super::{render, Chrome, FormState};
 use crate::api::cases::{cursor, CaseQuery};
@@ -88,6 +89,8 @@ struct ListPage {
     types: Vec<Choice>,
     urgencies: Vec<Choice>,
     next: Option<String>,
+    /// The filters as a query string, for the downloads.
+    export_query: String,
     can_create: bool,
     /// For supervisors: how many cases await their approval (the filter's count).
     awaiting_count: Option<i64>,
@@ -171,6 +174,21 @@ pub async fn list(
     } else {
         None
     };
+    let export_query = serde_urlencoded::to_string(
+        [
+            ("mine", filter.value("mine")),
+            ("status", filter.value("status")),
+            ("case_type", filter.value("case_type")),
+            ("urgency", filter.value("urgency")),
+            ("overdue", filter.value("overdue")),
+            ("awaiting", filter.value("awaiting")),
+            ("sort", filter.value("sort")),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
     let rows = items
         .into_iter()
         .map(|i| ListRow {
@@ -214,6 +232,7 @@ pub async fn list(
             .collect(),
         filter,
         next,
+        export_query,
         can_create,
         awaiting_count: state
             .app
@@ -223,4 +242,81 @@ pub async fn list(
         flash: flash.transferred.map(|_| u.tr.get("case-transferred-away")),
     };
     Ok(render(StatusCode::OK, &page))
+}
+
+/// `GET /cases.csv?…`: the case list under the same filters, from its start, as CSV.
+pub async fn export_csv(
+    State(state): State<AppState>,
+    u: PageUser,
+    Query(q): Query<CaseQuery>,
+) -> Result<Response, WebError> {
+    export(&state, &u, q, Download::Csv).await
+}
+
+/// `GET /cases.xlsx?…`: the same as XLSX.
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    u: PageUser,
+    Query(q): Query<CaseQuery>,
+) -> Result<Response, WebError> {
+    export(&state, &u, q, Download::Xlsx).await
+}
+
+/// The list's columns as shown (clients masked as on the page), every case the filters
+/// match, at most `LIST_EXPORT_MAX` (more is refused: narrow the filters).
+async fn export(
+    state: &AppState,
+    u: &PageUser,
+    q: CaseQuery,
+    kind: Download,
+) -> Result<Response, WebError> {
+    let mut f = q.filter();
+    f.after = None;
+    let items = state
+        .app
+        .export_case_list(&u.user, &u.ctx, &f)
+        .await
+        .map_err(|e| u.err(e))?;
+    let types = state
+        .app
+        .case_types(&u.user, &u.ctx)
+        .await
+        .map_err(|e| u.err(e))?;
+    let col = |key: &str, width: f64| (u.tr.get(key), width);
+    let table = Table {
+        file: "karuna-cases",
+        sheet: u.tr.get("nav-cases"),
+        head: vec![
+            col("case-number", 18.0),
+            col("case-client", 30.0),
+            col("case-status", 16.0),
+            col("case-urgency", 12.0),
+            col("case-type", 30.0),
+            col("case-manager", 24.0),
+            col("cases-overdue-promises", 12.0),
+            col("cases-updated", 20.0),
+        ],
+        rows: items
+            .into_iter()
+            .map(|i| {
+                vec![
+                    Cell::Text(i.number),
+                    Cell::Text(i.client),
+                    Cell::Text(label(u, "status", &i.status)),
+                    Cell::Text(label(u, "urgency", &i.urgency)),
+                    Cell::Text(
+                        i.case_types
+                            .iter()
+                            .map(|t| case_type_label(u, &types, t))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                    Cell::Text(i.manager),
+                    Cell::Number(i.overdue_promises as f64),
+                    Cell::Text(u.tr.datetime(&i.updated_at)),
+                ]
+            })
+            .collect(),
+    };
+    super::table_export::respond(u, &table, kind)
 }

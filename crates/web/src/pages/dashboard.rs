@@ -4,6 +4,7 @@
 //! the chart as in the table.
 
 use super::cases::{case_type_label, label};
+use super::table_export::{Cell, Download, Table};
 use super::users::Choice;
 use super::{refusal, render, Chrome, FormState};
 use crate::auth::PageUser;
@@ -300,13 +301,6 @@ pub async fn export_xlsx(
     respond(&state, &u, raw, Some(Download::Xlsx)).await
 }
 
-/// A dashboard as a file.
-#[derive(Clone, Copy)]
-enum Download {
-    Csv,
-    Xlsx,
-}
-
 /// The page, or the file when its filters read; a filter that does not read gives the page
 /// with its message either way.
 async fn respond(
@@ -456,71 +450,19 @@ impl DashboardView {
 
 /// The dashboard's rows as a download.
 fn file(u: &PageUser, v: &DashboardView, kind: Download) -> Result<Response, WebError> {
-    use axum::http::header;
-    use axum::response::IntoResponse;
-    let internal = |e: String| {
-        u.err(karuna_app::AppError::Internal(format!(
-            "dashboard export: {e}"
-        )))
-    };
-    let head = [
-        u.tr.get("dash-export-section"),
-        u.tr.get("dash-export-item"),
-        u.tr.get("dash-export-figure"),
-    ];
-    let rows = v.rows(u);
-    let (body, mime, ext) = match kind {
-        Download::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(&head).map_err(|e| internal(e.to_string()))?;
-            for r in &rows {
-                let safe: Vec<String> = r.iter().map(|c| karuna_app::export::csv_safe(c)).collect();
-                w.write_record(&safe).map_err(|e| internal(e.to_string()))?;
-            }
-            let body = w.into_inner().map_err(|e| internal(e.to_string()))?;
-            // A byte-order mark, so that a spreadsheet opens the Thai text as UTF-8.
-            let mut with_bom = b"\xEF\xBB\xBF".to_vec();
-            with_bom.extend(body);
-            (with_bom, "text/csv; charset=utf-8", "csv")
-        }
-        Download::Xlsx => {
-            let mut book = rust_xlsxwriter::Workbook::new();
-            let bold = rust_xlsxwriter::Format::new().set_bold();
-            let sheet = book.add_worksheet();
-            let fill =
-                |sheet: &mut rust_xlsxwriter::Worksheet| -> Result<(), rust_xlsxwriter::XlsxError> {
-                    sheet.set_name(super::budget_workbook::sheet_name(&u.tr.get("dash-title")))?;
-                    for (i, h) in head.iter().enumerate() {
-                        sheet.write_string_with_format(0, i as u16, h, &bold)?;
-                        sheet.set_column_width(i as u16, if i == 2 { 16 } else { 44 })?;
-                    }
-                    for (r, row) in rows.iter().enumerate() {
-                        let at = r as u32 + 1;
-                        sheet.write_string(at, 0, &row[0])?;
-                        sheet.write_string(at, 1, &row[1])?;
-                        // A plain count is a number the sheet can add; "<5" and the rest stay text.
-                        match row[2].parse::<i64>() {
-                            Ok(n) => sheet.write_number(at, 2, n as f64)?,
-                            Err(_) => sheet.write_string(at, 2, &row[2])?,
-                        };
-                    }
-                    sheet.set_freeze_panes(1, 0)?;
-                    Ok(())
-                };
-            fill(sheet).map_err(|e| internal(e.to_string()))?;
-            let body = book.save_to_buffer().map_err(|e| internal(e.to_string()))?;
-            (body, super::budget_workbook::XLSX, "xlsx")
-        }
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, mime.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"karuna-dashboard.{ext}\""),
-            ),
+    let table = Table {
+        file: "karuna-dashboard",
+        sheet: u.tr.get("dash-title"),
+        head: vec![
+            (u.tr.get("dash-export-section"), 44.0),
+            (u.tr.get("dash-export-item"), 44.0),
+            (u.tr.get("dash-export-figure"), 16.0),
         ],
-        body,
-    )
-        .into_response())
+        rows: v
+            .rows(u)
+            .into_iter()
+            .map(|[a, b, c]| vec![Cell::Text(a), Cell::Text(b), Cell::figure(&c)])
+            .collect(),
+    };
+    super::table_export::respond(u, &table, kind)
 }

@@ -42,6 +42,7 @@ pub mod resource_exchange;
 pub mod resources;
 pub mod search;
 pub mod supervision;
+pub mod table_export;
 pub mod tasks;
 pub mod timeline;
 pub mod users;

@@ -115,6 +115,8 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/api/v1/audit-events", Who::Only(AUDITOR)),
     ("GET", "/api/v1/audit/verify", Who::Only(AUDITOR)),
     ("GET", "/cases", Who::Only(ON_CASE)),
+    ("GET", "/cases.csv", Who::Only(ON_CASE)),
+    ("GET", "/cases.xlsx", Who::Only(ON_CASE)),
     ("POST", "/cases", Who::Only(STEER)),
     ("GET", "/cases/new", Who::Only(STEER)),
     ("GET", "/cases/{id}", Who::Only(ON_CASE)),

@@ -8,7 +8,7 @@ mod assessment_pages;
 mod assessments_api;
 mod attachments;
 mod auth;
-mod case_pdf;
+mod case_exports;
 mod case_people;
 mod case_type_templates;
 mod case_types;

@@ -1,4 +1,4 @@
-## Printed documents (karuna-pdf): the footer and page label every PDF shares, and the case file
+## Downloads: the footer and page label every PDF shares, the printed case file, the case list as CSV or XLSX
 pdf-footer = { $org } · printed { $date }
 pdf-page = Page { "{" }page{ "}" } of { "{" }total{ "}" }
 case-pdf-download = Print the case file (PDF)
@@ -15,3 +15,7 @@ case-pdf-note = Note
 case-pdf-due = Due
 case-pdf-done = Done on
 audit-action-case-export = Printed a case file as PDF
+cases-download = Download the list as filtered:
+cases-overdue-promises = Overdue promises
+error-export-too-many-rows = The list holds more than { $max } cases; narrow the filters and download again
+audit-action-case-export-list = Downloaded the case list

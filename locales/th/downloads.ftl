@@ -1,4 +1,4 @@
-## Printed documents (karuna-pdf): the footer and page label every PDF shares, and the case file
+## Downloads: the footer and page label every PDF shares, the printed case file, the case list as CSV or XLSX
 pdf-footer = { $org } · พิมพ์เมื่อ { $date }
 pdf-page = หน้า { "{" }page{ "}" } จาก { "{" }total{ "}" }
 case-pdf-download = พิมพ์แฟ้มรายกรณี (PDF)
@@ -15,3 +15,7 @@ case-pdf-note = บันทึก
 case-pdf-due = กำหนด
 case-pdf-done = ทำแล้วเมื่อ
 audit-action-case-export = พิมพ์แฟ้มรายกรณีเป็น PDF
+cases-download = ดาวน์โหลดรายการตามตัวกรอง:
+cases-overdue-promises = สัญญาที่เลยกำหนด
+error-export-too-many-rows = รายการมีมากกว่า { $max } รายกรณี โปรดเลือกตัวกรองให้แคบลงแล้วดาวน์โหลดอีกครั้ง
+audit-action-case-export-list = ดาวน์โหลดรายการรายกรณี

@@ -1,10 +1,12 @@
 // Periodic policy review against `karuna serve --demo` (issue 21, item 3): a supervisor starts
 // the review of the last fiscal year from the home page, finds its measures computed, records
 // a finding and an action owned by a case manager; the case manager finds the action among the
-// open ones and tracks it to done; the supervisor concludes the review — with axe on every page.
+// open ones and tracks it to done; the supervisor concludes the review and downloads it as a
+// PDF — with axe on every page.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { launch, firstPage, watch, assertAccessible, clickAndLoad, logInAs } from './lib/browser.mjs';
 
 const BASE = (process.env.KARUNA_URL || '').replace(/\/+$/, '');
@@ -91,6 +93,10 @@ test('a policy review of the last fiscal year tracks an action to done', { timeo
     assert.match(await page.locator('#policy-summary').innerText(), /ครบทุกราย/);
     assert.equal(await page.locator('#policy-add').count(), 0, 'a concluded review takes no items');
     await assertAccessible(page, 'a concluded review');
+    const download = await Promise.all([page.waitForEvent('download'), page.locator('a#policy-pdf').click()]).then(([d]) => d);
+    assert.equal(download.suggestedFilename(), 'karuna-policy-review.pdf');
+    const pdf = await readFile(await download.path());
+    assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
     seen.check('supervisor concluding');
   } finally {
     await browser.close();

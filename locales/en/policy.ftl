@@ -109,3 +109,6 @@ audit-action-policy-refresh = Computed a policy review's measures again
 audit-action-policy-item = Added an item to a policy review
 audit-action-policy-action = Recorded the progress of a policy review's action
 audit-action-policy-conclude = Concluded a policy review
+policy-pdf = Download PDF
+policy-pdf-confidential = Internal document. De-identified measures.
+audit-action-policy-export = Downloaded a policy review as PDF

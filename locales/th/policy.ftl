@@ -109,3 +109,6 @@ audit-action-policy-refresh = คำนวณตัวชี้วัดขอ�
 audit-action-policy-item = เพิ่มรายการในการทบทวนนโยบาย
 audit-action-policy-action = บันทึกความคืบหน้าของการดำเนินการจากการทบทวนนโยบาย
 audit-action-policy-conclude = สรุปการทบทวนนโยบาย
+policy-pdf = ดาวน์โหลด PDF
+policy-pdf-confidential = เอกสารภายใน ตัวชี้วัดไม่ระบุตัวบุคคล
+audit-action-policy-export = ดาวน์โหลดการทบทวนนโยบายเป็น PDF

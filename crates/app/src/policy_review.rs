@@ -414,6 +414,19 @@ impl App {
         })
     }
 
+    /// One review to print: read as [`App::policy_review`] does, then `policy.export`.
+    pub async fn policy_review_export(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        id: Uuid,
+    ) -> Result<PolicyReview, AppError> {
+        let r = self.policy_review(user, ctx, id).await?;
+        self.policy_audit(user, ctx, "policy.export", Some(id))
+            .await?;
+        Ok(r)
+    }
+
     /// Recomputes an open review's measures (a supervisor); returns the new version.
     #[tracing::instrument(skip_all, fields(review_id = %id))]
     pub async fn refresh_policy_measures(

@@ -834,6 +834,9 @@ const ROUTES: &[Entry] = &[
     ("/reports/policy/{id}", &[("GET", Page)], || {
         get(pages::policy_review::show)
     }),
+    ("/reports/policy/{id}/review.pdf", &[("GET", Page)], || {
+        get(pages::policy_review::pdf)
+    }),
     ("/reports/policy/{id}/items", &[("POST", Page)], || {
         post(pages::policy_review::add_item)
     }),
@@ -899,6 +902,9 @@ const ROUTES: &[Entry] = &[
     }),
     ("/api/v1/policy-reviews/{id}", &[("GET", Api)], || {
         get(api::policy_reviews::get_one)
+    }),
+    ("/api/v1/policy-reviews/{id}/pdf", &[("GET", Api)], || {
+        get(api::policy_reviews::pdf)
     }),
     (
         "/api/v1/policy-reviews/{id}/items",

@@ -84,7 +84,7 @@ impl Modify for Security {
         api::cases::pdf,
         api::policy_reviews::list, api::policy_reviews::set_cycle, api::policy_reviews::create,
         api::policy_reviews::get_one, api::policy_reviews::add_item, api::policy_reviews::refresh,
-        api::policy_reviews::conclude, api::policy_reviews::update_action,
+        api::policy_reviews::conclude, api::policy_reviews::update_action, api::policy_reviews::pdf,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&Security, &ErrorStatuses),

@@ -416,3 +416,24 @@ pub async fn update_action(
         .map_err(|e| u.err(e))?;
     Ok(Json(Versioned { version }))
 }
+
+/// `GET /api/v1/policy-reviews/{id}/pdf`: the review typeset as a PDF in the caller's language
+/// (Sarabun embedded, BE dates, page numbers, a confidentiality line).
+#[utoipa::path(get, path = "/api/v1/policy-reviews/{id}/pdf", operation_id = "exportPolicyReviewPdf", tag = "reports",
+    params(("id" = String, Path, description = "review id")),
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, description = "the PDF", content_type = "application/pdf", body = crate::api::advocacy::PdfFile)))]
+pub async fn pdf(
+    State(state): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, WebError> {
+    let id = parse_id(&u, &id)?;
+    let r = state
+        .app
+        .policy_review_export(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
+    let doc = crate::pages::policy_pdf::document(&u.tr, &r, &u.user.display_name);
+    crate::pages::pdf::respond(doc, "karuna-policy-review.pdf", |e| u.err(e)).await
+}

@@ -32,6 +32,7 @@ pub mod pdf;
 pub mod person_card;
 pub mod plan;
 pub mod plan_form;
+pub mod policy_pdf;
 pub mod policy_review;
 pub mod profile;
 pub mod programmes;

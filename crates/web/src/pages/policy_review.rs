@@ -77,18 +77,19 @@ struct ListPage {
 }
 
 /// One measure's line: what, on how many, now, before, and the change.
-struct MeasureLine {
-    name: String,
-    base: String,
-    value: String,
-    previous: String,
-    change: String,
+pub(crate) struct MeasureLine {
+    pub name: String,
+    pub base: String,
+    pub value: String,
+    pub previous: String,
+    pub change: String,
 }
 
-struct AreaBlock {
-    key: String,
-    name: String,
-    measures: Vec<MeasureLine>,
+/// An area of the policy with its measures.
+pub(crate) struct AreaBlock {
+    pub key: String,
+    pub name: String,
+    pub measures: Vec<MeasureLine>,
 }
 
 struct ItemLine {
@@ -145,7 +146,7 @@ fn review_id(u: &PageUser, id: &str) -> Result<Uuid, WebError> {
     Uuid::parse_str(id).map_err(|_| u.err(AppError::NotFound))
 }
 
-fn period_label(t: &Tr, code: &str) -> String {
+pub(crate) fn period_label(t: &Tr, code: &str) -> String {
     Period::parse(code)
         .map(|p| period_name(t, p))
         .unwrap_or_else(|| code.to_string())
@@ -176,7 +177,7 @@ fn change_text(t: &Tr, key: &str, now: Option<i64>, before: Option<i64>) -> Stri
     }
 }
 
-fn areas(t: &Tr, measures: &[Measure], previous: Option<&[Measure]>) -> Vec<AreaBlock> {
+pub(crate) fn areas(t: &Tr, measures: &[Measure], previous: Option<&[Measure]>) -> Vec<AreaBlock> {
     AREAS
         .iter()
         .map(|area| AreaBlock {
@@ -670,4 +671,20 @@ pub async fn update_action(
             Err(_) => Err(u.err(e)),
         },
     }
+}
+
+/// `GET /reports/policy/{id}/review.pdf`: the review as it stands, as a PDF.
+pub async fn pdf(
+    State(state): State<AppState>,
+    u: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = review_id(&u, &id)?;
+    let r = state
+        .app
+        .policy_review_export(&u.user, &u.ctx, id)
+        .await
+        .map_err(|e| u.err(e))?;
+    let doc = super::policy_pdf::document(&u.tr, &r, &u.user.display_name);
+    super::pdf::respond(doc, "karuna-policy-review.pdf", |e| u.err(e)).await
 }

@@ -365,6 +365,16 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/reports/policy", Who::Only(SUPERVISOR)),
     ("POST", "/reports/policy-cycle", Who::Only(SUPERVISOR)),
     ("GET", "/reports/policy/{id}", Who::Only(REPORT_WRITERS)),
+    (
+        "GET",
+        "/reports/policy/{id}/review.pdf",
+        Who::Only(REPORT_WRITERS),
+    ),
+    (
+        "GET",
+        "/api/v1/policy-reviews/{id}/pdf",
+        Who::Only(REPORT_WRITERS),
+    ),
     ("POST", "/reports/policy/{id}/items", Who::Only(SUPERVISOR)),
     (
         "POST",

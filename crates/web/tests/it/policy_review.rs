@@ -241,6 +241,17 @@ async fn a_review_is_measured_recorded_tracked_to_done_and_compared() {
     assert_eq!(r["items"][2]["status"], "done");
     assert_eq!(r["items"][2]["note"], "โทรครบทุกราย");
     assert!(r["items"][2]["done_at"].is_string());
+    let resp = server
+        .client()
+        .get(server.url(&format!("{last}/pdf")))
+        .bearer_auth(&analyst)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "application/pdf");
+    assert!(resp.bytes().await.unwrap().starts_with(b"%PDF-"));
+    assert_eq!(server.audit_count("policy.export", "success").await, 1);
 
     // This fiscal year: the five new cases are its base; compared with last year's review.
     let (_, created) = post(

@@ -51,3 +51,6 @@ dash-download = Download these figures:
 dash-export-section = Figure
 dash-export-item = What
 dash-export-figure = Count or value
+dash-reviews = Plan reviews (today)
+dash-reviews-monitored = Cases following a plan in force
+dash-reviews-overdue = Plan review overdue

@@ -51,3 +51,6 @@ dash-download = ดาวน์โหลดตัวเลขชุดนี้:
 dash-export-section = ตัวชี้วัด
 dash-export-item = รายการ
 dash-export-figure = จำนวนหรือค่า
+dash-reviews = การทบทวนแผน (ณ วันนี้)
+dash-reviews-monitored = รายกรณีที่กำลังดำเนินการตามแผน
+dash-reviews-overdue = เลยกำหนดทบทวนแผน

@@ -126,6 +126,11 @@ pub struct Dashboard {
     pub promises_kept_on_time: Figure,
     /// Goals of the cases closed in the period by their last GAS level (`-2` … `2`).
     pub gas_at_closure: Vec<Count>,
+    /// Cases in scope being implemented or reviewed with a plan in force, now.
+    pub reviews_monitored: Figure,
+    /// Of them, those whose plan review is overdue today (the case types' review interval
+    /// after the last review, or after the plan came into force).
+    pub reviews_overdue: Figure,
 }
 
 /// Days between two stored instants (none when either is missing or unreadable).
@@ -156,6 +161,43 @@ pub(crate) fn midnight(d: NaiveDate) -> String {
     d.and_hms_opt(0, 0, 0)
         .map(|t| to_db(t.and_utc() - Duration::hours(7)))
         .unwrap_or_default()
+}
+
+fn today_bkk() -> NaiveDate {
+    bangkok_date(karuna_store::time::now())
+}
+
+/// (monitored, overdue today) from the review anchors: a case's next review is its types'
+/// interval after its anchor (`domain::closure::next_review`), the anchor a review's day or
+/// the plan's coming into force (an UTC hour, read as its Bangkok day).
+fn overdue_reviews(
+    types: &[karuna_domain::case_type::CaseType],
+    anchors: &[(String, String, i64)],
+    today: NaiveDate,
+) -> (i64, i64) {
+    let mut monitored = 0;
+    let mut overdue = 0;
+    for (list, anchor, n) in anchors {
+        monitored += n;
+        let codes: Vec<String> = list
+            .split(',')
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect();
+        let days = karuna_domain::case_type::rules_for(types, &codes).review_days;
+        let day = NaiveDate::parse_from_str(anchor, "%Y-%m-%d")
+            .ok()
+            .or_else(|| {
+                chrono::NaiveDateTime::parse_from_str(&format!("{anchor}:00"), "%Y-%m-%dT%H:%M")
+                    .ok()
+                    .map(|t| bangkok_date(t.and_utc()))
+            });
+        let due = karuna_domain::closure::next_review(day, None, days);
+        if due.is_some_and(|d| d < today) {
+            overdue += n;
+        }
+    }
+    (monitored, overdue)
 }
 
 fn counts(pairs: impl IntoIterator<Item = (String, i64)>) -> Vec<Count> {
@@ -394,6 +436,11 @@ impl App {
                 ),
             })
             .collect();
+        let (reviews_monitored, reviews_overdue) = overdue_reviews(
+            &self.case_types_of(user.actor.org_id).await?,
+            &raw.review_anchors,
+            today_bkk(),
+        );
         audit::append_alone(
             &self.db,
             &on(
@@ -436,6 +483,8 @@ impl App {
             promises: counts(promises),
             promises_kept_on_time: Figure::of(kept_on_time),
             gas_at_closure,
+            reviews_monitored: Figure::of(reviews_monitored),
+            reviews_overdue: Figure::of(reviews_overdue),
         })
     }
 }
@@ -453,6 +502,22 @@ mod tests {
         );
         let s = stage("closure", vec![3, 9, 1, 4, 30]);
         assert_eq!((s.median_days, s.p90_days), (Some(4), Some(30)));
+    }
+
+    #[test]
+    fn a_review_is_overdue_an_interval_after_its_anchor() {
+        // No configured types: the default interval of 30 days; today is 6 December.
+        let today = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        let anchors: Vec<(String, String, i64)> = [
+            ("2026-08-01", 3),    // a review in August: overdue
+            ("2026-11-20", 4),    // due 20 December
+            ("2026-11-05T17", 2), // in force 00:00 on 6 November in Bangkok: due today
+            ("2026-11-05T16", 1), // 23:00 on 5 November in Bangkok: due yesterday
+        ]
+        .into_iter()
+        .map(|(a, n)| ("other".to_string(), a.to_string(), n))
+        .collect();
+        assert_eq!(overdue_reviews(&[], &anchors, today), (10, 4));
     }
 
     #[test]

@@ -77,6 +77,10 @@ pub struct Raw {
     /// (GAS level −2…+2, count): each goal's last measured level, of the cases closed in the
     /// period.
     pub gas_at_closure: Vec<(i64, i64)>,
+    /// (the stored case-type list, the day reviews count from, count) of the cases in scope
+    /// being implemented or reviewed with a plan in force now: the day is the last review's
+    /// (`YYYY-MM-DD`), or else the plan's coming into force (`YYYY-MM-DDTHH`, UTC).
+    pub review_anchors: Vec<(String, String, i64)>,
 }
 
 fn pairs(rows: &[AnyRow]) -> Result<Vec<(String, i64)>> {
@@ -257,6 +261,25 @@ pub async fn figures(
     for r in rows {
         raw.promises
             .push((r.try_get(0)?, r.try_get::<i64, _>(1)? == 1, r.try_get(2)?));
+    }
+    // Reviews are due a number of days (by case type) after the last review or the plan's
+    // coming into force: grouped by types and that day, so the rows grow with the days, not
+    // with the cases.
+    for r in fetch(
+        format!(
+            "SELECT x.case_types, x.anchor, CAST(COUNT(*) AS BIGINT) FROM (SELECT c.case_types, \
+              COALESCE((SELECT MAX(v.held_on) FROM case_review v WHERE v.case_id = c.id), \
+              substr(COALESCE(p.decided_at, p.created_at), 1, 13)) AS anchor FROM case_file c \
+             JOIN plan_version p ON p.case_id = c.id AND p.status = 'active' \
+             WHERE {in_scope} AND c.status IN ('implementation', 'review')) x \
+             GROUP BY x.case_types, x.anchor"
+        ),
+        false,
+    )
+    .await?
+    {
+        raw.review_anchors
+            .push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
     }
     let row = sqlx::query(
         "SELECT CAST(COALESCE(SUM(b.allocated), 0) AS BIGINT), \

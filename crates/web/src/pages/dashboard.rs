@@ -103,6 +103,9 @@ struct DashboardView {
     stages: Vec<(String, String, String, String)>,
     approved: String,
     kept_on_time: String,
+    /// Cases with a plan being followed now, and those whose review is overdue.
+    reviews_monitored: String,
+    reviews_overdue: String,
     waited: String,
     wait_median: String,
     budget_year: String,
@@ -253,6 +256,8 @@ async fn view(state: &AppState, u: &PageUser, d: &Dashboard) -> Result<Dashboard
             .collect(),
         approved: baht(&d.approved_baht),
         kept_on_time: d.promises_kept_on_time.text(),
+        reviews_monitored: d.reviews_monitored.text(),
+        reviews_overdue: d.reviews_overdue.text(),
         waited: d.waited.text(),
         wait_median: days(u, d.wait_median_days),
         budget_year: u
@@ -435,6 +440,17 @@ impl DashboardView {
             &u.tr.get("dash-promises"),
             &u.tr.get("dash-kept-on-time"),
             &self.kept_on_time,
+        );
+        let reviews = u.tr.get("dash-reviews");
+        push(
+            &reviews,
+            &u.tr.get("dash-reviews-monitored"),
+            &self.reviews_monitored,
+        );
+        push(
+            &reviews,
+            &u.tr.get("dash-reviews-overdue"),
+            &self.reviews_overdue,
         );
         let res = u.tr.get("dash-resources");
         push(&res, &u.tr.get("dash-approved-baht"), &self.approved);

@@ -495,6 +495,29 @@ pub async fn rates(
     let open_in =
         "c.org_id = $1 AND c.opened_at < $3 AND (c.closed_at IS NULL OR c.closed_at >= $2)";
     let count = |cond: &str| format!("CAST(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS BIGINT)");
+    // The referrals sent in the period by status, once for both of their rates.
+    let mut by_status: Vec<(String, i64)> = Vec::new();
+    for r in sqlx::query(
+        "SELECT r.status, CAST(COUNT(*) AS BIGINT) FROM referral r WHERE r.org_id = $1 \
+         AND r.created_at >= $2 AND r.created_at < $3 AND r.status <> 'draft' GROUP BY r.status",
+    )
+    .bind(org)
+    .bind(from)
+    .bind(until)
+    .fetch_all(db.read())
+    .await?
+    {
+        by_status.push((r.try_get(0)?, r.try_get(1)?));
+    }
+    let sent: i64 = by_status.iter().map(|(_, n)| n).sum();
+    let referral = |status: &str| Share {
+        base: sent,
+        met: by_status
+            .iter()
+            .filter(|(s, _)| s == status)
+            .map(|(_, n)| n)
+            .sum(),
+    };
     Ok(RatesRaw {
         assessed: share(
             db,
@@ -549,26 +572,8 @@ pub async fn rates(
             &[org, from, until],
         )
         .await?,
-        referrals_completed: share(
-            db,
-            &format!(
-                "SELECT CAST(COUNT(*) AS BIGINT), {} FROM referral r WHERE r.org_id = $1 \
-                 AND r.created_at >= $2 AND r.created_at < $3 AND r.status <> 'draft'",
-                count("r.status = 'completed'")
-            ),
-            &[org, from, until],
-        )
-        .await?,
-        referrals_ended_early: share(
-            db,
-            &format!(
-                "SELECT CAST(COUNT(*) AS BIGINT), {} FROM referral r WHERE r.org_id = $1 \
-                 AND r.created_at >= $2 AND r.created_at < $3 AND r.status <> 'draft'",
-                count("r.status = 'ended_early'")
-            ),
-            &[org, from, until],
-        )
-        .await?,
+        referrals_completed: referral("completed"),
+        referrals_ended_early: referral("ended_early"),
         follow_ups_done: share(
             db,
             &format!(

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 /// Refers `case` to an outside provider named ad hoc and has the provider decline it for lack
 /// of capacity.
-async fn declined_referral(server: &TestServer, token: &str, case: &str) {
+pub(crate) async fn declined_referral(server: &TestServer, token: &str, case: &str) {
     let (status, r) = post(
         server,
         token,

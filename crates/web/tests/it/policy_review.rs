@@ -30,11 +30,15 @@ async fn a_review_is_measured_recorded_tracked_to_done_and_compared() {
     let manager = server.token("demo-manager").await;
     let supervisor = server.token("demo-supervisor").await;
     let analyst = server.token("demo-analyst").await;
+    let mut cases = Vec::new();
     for i in 0..5 {
-        server
-            .open_case(&manager, &intake(&format!("ทบทวน{i}")))
-            .await;
+        cases.push(
+            server
+                .open_case(&manager, &intake(&format!("ทบทวน{i}")))
+                .await,
+        );
     }
+    crate::advocacy::declined_referral(&server, &manager, &cases[0]).await;
     let fy = fiscal_year_be(bangkok_date(chrono::Utc::now()));
 
     // Bad input is refused field by field; a period not yet begun too; nothing is written.
@@ -268,6 +272,13 @@ async fn a_review_is_measured_recorded_tracked_to_done_and_compared() {
         json!({"kind": "count", "value": 5})
     );
     assert_eq!(measure(&r, "assessed")["value"], 0);
+    // One referral sent (and declined): counted, but too few to show a rate.
+    assert_eq!(
+        measure(&r, "referrals_completed")["base"],
+        json!({"kind": "suppressed"})
+    );
+    assert_eq!(measure(&r, "referrals_completed")["value"], Value::Null);
+    assert_eq!(measure(&r, "cases_referred")["value"], 20, "one case in five");
     assert_eq!(
         measure(&r, "days_to_assessment")["base"],
         json!({"kind": "count", "value": 0})

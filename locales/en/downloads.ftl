@@ -19,3 +19,5 @@ cases-download = Download the list as filtered:
 cases-overdue-promises = Overdue promises
 error-export-too-many-rows = The list holds more than { $max } cases; narrow the filters and download again
 audit-action-case-export-list = Downloaded the case list
+tasks-download = Download this list of tasks:
+task-status = Status

@@ -19,3 +19,5 @@ cases-download = ดาวน์โหลดรายการตามตัว
 cases-overdue-promises = สัญญาที่เลยกำหนด
 error-export-too-many-rows = รายการมีมากกว่า { $max } รายกรณี โปรดเลือกตัวกรองให้แคบลงแล้วดาวน์โหลดอีกครั้ง
 audit-action-case-export-list = ดาวน์โหลดรายการรายกรณี
+tasks-download = ดาวน์โหลดรายการงานนี้:
+task-status = สถานะงาน

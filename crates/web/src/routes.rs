@@ -223,6 +223,12 @@ const ROUTES: &[Entry] = &[
         || get(pages::tasks::case_tasks).post(pages::tasks::add),
     ),
     ("/tasks", &[("GET", Page)], || get(pages::tasks::list)),
+    ("/tasks.csv", &[("GET", Page)], || {
+        get(pages::tasks::export_csv)
+    }),
+    ("/tasks.xlsx", &[("GET", Page)], || {
+        get(pages::tasks::export_xlsx)
+    }),
     ("/inbox", &[("GET", Page)], || get(pages::inbox::show)),
     ("/conferences", &[("GET", Page), ("POST", Page)], || {
         get(pages::conferences::list).post(pages::conferences::create)

@@ -6,6 +6,7 @@ use super::case_header::CaseHeader;
 use super::cases::{choices, label};
 use super::intake::Pairs;
 use super::plan::case_id;
+use super::table_export::{Cell, Download, Table};
 use super::users::Choice;
 use super::{refusal, render, Chrome, ErrorLink, FormState, SavedQuery};
 use crate::auth::{PageUser, WebForm};
@@ -468,4 +469,71 @@ pub async fn change(
         }
         Err(e) => Err(u.err(e)),
     }
+}
+
+/// `GET /tasks.csv?list=&status=`: the same list, under the same filters, as CSV.
+pub async fn export_csv(
+    State(state): State<AppState>,
+    u: PageUser,
+    Query(q): Query<TasksQuery>,
+) -> Result<Response, WebError> {
+    export(&state, &u, &q, Download::Csv).await
+}
+
+/// `GET /tasks.xlsx?list=&status=`: the same as XLSX.
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    u: PageUser,
+    Query(q): Query<TasksQuery>,
+) -> Result<Response, WebError> {
+    export(&state, &u, &q, Download::Xlsx).await
+}
+
+/// The list's tasks as rows: case, task, who, due (and whether overdue), priority, status.
+async fn export(
+    state: &AppState,
+    u: &PageUser,
+    q: &TasksQuery,
+    kind: Download,
+) -> Result<Response, WebError> {
+    let rows = state
+        .app
+        .tasks(&u.user, &u.ctx, q.list(), &q.statuses())
+        .await
+        .map_err(|e| u.err(e))?;
+    let today = karuna_thai::calendar::bangkok_date(chrono::Utc::now());
+    let col = |key: &str, width: f64| (u.tr.get(key), width);
+    let table = Table {
+        file: "karuna-tasks",
+        sheet: u.tr.get("task-page-title"),
+        head: vec![
+            col("task-case", 18.0),
+            col("task-title", 40.0),
+            col("task-who", 28.0),
+            col("task-due", 16.0),
+            col("task-overdue", 10.0),
+            col("task-priority", 12.0),
+            col("task-status", 14.0),
+        ],
+        rows: rows
+            .into_iter()
+            .map(|v| {
+                let t = card(u, v, &[], None, today);
+                vec![
+                    Cell::Text(t.case_number),
+                    Cell::Text(t.title),
+                    Cell::Text(t.who),
+                    Cell::Text(t.due),
+                    Cell::Text(if t.overdue {
+                        u.tr.get("task-overdue")
+                    } else {
+                        String::new()
+                    }),
+                    Cell::Text(t.priority),
+                    Cell::Text(t.status),
+                ]
+            })
+            .collect(),
+    };
+    super::table_export::respond(u, &table, kind)
 }

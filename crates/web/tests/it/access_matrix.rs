@@ -162,6 +162,8 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/cases/{id}/tasks", Who::Only(ON_CASE)),
     ("POST", "/cases/{id}/tasks", Who::Only(ON_CASE)),
     ("GET", "/tasks", Who::Only(ON_CASE)),
+    ("GET", "/tasks.csv", Who::Only(ON_CASE)),
+    ("GET", "/tasks.xlsx", Who::Only(ON_CASE)),
     ("POST", "/tasks/{id}", Who::Only(ON_CASE)),
     ("GET", "/inbox", Who::Everyone),
     ("GET", "/conferences", Who::Only(ON_CASE)),

@@ -278,7 +278,11 @@ async fn a_review_is_measured_recorded_tracked_to_done_and_compared() {
         json!({"kind": "suppressed"})
     );
     assert_eq!(measure(&r, "referrals_completed")["value"], Value::Null);
-    assert_eq!(measure(&r, "cases_referred")["value"], 20, "one case in five");
+    assert_eq!(
+        measure(&r, "cases_referred")["value"],
+        20,
+        "one case in five"
+    );
     assert_eq!(
         measure(&r, "days_to_assessment")["base"],
         json!({"kind": "count", "value": 0})

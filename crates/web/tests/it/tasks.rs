@@ -528,3 +528,59 @@ async fn the_tasks_tab_assigns_reports_each_field_and_the_card_is_marked_done() 
     let (_, detail) = get(&server, &manager, &format!("/api/v1/tasks/{task}")).await;
     assert_eq!(detail["status"], "done");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn my_tasks_download_as_csv_and_xlsx_under_the_list_filters() {
+    let server = TestServer::accounts_only().await;
+    let manager = server.token("demo-manager").await;
+    let manager_id = server.user_id("demo-manager").await;
+    let case = server.open_case(&manager, &intake("งานดาวน์โหลด")).await;
+    let (status, p) = post(
+        &server,
+        &manager,
+        &format!("/api/v1/cases/{case}/tasks"),
+        json!({"title": "โทรนัดเยี่ยมบ้าน", "assignee_id": manager_id, "due": due_in(3)}),
+    )
+    .await;
+    assert_eq!(status, 201, "{p}");
+    let (browser, _) = server.login("demo-manager").await;
+    let html = browser
+        .get(server.url("/tasks"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("href=\"/tasks.csv?list=mine&amp;status=active\""));
+    let csv = browser
+        .get(server.url("/tasks.csv?list=mine&status=active"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[1].contains("โทรนัดเยี่ยมบ้าน"));
+    // Done tasks only: none yet.
+    let csv = browser
+        .get(server.url("/tasks.csv?list=mine&status=done"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(csv.lines().count(), 1);
+    let xlsx = browser
+        .get(server.url("/tasks.xlsx"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(xlsx.starts_with(b"PK"));
+}

@@ -21,3 +21,5 @@ error-export-too-many-rows = The list holds more than { $max } cases; narrow the
 audit-action-case-export-list = Downloaded the case list
 tasks-download = Download this list of tasks:
 task-status = Status
+referral-created-column = Created
+referrals-download = Download this list:

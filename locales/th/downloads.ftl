@@ -21,3 +21,5 @@ error-export-too-many-rows = รายการมีมากกว่า { $ma
 audit-action-case-export-list = ดาวน์โหลดรายการรายกรณี
 tasks-download = ดาวน์โหลดรายการงานนี้:
 task-status = สถานะงาน
+referral-created-column = ส่งเมื่อ
+referrals-download = ดาวน์โหลดรายการนี้:

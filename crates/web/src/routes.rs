@@ -335,6 +335,12 @@ const ROUTES: &[Entry] = &[
     ("/referrals", &[("GET", Page)], || {
         get(pages::referrals::open_list)
     }),
+    ("/referrals.csv", &[("GET", Page)], || {
+        get(pages::referrals::open_list_csv)
+    }),
+    ("/referrals.xlsx", &[("GET", Page)], || {
+        get(pages::referrals::open_list_xlsx)
+    }),
     ("/referrals/{id}", &[("GET", Page)], || {
         get(pages::referrals::show)
     }),

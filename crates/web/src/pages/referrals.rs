@@ -7,6 +7,7 @@ use super::case_header::CaseHeader;
 use super::cases::label;
 use super::intake::Pairs;
 use super::plan::case_id;
+use super::table_export::{Cell, Download, Table};
 use super::users::Choice;
 use super::{refusal, render, Chrome, ErrorLink, FormState, SavedQuery};
 use crate::auth::{PageUser, WebForm};
@@ -779,4 +780,71 @@ pub async fn open_list(State(state): State<AppState>, u: PageUser) -> Result<Res
             .collect(),
     };
     Ok(render(StatusCode::OK, &page))
+}
+
+/// `GET /referrals.csv`: the referrals being followed, as on the page, as CSV.
+pub async fn open_list_csv(
+    State(state): State<AppState>,
+    u: PageUser,
+) -> Result<Response, WebError> {
+    open_list_file(&state, &u, Download::Csv).await
+}
+
+/// `GET /referrals.xlsx`: the same as XLSX.
+pub async fn open_list_xlsx(
+    State(state): State<AppState>,
+    u: PageUser,
+) -> Result<Response, WebError> {
+    open_list_file(&state, &u, Download::Xlsx).await
+}
+
+/// The followed referrals as rows: provider, service, case, status, response due (and whether
+/// overdue), sent.
+async fn open_list_file(
+    state: &AppState,
+    u: &PageUser,
+    kind: Download,
+) -> Result<Response, WebError> {
+    let rows = state
+        .app
+        .open_referrals(&u.user, &u.ctx)
+        .await
+        .map_err(|e| u.err(e))?;
+    let today = karuna_thai::calendar::bangkok_date(chrono::Utc::now());
+    let col = |key: &str, width: f64| (u.tr.get(key), width);
+    let table = Table {
+        file: "karuna-referrals",
+        sheet: u.tr.get("referral-open-title"),
+        head: vec![
+            col("referral-provider", 32.0),
+            col("referral-service", 28.0),
+            col("referral-case", 18.0),
+            col("referral-status", 16.0),
+            col("referral-due", 16.0),
+            col("referral-overdue", 10.0),
+            col("referral-created-column", 20.0),
+        ],
+        rows: rows
+            .iter()
+            .map(|r| {
+                let overdue = matches!(r.status.as_str(), "sent" | "acknowledged")
+                    && r.response_due.is_some_and(|d| d < today);
+                let l = line(u, r);
+                vec![
+                    Cell::Text(l.provider),
+                    Cell::Text(l.service),
+                    Cell::Text(r.case_number.clone()),
+                    Cell::Text(l.status),
+                    Cell::Text(l.due),
+                    Cell::Text(if overdue {
+                        u.tr.get("referral-overdue")
+                    } else {
+                        String::new()
+                    }),
+                    Cell::Text(l.created),
+                ]
+            })
+            .collect(),
+    };
+    super::table_export::respond(u, &table, kind)
 }

@@ -464,6 +464,8 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/cases/{id}/referrals", Who::Only(ON_CASE)),
     ("POST", "/cases/{id}/referrals", Who::Only(ON_CASE)),
     ("GET", "/referrals", Who::Only(ON_CASE)),
+    ("GET", "/referrals.csv", Who::Only(ON_CASE)),
+    ("GET", "/referrals.xlsx", Who::Only(ON_CASE)),
     ("GET", "/api/v1/referrals", Who::Only(ON_CASE)),
     ("GET", "/referrals/{id}", Who::Only(ON_CASE)),
     ("POST", "/referrals/{id}/steps", Who::Only(ON_CASE)),

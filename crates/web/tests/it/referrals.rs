@@ -511,3 +511,56 @@ async fn unanswered_referrals_and_missed_check_ins_are_alerted_once_by_the_job()
     assert_eq!(list["alerts"][0]["kind"], "no_response");
     assert_eq!(list["alerts"][0]["provider_name"], "มูลนิธิทดสอบ");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_followed_referrals_download_as_csv_and_xlsx() {
+    let server = TestServer::accounts_only().await;
+    let manager = server.token("demo-manager").await;
+    let case = server.open_case(&manager, &intake("ส่งต่อดาวน์โหลด")).await;
+    let (status, r) = post(
+        &server,
+        &manager,
+        &format!("/api/v1/cases/{case}/referrals"),
+        json!({"provider_name": "ศูนย์ฟื้นฟูทดสอบ", "need": "ฟื้นฟูจิตใจ",
+               "requested_service": "ปรึกษา", "urgency": "routine"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{r}");
+    let id = r["id"].as_str().unwrap().to_string();
+    let (status, body) = post(
+        &server,
+        &manager,
+        &format!("/api/v1/referrals/{id}/steps"),
+        json!({"version": 1, "step": "send"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (browser, _) = server.login("demo-manager").await;
+    let csv = browser
+        .get(server.url("/referrals.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[1].starts_with("ศูนย์ฟื้นฟูทดสอบ"));
+    let xlsx = browser
+        .get(server.url("/referrals.xlsx"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(xlsx.starts_with(b"PK"));
+    let (analyst, _) = server.login("demo-analyst").await;
+    let resp = analyst
+        .get(server.url("/referrals.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 403);
+}

@@ -23,3 +23,4 @@ tasks-download = Download this list of tasks:
 task-status = Status
 referral-created-column = Created
 referrals-download = Download this list:
+gk-queue-download = Download the whole queue:

@@ -23,3 +23,4 @@ tasks-download = ดาวน์โหลดรายการงานนี้
 task-status = สถานะงาน
 referral-created-column = ส่งเมื่อ
 referrals-download = ดาวน์โหลดรายการนี้:
+gk-queue-download = ดาวน์โหลดคิวทั้งหมด:

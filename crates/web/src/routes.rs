@@ -317,6 +317,12 @@ const ROUTES: &[Entry] = &[
     ("/allocations", &[("GET", Page)], || {
         get(pages::allocations::queue)
     }),
+    ("/allocations.csv", &[("GET", Page)], || {
+        get(pages::allocations::queue_csv)
+    }),
+    ("/allocations.xlsx", &[("GET", Page)], || {
+        get(pages::allocations::queue_xlsx)
+    }),
     ("/allocations/{id}", &[("GET", Page)], || {
         get(pages::allocations::show)
     }),

@@ -10,6 +10,7 @@ use super::cases::label;
 use super::intake::Pairs;
 use super::plan::case_id;
 use super::programmes::{amount, explain, fiscal_year, ResultLineView};
+use super::table_export::{Cell, Download, Table};
 use super::users::Choice;
 use super::{refusal, render, Chrome, ErrorLink, FormState, SavedQuery};
 use crate::auth::{PageUser, WebForm};
@@ -622,4 +623,62 @@ pub async fn queue(State(state): State<AppState>, u: PageUser) -> Result<Respons
             .collect(),
     };
     Ok(render(StatusCode::OK, &page))
+}
+
+/// `GET /allocations.csv`: the queue (awaiting a decision, then the waiting list in its order)
+/// as CSV.
+pub async fn queue_csv(State(state): State<AppState>, u: PageUser) -> Result<Response, WebError> {
+    queue_file(&state, &u, Download::Csv).await
+}
+
+/// `GET /allocations.xlsx`: the same as XLSX.
+pub async fn queue_xlsx(State(state): State<AppState>, u: PageUser) -> Result<Response, WebError> {
+    queue_file(&state, &u, Download::Xlsx).await
+}
+
+/// The queue as rows: place on the waiting list (none while awaiting a decision), case,
+/// programme, urgency, amount, eligibility, status, requested.
+async fn queue_file(state: &AppState, u: &PageUser, kind: Download) -> Result<Response, WebError> {
+    let lines = state
+        .app
+        .allocation_queue(&u.user, &u.ctx)
+        .await
+        .map_err(|e| u.err(e))?;
+    let (waiting, pending): (Vec<_>, Vec<_>) = lines.iter().partition(|l| l.place.is_some());
+    let col = |key: &str, width: f64| (u.tr.get(key), width);
+    let table = Table {
+        file: "karuna-allocation-queue",
+        sheet: u.tr.get("gk-queue-title"),
+        head: vec![
+            col("gk-place", 8.0),
+            col("gk-case", 18.0),
+            col("gk-programme", 30.0),
+            col("gk-urgency", 12.0),
+            col("gk-amount", 16.0),
+            col("gk-eligibility", 18.0),
+            col("gk-status", 16.0),
+            col("gk-requested-at", 20.0),
+        ],
+        rows: pending
+            .iter()
+            .chain(waiting.iter())
+            .map(|l| {
+                let x = line(u, &l.request, l.place);
+                vec![
+                    match x.place {
+                        Some(p) => Cell::Number(p as f64),
+                        None => Cell::Text(String::new()),
+                    },
+                    Cell::Text(x.case_number),
+                    Cell::Text(x.programme),
+                    Cell::Text(x.urgency),
+                    Cell::Text(x.amount),
+                    Cell::Text(x.eligibility),
+                    Cell::Text(x.status),
+                    Cell::Text(x.created),
+                ]
+            })
+            .collect(),
+    };
+    super::table_export::respond(u, &table, kind)
 }

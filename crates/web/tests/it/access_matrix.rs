@@ -597,6 +597,8 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/cases/{id}/allocations", Who::Only(ON_CASE)),
     ("POST", "/cases/{id}/allocations", Who::Only(ON_CASE)),
     ("GET", "/allocations", Who::Only(STEER)),
+    ("GET", "/allocations.csv", Who::Only(STEER)),
+    ("GET", "/allocations.xlsx", Who::Only(STEER)),
     ("GET", "/allocations/{id}", Who::Only(ON_CASE)),
     ("POST", "/allocations/{id}/decision", Who::Only(ON_CASE)),
     (

@@ -737,6 +737,32 @@ async fn a_full_programme_keeps_a_waiting_list_that_freed_places_offer_in_order(
         .collect();
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0]["allocation"]["id"], b.as_str());
+    // The queue downloads in the same order: the waiting request in first place.
+    let (browser, _) = server.login("demo-supervisor").await;
+    let csv = browser
+        .get(server.url("/allocations.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csv = csv.trim_start_matches('\u{feff}');
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("1,") && r.contains("เตียงบ้านพักฉุกเฉิน")),
+        "{csv}"
+    );
+    let xlsx = browser
+        .get(server.url("/allocations.xlsx"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(xlsx.starts_with(b"PK"));
     // The place is freed: the waiting request is offered again and its manager told.
     let v = version(&server, &manager, &a).await;
     let (status, _) = post(

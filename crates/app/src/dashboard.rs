@@ -134,7 +134,7 @@ pub struct Dashboard {
 }
 
 /// Days between two stored instants (none when either is missing or unreadable).
-fn days(from: &str, to: Option<&str>) -> Option<i64> {
+pub(crate) fn days(from: &str, to: Option<&str>) -> Option<i64> {
     let (a, b) = (from_db(from)?, from_db(to?)?);
     Some((b - a).num_days().max(0))
 }
@@ -150,10 +150,15 @@ fn stage(name: &str, mut v: Vec<i64>) -> StageTime {
     }
 }
 
+/// Bangkok's day of a `YYYY-MM-DDTHH` UTC hour.
+fn bangkok_day(hour: &str) -> Option<NaiveDate> {
+    let at = chrono::NaiveDateTime::parse_from_str(&format!("{hour}:00"), "%Y-%m-%dT%H:%M").ok()?;
+    Some(bangkok_date(at.and_utc()))
+}
+
 /// Bangkok's month (`YYYY-MM`) of a `YYYY-MM-DDTHH` UTC hour.
 fn bangkok_month(hour: &str) -> Option<String> {
-    let at = chrono::NaiveDateTime::parse_from_str(&format!("{hour}:00"), "%Y-%m-%dT%H:%M").ok()?;
-    Some(bangkok_date(at.and_utc()).format("%Y-%m").to_string())
+    Some(bangkok_day(hour)?.format("%Y-%m").to_string())
 }
 
 /// Bangkok midnight of `d`, as stored.
@@ -187,11 +192,7 @@ fn overdue_reviews(
         let days = karuna_domain::case_type::rules_for(types, &codes).review_days;
         let day = NaiveDate::parse_from_str(anchor, "%Y-%m-%d")
             .ok()
-            .or_else(|| {
-                chrono::NaiveDateTime::parse_from_str(&format!("{anchor}:00"), "%Y-%m-%dT%H:%M")
-                    .ok()
-                    .map(|t| bangkok_date(t.and_utc()))
-            });
+            .or_else(|| bangkok_day(anchor));
         let due = karuna_domain::closure::next_review(day, None, days);
         if due.is_some_and(|d| d < today) {
             overdue += n;

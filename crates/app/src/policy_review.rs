@@ -5,7 +5,7 @@
 //! its owner or a supervisor until done; the conclusion; and the comparison with the review
 //! before it. Reads and writes are audited.
 
-use crate::dashboard::midnight;
+use crate::dashboard::{days, midnight};
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use chrono::{Duration, Months, NaiveDate};
 use karuna_domain::access::{self, Action};
@@ -23,7 +23,6 @@ use karuna_store::dashboard::{self as dash, Scope};
 use karuna_store::policy_review::{
     self as store, ActionChange, ItemRow, NewItem, NewReview, ReviewRow, Share,
 };
-use karuna_store::time::from_db;
 use karuna_thai::calendar::{bangkok_date, Era};
 use uuid::Uuid;
 
@@ -68,12 +67,6 @@ pub struct PolicyOverview {
 fn measures_of(row: &ReviewRow) -> Result<Vec<Measure>, AppError> {
     serde_json::from_str(&row.measures)
         .map_err(|e| AppError::Internal(format!("policy review measures: {e}")))
-}
-
-/// Days between two stored instants (none when either is missing).
-fn days(from: &str, to: Option<&str>) -> Option<i64> {
-    let (a, b) = (from_db(from)?, from_db(to?)?);
-    Some((b - a).num_days().max(0))
 }
 
 fn median(key: &str, area: &str, mut v: Vec<i64>) -> Measure {

@@ -4,7 +4,7 @@
 //! measures area by area beside the previous review's, its findings, decisions and actions,
 //! each action's progress, and the forms to add items, recompute the measures and conclude).
 
-use super::cases::label;
+use super::cases::{choices, label};
 use super::dashboard::period_name;
 use super::intake::Pairs;
 use super::users::Choice;
@@ -236,16 +236,6 @@ fn action_line(u: &PageUser, i: ItemRow, failed: Option<(Uuid, &FormState)>) -> 
         may_track,
         note_error,
     }
-}
-
-fn codes(u: &PageUser, prefix: &str, codes: &[&str]) -> Vec<Choice> {
-    codes
-        .iter()
-        .map(|c| Choice {
-            value: c.to_string(),
-            label: label(u, prefix, c),
-        })
-        .collect()
 }
 
 async fn list_page(
@@ -515,22 +505,20 @@ async fn review_page(
             FieldSelect {
                 field: "kind",
                 key: "policy-item-kind",
-                choices: codes(u, "policy-item-kind", &ItemKind::ALL.map(ItemKind::code)),
+                choices: choices(u, "policy-item-kind", &ItemKind::ALL.map(ItemKind::code)),
             },
             FieldSelect {
                 field: "area",
                 key: "policy-area",
-                choices: codes(u, "policy-area", &AREAS),
+                choices: choices(u, "policy-area", &AREAS),
             },
         ],
         owners,
-        statuses: ActionStatus::ALL
-            .iter()
-            .map(|s| Choice {
-                value: s.code().to_string(),
-                label: label(u, "policy-action-status", s.code()),
-            })
-            .collect(),
+        statuses: choices(
+            u,
+            "policy-action-status",
+            &ActionStatus::ALL.map(ActionStatus::code),
+        ),
         form,
         summary,
         flash,

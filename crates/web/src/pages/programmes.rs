@@ -235,7 +235,7 @@ pub fn explain(u: &PageUser, check: &Check) -> Vec<ResultLineView> {
             let mut facts: Vec<String> = c
                 .facts
                 .iter()
-                .map(|(k, v)| format!("{} = {}", fact_label(u, k), v.display()))
+                .map(|(k, v)| format!("{} = {}", fact_label(u, k), fact_value(u, k, v)))
                 .collect();
             for m in &c.missing {
                 facts.push(u.tr.get1("gk-fact-missing", "name", &fact_label(u, m)));
@@ -266,6 +266,37 @@ impl ResultLine {
             "not_met" => "badge-error",
             _ => "",
         }
+    }
+}
+
+/// A fact's value as a reader understands it: codes of urgency, stage and case type by their
+/// labels, true and false as yes and no; other codes (an organisation's own) as they are.
+fn fact_value(u: &PageUser, name: &str, v: &FactValue) -> String {
+    let code = |family: &str, c: &str| {
+        let key = format!("{family}-{}", c.replace('_', "-"));
+        if u.tr.has(&key) {
+            u.tr.get(&key)
+        } else {
+            c.to_string()
+        }
+    };
+    match (name, v) {
+        ("urgency", FactValue::Text(c)) => code("urgency", c),
+        ("case_status", FactValue::Text(c)) => code("status", c),
+        ("case_types", FactValue::List(l)) => l
+            .iter()
+            .map(|t| match t {
+                FactValue::Text(c) => code("case-type", c),
+                other => other.display(),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        (_, FactValue::Bool(b)) => u.tr.get(if *b {
+            "assessment-yes"
+        } else {
+            "assessment-no"
+        }),
+        _ => v.display(),
     }
 }
 

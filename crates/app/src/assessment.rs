@@ -501,6 +501,9 @@ impl App {
                 .await?;
         }
         tx.commit().await?;
+        if complete {
+            self.screen_after(user, ctx, case_id, "assessment").await;
+        }
         Ok(v)
     }
 

@@ -1,8 +1,7 @@
 //! Programmes of scarce resources and their eligibility criteria: administrators define a
 //! programme (unit, capacity, documents, who may decide how much), write criteria as CEL rules,
 //! try them on sample facts (never on a real client: administrators do not read case
-//! content), and publish a version; requests are checked against the published version. The
-//! facts of a case a rule may use are gathered here too.
+//! content), and publish a version; requests are checked against the published version.
 
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use chrono::{Datelike, Duration};
@@ -20,7 +19,6 @@ use karuna_store::gatekeeping::{
 };
 use karuna_store::{audit, Tx};
 use karuna_thai::calendar::bangkok_date;
-use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// A programme with its authority lines, criteria versions and budgets.
@@ -366,8 +364,8 @@ impl App {
     }
 
     /// The facts of a case the criteria may use, for a request of `amount` (minor units of
-    /// `unit`) in `programme`. A fact the case does not hold is left out (the check says
-    /// "unknown").
+    /// `unit`) in `programme`: the case's own (`App::rule_facts`) and the request's. A fact
+    /// the case does not hold is left out (the check says "unknown").
     pub(crate) async fn eligibility_facts(
         &self,
         case: &CaseRow,
@@ -375,111 +373,14 @@ impl App {
         unit: Unit,
         amount: i64,
     ) -> Result<Facts, AppError> {
-        let mut f: Facts = BTreeMap::new();
+        let mut f = self.rule_facts(case).await?;
         let text = |s: &str| FactValue::Text(s.to_string());
-        f.insert(
-            "case_types".into(),
-            FactValue::List(case.case_types.iter().map(|t| text(t)).collect()),
-        );
-        f.insert("urgency".into(), text(&case.urgency));
-        f.insert("case_status".into(), text(&case.status));
         f.insert(
             "amount".into(),
             FactValue::Int((amount + unit.scale() - 1) / unit.scale()),
         );
         let now = karuna_store::time::now();
         let today = bangkok_date(now);
-        if let Some(p) =
-            karuna_store::person::person_by_id(&self.db, case.org_id, case.client_id).await?
-        {
-            let age = match (p.birth_date, p.birth_year) {
-                (Some(b), _) => today.years_since(b).map(i64::from),
-                (None, Some(y)) => Some(i64::from(today.year()) - y),
-                _ => None,
-            };
-            if let Some(a) = age {
-                f.insert("age".into(), FactValue::Int(a));
-            }
-            if p.sex != "unknown" && !p.sex.is_empty() {
-                f.insert("sex".into(), text(&p.sex));
-            }
-            if let Some(n) = &p.nationality {
-                f.insert("nationality".into(), text(n));
-            }
-            let docs = karuna_store::person::documents(&self.db, p.id).await?;
-            f.insert(
-                "document_kinds".into(),
-                FactValue::List(docs.iter().map(|d| text(&d.kind)).collect()),
-            );
-            if let Some(a) = karuna_store::person::addresses(&self.db, p.id)
-                .await?
-                .into_iter()
-                .next()
-            {
-                f.insert("province".into(), text(&a.province_code));
-                f.insert("district".into(), text(&a.district_code));
-            }
-        }
-        // Completed assessments, the latest of each template last so its answers win.
-        let mut assessments: Vec<_> = karuna_store::assessment::for_case(&self.db, case.id)
-            .await?
-            .into_iter()
-            .filter(|a| a.status == "completed")
-            .collect();
-        assessments.sort_by_key(|a| a.completed_at);
-        let mut answers = BTreeMap::new();
-        let mut scores = BTreeMap::new();
-        let mut levels = BTreeMap::new();
-        let mut disability = None;
-        for a in &assessments {
-            for (k, v) in &a.answers {
-                if let Some(v) = FactValue::from_json(v) {
-                    answers.insert(k.clone(), v);
-                }
-            }
-            if let Some(s) = &a.scores {
-                scores.insert(a.template_key.clone(), FactValue::Int(s.total));
-                if let Some(l) = &s.level {
-                    levels.insert(a.template_key.clone(), text(l));
-                }
-            }
-            if a.template_key == "disability" {
-                let listed = a
-                    .answers
-                    .get("dis_types")
-                    .and_then(|v| v.as_array())
-                    .is_some_and(|l| !l.is_empty());
-                disability = Some(listed);
-            }
-        }
-        if case.case_types.iter().any(|t| t.contains("disab")) {
-            disability = Some(true);
-        }
-        if let Some(d) = disability {
-            f.insert("disability".into(), FactValue::Bool(d));
-        }
-        let int = |v: Option<&FactValue>| match v {
-            Some(FactValue::Int(i)) => Some(*i),
-            Some(FactValue::Float(x)) if x.is_finite() => Some(x.floor() as i64),
-            _ => None,
-        };
-        let income = int(answers.get("eco_income"));
-        let dependants = int(answers.get("fam_dependants"));
-        if let Some(i) = income {
-            f.insert("household_income".into(), FactValue::Int(i));
-        }
-        if let Some(d) = dependants {
-            f.insert("dependants".into(), FactValue::Int(d));
-        }
-        if let (Some(i), Some(d)) = (income, dependants) {
-            f.insert(
-                "household_income_per_head".into(),
-                FactValue::Int(i / (1 + d.max(0))),
-            );
-        }
-        f.insert("answers".into(), FactValue::Map(answers));
-        f.insert("scores".into(), FactValue::Map(scores));
-        f.insert("levels".into(), FactValue::Map(levels));
         // Earlier allocations to the client, in any programme, over two years.
         let earlier =
             store::allocations_of_client(&self.db, case.client_id, now - Duration::days(731))

@@ -532,6 +532,7 @@ impl App {
             audit::append(&mut tx, &e).await?;
         }
         tx.commit().await?;
+        self.screen_after(user, ctx, case_id, "intake").await;
         Ok(IntakeResult {
             case_id,
             number,

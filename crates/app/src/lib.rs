@@ -40,6 +40,8 @@ pub mod referral;
 pub mod report;
 pub mod resource;
 pub mod resource_exchange;
+mod rule_facts;
+pub mod screening;
 pub mod search;
 pub mod session;
 pub mod supervision;

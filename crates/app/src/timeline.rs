@@ -1,6 +1,7 @@
 //! The case's timeline: one chronological view of contacts, assessments, attached files,
 //! conferences, consultations, plan versions, progress, reviews, closures, follow-ups,
-//! lifecycle transitions, promises, referrals and requests for scarce resources.
+//! lifecycle transitions, promises, referrals, requests for scarce resources, and complexity
+//! suggestions with the worker's decisions on them.
 
 use crate::case::CaseAccess;
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
@@ -19,7 +20,8 @@ pub struct TimelineEntry {
     pub all_day: bool,
     /// What kind of record: `contact`, `assessment`, `attachment`, `conference`,
     /// `consultation`, `plan`, `progress`, `review`, `closure`, `follow_up`, `transition`,
-    /// `promise`, `referral`, `allocation`.
+    /// `promise`, `referral`, `allocation`, `screening` (a complexity suggestion, `value` its
+    /// level, and the worker's decision on it, `text` her reason).
     pub kind: String,
     /// The record's own code: the contact kind, the assessment template, the plan status, the
     /// review outcome, the closure reason, the promise event, the target status…
@@ -337,6 +339,31 @@ impl App {
                 e.actor.clone(),
                 format!("/allocations/{request}"),
             );
+        }
+        for s in karuna_store::screening::for_case(db, case_id, 10_000).await? {
+            let page = format!("{base}/screening#suggestion-{}", s.id);
+            push(
+                s.created_at,
+                false,
+                "screening",
+                "suggested",
+                "",
+                Some(s.level.clone()),
+                s.created_by_name.clone(),
+                page.clone(),
+            );
+            if let (Some(d), Some(at)) = (&s.decision, s.decided_at) {
+                push(
+                    at,
+                    false,
+                    "screening",
+                    d,
+                    s.decision_reason.as_deref().unwrap_or_default(),
+                    s.decided_level.clone(),
+                    s.decided_by_name.clone(),
+                    page,
+                );
+            }
         }
         out.sort_by_key(|e| std::cmp::Reverse(e.at));
         audit::append_alone(

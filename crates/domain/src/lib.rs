@@ -25,6 +25,7 @@ pub mod referral;
 pub mod report;
 pub mod resource;
 pub mod resource_hsds;
+pub mod screening;
 pub mod supervision;
 pub mod task;
 

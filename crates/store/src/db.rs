@@ -195,6 +195,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "policy_review",
         include_str!("../migrations/0084_policy_review.sql"),
     ),
+    (
+        85,
+        "decision_support",
+        include_str!("../migrations/0085_decision_support.sql"),
+    ),
 ];
 
 impl Db {

@@ -44,6 +44,7 @@ pub mod report;
 pub mod resource;
 pub mod revision;
 pub mod row;
+pub mod screening;
 pub mod search;
 pub mod supervision;
 pub mod task;

@@ -268,6 +268,17 @@ const ROUTES: &[Entry] = &[
     ("/caseload/{id}/limit", &[("POST", Page)], || {
         post(pages::caseload::set_limit)
     }),
+    (
+        "/cases/{id}/screening",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::screening::show).post(pages::screening::screen_again),
+    ),
+    ("/suggestions/{id}/decision", &[("POST", Page)], || {
+        post(pages::screening::decide)
+    }),
+    ("/admin/screening", &[("GET", Page), ("POST", Page)], || {
+        get(pages::screening::settings).post(pages::screening::save_settings)
+    }),
     ("/consultations/{id}/replies", &[("POST", Page)], || {
         post(pages::consultations::reply)
     }),
@@ -776,6 +787,21 @@ const ROUTES: &[Entry] = &[
     ("/api/v1/caseload/{id}/limit", &[("PUT", Api)], || {
         put(api::caseload::set_limit)
     }),
+    (
+        "/api/v1/cases/{id}/screenings",
+        &[("GET", Api), ("POST", Api)],
+        || get(api::screening::list).post(api::screening::screen),
+    ),
+    (
+        "/api/v1/suggestions/{id}/decision",
+        &[("POST", Api)],
+        || post(api::screening::decide),
+    ),
+    (
+        "/api/v1/decision-support/complexity",
+        &[("GET", Api), ("PUT", Api)],
+        || get(api::screening::settings).put(api::screening::save_settings),
+    ),
     (
         "/api/v1/cases/{id}/consultations",
         &[("GET", Api), ("POST", Api)],

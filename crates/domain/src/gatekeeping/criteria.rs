@@ -66,7 +66,7 @@ const fn fact(name: &'static str, kind: FactKind, sample: SampleValue) -> Fact {
 }
 
 /// The facts of a case a rule may use.
-pub const FACTS: [Fact; 19] = [
+pub const FACTS: [Fact; 23] = [
     fact(
         "case_types",
         FactKind::List,
@@ -99,6 +99,14 @@ pub const FACTS: [Fact; 19] = [
     fact("scores", FactKind::Map, SampleValue::Map),
     fact("levels", FactKind::Map, SampleValue::Map),
     fact("answers", FactKind::Map, SampleValue::Map),
+    fact("needs_domains", FactKind::Int, SampleValue::Int(2)),
+    fact("earlier_cases", FactKind::Int, SampleValue::Int(1)),
+    fact("failed_referrals", FactKind::Int, SampleValue::Int(0)),
+    fact(
+        "legal_proceedings",
+        FactKind::Bool,
+        SampleValue::Bool(false),
+    ),
     fact("allocations_12m", FactKind::Int, SampleValue::Int(0)),
     fact(
         "earlier_allocations",

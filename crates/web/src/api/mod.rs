@@ -26,6 +26,7 @@ pub mod policy_reviews;
 pub mod records;
 pub mod referrals;
 pub mod resources;
+pub mod screening;
 pub mod search;
 pub mod supervision;
 pub mod tasks;

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 /// The tabs of a case, in order: `(code, catalogue key, href suffix)`. The first six are tabs
 /// of the case file itself (`?tab=`), the rest pages of their own.
-const TABS: [(&str, &str, &str); 15] = [
+const TABS: [(&str, &str, &str); 16] = [
     ("overview", "case-tab-overview", "?tab=overview"),
     ("persons", "case-tab-persons", "?tab=persons"),
     ("contacts", "case-tab-contacts", "?tab=contacts"),
@@ -19,6 +19,7 @@ const TABS: [(&str, &str, &str); 15] = [
     ("team", "case-tab-team", "?tab=team"),
     ("history", "case-tab-history", "?tab=history"),
     ("assessments", "case-tab-assessments", "/assessments"),
+    ("screening", "case-tab-screening", "/screening"),
     ("plan", "case-tab-plan", "/plan"),
     ("tasks", "case-tab-tasks", "/tasks"),
     ("conferences", "case-tab-conferences", "/conferences"),

@@ -41,6 +41,7 @@ pub mod referrals;
 pub mod reports;
 pub mod resource_exchange;
 pub mod resources;
+pub mod screening;
 pub mod search;
 pub mod supervision;
 pub mod table_export;
@@ -128,6 +129,7 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str, unread: Option<i64>) -> Vec<NavIt
             items.push(("/admin/users", "nav-users"));
             items.push(("/admin/case-types", "nav-case-types"));
             items.push(("/admin/assessment-templates", "nav-templates"));
+            items.push(("/admin/screening", "nav-screening"));
             items.push(("/resources", "nav-resources"));
             items.push(("/programmes", "nav-programmes"));
         }

@@ -49,6 +49,7 @@ fn what(u: &PageUser, kind: &str, code: &str) -> String {
         "consultation" => "consultation-event",
         "referral" => "referral-event",
         "allocation" => "gk-event",
+        "screening" => "screening-event",
         _ => return code.to_string(),
     };
     if kind == "transition"
@@ -110,8 +111,11 @@ pub async fn show(
                 .tr
                 .get(&format!("timeline-kind-{}", e.kind.replace('_', "-"))),
             what: what(&u, &e.kind, &e.code),
+            value: match (e.kind.as_str(), e.value) {
+                ("screening", Some(level)) => label(&u, "screening-level", &level),
+                (_, v) => v.unwrap_or_default(),
+            },
             kind_code: e.kind,
-            value: e.value.unwrap_or_default(),
             by: e.by.unwrap_or_default(),
             page: e.page,
         })

@@ -38,6 +38,7 @@ mod referrals;
 mod resources;
 mod revocation;
 mod safety_screening;
+mod screening;
 mod search;
 mod statements;
 mod supervision;

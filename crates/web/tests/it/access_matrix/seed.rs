@@ -47,6 +47,8 @@ pub(crate) struct Ids {
     policy_review: String,
     /// Its action, owned by demo-manager.
     policy_action: String,
+    /// The complexity suggestion made when the case was registered.
+    suggestion: String,
 }
 
 pub(crate) fn concrete(path: &str, ids: &Ids) -> String {
@@ -56,6 +58,8 @@ pub(crate) fn concrete(path: &str, ids: &Ids) -> String {
         &ids.policy_action
     } else if path.contains("/policy/") || path.contains("policy-reviews/") {
         &ids.policy_review
+    } else if path.contains("suggestions/") {
+        &ids.suggestion
     } else if path.contains("referral-alerts/") {
         &ids.alert
     } else if path.contains("programmes/") {
@@ -382,9 +386,18 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
     .await
     .unwrap();
     let (policy_review, policy_action) = seed_policy_review(app, &manager).await;
+    let suggestion = app
+        .case_suggestions(&manager, &ctx, case)
+        .await
+        .unwrap()
+        .list
+        .first()
+        .map(|s| s.row.id.to_string())
+        .expect("the intake screened the case");
     Ids {
         policy_review,
         policy_action,
+        suggestion,
         report: report.to_string(),
         programme,
         budget,

@@ -43,6 +43,7 @@ pub mod resource_exchange;
 mod rule_facts;
 pub mod screening;
 pub mod search;
+pub mod service_match;
 pub mod session;
 pub mod supervision;
 pub mod task;

@@ -48,7 +48,7 @@ impl CaseSuggestions {
         self.list
             .iter()
             .find(|s| s.row.decision.is_some())
-            .and_then(|s| s.row.decided_level.as_deref())
+            .and_then(|s| s.row.decided.as_deref())
     }
 }
 
@@ -85,6 +85,9 @@ pub struct ScreeningSettings {
     pub updated: Option<(String, DateTime<Utc>)>,
     /// How suggestions were decided.
     pub counts: DecisionCounts,
+    /// Resource matching: switched on, its setting's version, and how its suggestions were
+    /// decided.
+    pub matching: (bool, i64, DecisionCounts),
 }
 
 fn read(row: SuggestionRow) -> Result<Suggestion, AppError> {
@@ -126,8 +129,24 @@ impl App {
         let updated = store::setting(&self.db, org, KIND)
             .await?
             .map(|s| (s.updated_by_name, s.updated_at));
+        let counts = self.decision_counts(org, KIND).await?;
+        let kind = crate::service_match::KIND;
+        let (on, v) = store::setting(&self.db, org, kind)
+            .await?
+            .map(|s| (s.enabled, s.version))
+            .unwrap_or((true, 0));
+        Ok(ScreeningSettings {
+            config,
+            version,
+            updated,
+            counts,
+            matching: (on, v, self.decision_counts(org, kind).await?),
+        })
+    }
+
+    async fn decision_counts(&self, org: Uuid, kind: &str) -> Result<DecisionCounts, AppError> {
         let mut counts = DecisionCounts::default();
-        for (decision, n) in store::decision_counts(&self.db, org, KIND).await? {
+        for (decision, n) in store::decision_counts(&self.db, org, kind).await? {
             match decision.as_deref() {
                 None => counts.undecided += n,
                 Some("accepted") => counts.accepted += n,
@@ -135,12 +154,7 @@ impl App {
                 Some(_) => counts.rejected += n,
             }
         }
-        Ok(ScreeningSettings {
-            config,
-            version,
-            updated,
-            counts,
-        })
+        Ok(counts)
     }
 
     /// Writes the organisation's screening settings over the version read; returns the new
@@ -222,7 +236,8 @@ impl App {
                 kind: KIND,
                 trigger,
                 config_version: version,
-                level: &s.level,
+                subject: None,
+                suggested: &s.level,
                 score: s.score,
                 reasons: &reasons,
                 created_by: Some(user.actor.id),
@@ -287,7 +302,7 @@ impl App {
             .await?;
         let can_decide = access::decide(&user.actor, Action::EditCase(&facts)).is_allowed();
         let (config, _) = self.screening_config(case.org_id).await?;
-        let list = store::for_case(&self.db, case_id, LIST_MAX)
+        let list = store::for_case(&self.db, case_id, Some(KIND), LIST_MAX)
             .await?
             .into_iter()
             .map(read)
@@ -321,13 +336,13 @@ impl App {
         let case_id = self.suggestion_case(user, id).await?;
         self.case_for(user, ctx, case_id, CaseAccess::Edit, "screening.decide")
             .await?;
-        let Some(s) = store::get(&self.db, id).await? else {
+        let Some(s) = store::get(&self.db, id).await?.filter(|s| s.kind == KIND) else {
             return Err(AppError::NotFound);
         };
         if s.decision.is_some() {
             return Err(AppError::Refused("suggestion_decided"));
         }
-        let d = domain::validate_decision(input, &s.level)?;
+        let d = domain::validate_decision(input, &s.suggested)?;
         let mut tx = self.db.begin().await?;
         let v = store::decide(
             &mut tx,

@@ -21,7 +21,8 @@ pub struct TimelineEntry {
     /// What kind of record: `contact`, `assessment`, `attachment`, `conference`,
     /// `consultation`, `plan`, `progress`, `review`, `closure`, `follow_up`, `transition`,
     /// `promise`, `referral`, `allocation`, `screening` (a complexity suggestion, `value` its
-    /// level, and the worker's decision on it, `text` her reason).
+    /// level, and the worker's decision on it, `text` her reason), `service_match` (the service
+    /// chosen for a need: `value` the need's category, `text` her reason).
     pub kind: String,
     /// The record's own code: the contact kind, the assessment template, the plan status, the
     /// review outcome, the closure reason, the promise event, the target status…
@@ -340,7 +341,7 @@ impl App {
                 format!("/allocations/{request}"),
             );
         }
-        for s in karuna_store::screening::for_case(db, case_id, 10_000).await? {
+        for s in karuna_store::screening::for_case(db, case_id, Some("complexity"), 10_000).await? {
             let page = format!("{base}/screening#suggestion-{}", s.id);
             push(
                 s.created_at,
@@ -348,7 +349,7 @@ impl App {
                 "screening",
                 "suggested",
                 "",
-                Some(s.level.clone()),
+                Some(s.suggested.clone()),
                 s.created_by_name.clone(),
                 page.clone(),
             );
@@ -359,9 +360,25 @@ impl App {
                     "screening",
                     d,
                     s.decision_reason.as_deref().unwrap_or_default(),
-                    s.decided_level.clone(),
+                    s.decided.clone(),
                     s.decided_by_name.clone(),
                     page,
+                );
+            }
+        }
+        for s in
+            karuna_store::screening::for_case(db, case_id, Some("service_match"), 10_000).await?
+        {
+            if let (Some(d), Some(at)) = (&s.decision, s.decided_at) {
+                push(
+                    at,
+                    false,
+                    "service_match",
+                    d,
+                    s.decision_reason.as_deref().unwrap_or_default(),
+                    s.subject.clone(),
+                    s.decided_by_name.clone(),
+                    format!("{base}/services"),
                 );
             }
         }

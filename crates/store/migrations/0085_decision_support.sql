@@ -1,8 +1,10 @@
--- Decision support (domain::screening): each organisation's settings per kind of suggestion
--- (switched on or off, and its rules as JSON, versioned), and every suggestion made on a case
--- with its reasons (JSON, domain::screening::Screening), the settings' version it used, and
--- what the worker decided: accepted, changed (with the level she set) or rejected, with her
--- reason when she went against it. A suggestion is never applied by itself.
+-- Decision support: each organisation's settings per kind of suggestion (switched on or off,
+-- and its rules as JSON, versioned), and every suggestion made on a case with its reasons
+-- (JSON), the settings' version it used, and what the worker decided: accepted, changed (with
+-- what she chose instead) or rejected, with her reason when she went against it. A suggestion
+-- is never applied by itself. `kind` `complexity` (domain::screening): `suggested` and
+-- `decided` are levels; `service_match` (domain::service_match): `subject` is the need's
+-- service category, `suggested` the best-fitting service, `decided` the one she chose.
 CREATE TABLE decision_support_setting (
     org_id TEXT NOT NULL REFERENCES org(id),
     kind TEXT NOT NULL,
@@ -20,13 +22,14 @@ CREATE TABLE suggestion (
     kind TEXT NOT NULL,
     trigger_event TEXT NOT NULL,
     config_version BIGINT NOT NULL,
-    level TEXT NOT NULL,
+    subject TEXT,
+    suggested TEXT NOT NULL,
     score BIGINT NOT NULL,
     reasons TEXT NOT NULL,
     created_by TEXT REFERENCES account(id),
     created_at TEXT NOT NULL,
     decision TEXT,
-    decided_level TEXT,
+    decided TEXT,
     decision_reason TEXT,
     decided_by TEXT REFERENCES account(id),
     decided_at TEXT,

@@ -130,8 +130,10 @@ pub struct NewSuggestion<'a> {
     pub trigger: &'a str,
     /// The settings' version used (0: the shipped rules).
     pub config_version: i64,
-    /// The level suggested.
-    pub level: &'a str,
+    /// What it is about (`service_match`: the need's category).
+    pub subject: Option<&'a str>,
+    /// What is suggested: a level, or a service's id.
+    pub suggested: &'a str,
     /// The score.
     pub score: i64,
     /// The reasons, as JSON.
@@ -145,8 +147,8 @@ pub async fn insert(tx: &mut Tx, s: &NewSuggestion<'_>) -> Result<Uuid> {
     let id = Uuid::now_v7();
     sqlx::query(
         "INSERT INTO suggestion (id, org_id, case_id, kind, trigger_event, config_version, \
-         level, score, reasons, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         subject, suggested, score, reasons, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(id.to_string())
     .bind(s.org_id.to_string())
@@ -154,7 +156,8 @@ pub async fn insert(tx: &mut Tx, s: &NewSuggestion<'_>) -> Result<Uuid> {
     .bind(s.kind)
     .bind(s.trigger)
     .bind(s.config_version)
-    .bind(s.level)
+    .bind(s.subject)
+    .bind(s.suggested)
     .bind(s.score)
     .bind(s.reasons)
     .bind(s.created_by.map(|u| u.to_string()))
@@ -180,8 +183,10 @@ pub struct SuggestionRow {
     pub trigger: String,
     /// The settings' version used.
     pub config_version: i64,
-    /// Level suggested.
-    pub level: String,
+    /// What it is about.
+    pub subject: Option<String>,
+    /// What was suggested (a level, or a service's id).
+    pub suggested: String,
     /// Score.
     pub score: i64,
     /// Reasons (JSON).
@@ -192,8 +197,8 @@ pub struct SuggestionRow {
     pub created_at: DateTime<Utc>,
     /// `accepted`, `changed`, `rejected`, or none yet.
     pub decision: Option<String>,
-    /// The level the worker set.
-    pub decided_level: Option<String>,
+    /// What the worker set (the suggested value when accepted; none when rejected).
+    pub decided: Option<String>,
     /// Her reason.
     pub decision_reason: Option<String>,
     /// Who decided.
@@ -207,8 +212,8 @@ pub struct SuggestionRow {
 }
 
 const COLUMNS: &str = "s.id, s.org_id, s.case_id, s.kind, s.trigger_event, s.config_version, \
-     s.level, s.score, s.reasons, m.display_name AS created_by_name, s.created_at, s.decision, \
-     s.decided_level, s.decision_reason, s.decided_by, d.display_name AS decided_by_name, \
+     s.subject, s.suggested, s.score, s.reasons, m.display_name AS created_by_name, s.created_at, \
+     s.decision, s.decided, s.decision_reason, s.decided_by, d.display_name AS decided_by_name, \
      s.decided_at, s.version FROM suggestion s LEFT JOIN account m ON m.id = s.created_by \
      LEFT JOIN account d ON d.id = s.decided_by";
 
@@ -220,13 +225,14 @@ fn read(r: &sqlx::any::AnyRow) -> Result<SuggestionRow> {
         kind: r.try_get("kind")?,
         trigger: r.try_get("trigger_event")?,
         config_version: r.try_get("config_version")?,
-        level: r.try_get("level")?,
+        subject: r.try_get("subject")?,
+        suggested: r.try_get("suggested")?,
         score: r.try_get("score")?,
         reasons: r.try_get("reasons")?,
         created_by_name: r.try_get("created_by_name")?,
         created_at: instant(r, "created_at")?,
         decision: r.try_get("decision")?,
-        decided_level: r.try_get("decided_level")?,
+        decided: r.try_get("decided")?,
         decision_reason: r.try_get("decision_reason")?,
         decided_by: opt_uuid(r, "decided_by")?,
         decided_by_name: r.try_get("decided_by_name")?,
@@ -235,12 +241,19 @@ fn read(r: &sqlx::any::AnyRow) -> Result<SuggestionRow> {
     })
 }
 
-/// The case's suggestions, newest first, at most `limit`.
-pub async fn for_case(db: &Db, case_id: Uuid, limit: i64) -> Result<Vec<SuggestionRow>> {
+/// The case's suggestions of `kind` (every kind: `None`), newest first, at most `limit`.
+pub async fn for_case(
+    db: &Db,
+    case_id: Uuid,
+    kind: Option<&str>,
+    limit: i64,
+) -> Result<Vec<SuggestionRow>> {
     sqlx::query(&format!(
-        "SELECT {COLUMNS} WHERE s.case_id = $1 ORDER BY s.created_at DESC, s.id DESC LIMIT $2"
+        "SELECT {COLUMNS} WHERE s.case_id = $1 AND ($2 = '' OR s.kind = $2) \
+         ORDER BY s.created_at DESC, s.id DESC LIMIT $3"
     ))
     .bind(case_id.to_string())
+    .bind(kind.unwrap_or_default())
     .bind(limit)
     .fetch_all(db.read())
     .await?
@@ -267,17 +280,17 @@ pub async fn decide(
     id: Uuid,
     version: i64,
     decision: &str,
-    level: Option<&str>,
+    decided: Option<&str>,
     reason: Option<&str>,
     by: Uuid,
 ) -> Result<i64> {
     let r = sqlx::query(
-        "UPDATE suggestion SET decision = $1, decided_level = $2, decision_reason = $3, \
+        "UPDATE suggestion SET decision = $1, decided = $2, decision_reason = $3, \
          decided_by = $4, decided_at = $5, version = version + 1 \
          WHERE id = $6 AND version = $7 AND decision IS NULL",
     )
     .bind(decision)
-    .bind(level)
+    .bind(decided)
     .bind(reason)
     .bind(by.to_string())
     .bind(now_db())
@@ -304,4 +317,45 @@ pub async fn decision_counts(db: &Db, org: Uuid, kind: &str) -> Result<Vec<(Opti
     .iter()
     .map(|r| Ok((r.try_get("decision")?, r.try_get("n")?)))
     .collect()
+}
+
+/// How the organisation's referrals to each of `services` went: per service, the closed ones
+/// completed and those declined or ended early, and the days from sending to acceptance of the
+/// accepted ones (for a median), in one statement.
+pub async fn referral_outcomes(
+    db: &Db,
+    org: Uuid,
+    services: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, (i64, i64, Vec<i64>)>> {
+    let mut out: std::collections::HashMap<Uuid, (i64, i64, Vec<i64>)> =
+        std::collections::HashMap::new();
+    if services.is_empty() {
+        return Ok(out);
+    }
+    let sql = format!(
+        "SELECT service_id, status, sent_at, accepted_at FROM referral \
+         WHERE org_id = $1 AND service_id IN ({}) \
+         AND (status IN ('completed', 'declined', 'ended_early') OR accepted_at IS NOT NULL)",
+        crate::row::placeholders(2, services.len())
+    );
+    let mut q = sqlx::query(&sql).bind(org.to_string());
+    for s in services {
+        q = q.bind(s.to_string());
+    }
+    for r in q.fetch_all(db.read()).await? {
+        let service = uuid(&r, "service_id")?;
+        let status: String = r.try_get("status")?;
+        let e = out.entry(service).or_default();
+        match status.as_str() {
+            "completed" => e.0 += 1,
+            "declined" | "ended_early" => e.1 += 1,
+            _ => {}
+        }
+        if let (Some(sent), Some(accepted)) =
+            (opt_instant(&r, "sent_at")?, opt_instant(&r, "accepted_at")?)
+        {
+            e.2.push((accepted - sent).num_days().max(0));
+        }
+    }
+    Ok(out)
 }

@@ -273,6 +273,14 @@ const ROUTES: &[Entry] = &[
         &[("GET", Page), ("POST", Page)],
         || get(pages::screening::show).post(pages::screening::screen_again),
     ),
+    (
+        "/cases/{id}/services",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::service_match::show).post(pages::service_match::choose),
+    ),
+    ("/admin/screening/matching", &[("POST", Page)], || {
+        post(pages::screening::save_matching)
+    }),
     ("/suggestions/{id}/decision", &[("POST", Page)], || {
         post(pages::screening::decide)
     }),
@@ -791,6 +799,16 @@ const ROUTES: &[Entry] = &[
         "/api/v1/cases/{id}/screenings",
         &[("GET", Api), ("POST", Api)],
         || get(api::screening::list).post(api::screening::screen),
+    ),
+    (
+        "/api/v1/cases/{id}/service-matches",
+        &[("GET", Api), ("POST", Api)],
+        || get(api::service_match::list).post(api::service_match::choose),
+    ),
+    (
+        "/api/v1/decision-support/service-match",
+        &[("GET", Api), ("PUT", Api)],
+        || get(api::service_match::setting).put(api::service_match::put_setting),
     ),
     (
         "/api/v1/suggestions/{id}/decision",

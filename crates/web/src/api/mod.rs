@@ -28,6 +28,7 @@ pub mod referrals;
 pub mod resources;
 pub mod screening;
 pub mod search;
+pub mod service_match;
 pub mod supervision;
 pub mod tasks;
 pub mod users;

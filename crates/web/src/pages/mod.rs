@@ -43,6 +43,7 @@ pub mod resource_exchange;
 pub mod resources;
 pub mod screening;
 pub mod search;
+pub mod service_match;
 pub mod supervision;
 pub mod table_export;
 pub mod tasks;

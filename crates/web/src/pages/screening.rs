@@ -106,8 +106,8 @@ fn card(u: &PageUser, s: &Suggestion) -> Card {
     let r = &s.row;
     Card {
         id: r.id,
-        level: label(u, "screening-level", &r.level),
-        level_code: r.level.clone(),
+        level: label(u, "screening-level", &r.suggested),
+        level_code: r.suggested.clone(),
         score: r.score,
         thresholds: u.tr.args(
             "screening-thresholds",
@@ -136,7 +136,7 @@ fn card(u: &PageUser, s: &Suggestion) -> Card {
         decision: r.decision.as_ref().map(|d| {
             let who = r.decided_by_name.clone().unwrap_or_default();
             let when = r.decided_at.map(|t| u.tr.datetime(&t)).unwrap_or_default();
-            let what = match (d.as_str(), &r.decided_level) {
+            let what = match (d.as_str(), &r.decided) {
                 ("changed", Some(l)) => u.tr.get1(
                     "screening-decided-changed",
                     "level",
@@ -339,6 +339,10 @@ struct SettingsPage {
     counts: Vec<(String, i64)>,
     overridden: Option<String>,
     proxies: Vec<String>,
+    matching_enabled: bool,
+    matching_version: i64,
+    matching_overridden: Option<String>,
+    matching_counts: Vec<(String, i64)>,
     summary: Vec<ErrorLink>,
     form: FormState,
     flash: Option<String>,
@@ -410,7 +414,18 @@ async fn settings_page(
         ],
     );
     let c = s.counts;
+    let (matching_enabled, matching_version, mc) = s.matching;
     let page = SettingsPage {
+        matching_enabled,
+        matching_version,
+        matching_overridden: mc
+            .overridden_percent()
+            .map(|p| u.tr.get1("match-overridden", "percent", &p.to_string())),
+        matching_counts: vec![
+            (u.tr.get("match-decision-accepted"), mc.accepted),
+            (u.tr.get("match-decision-changed"), mc.changed),
+            (u.tr.get("match-decision-rejected"), mc.rejected),
+        ],
         c: Chrome::for_user(u, "/admin/screening"),
         enabled: form.value("enabled") == "on",
         complex_at: form.value("complex_at").to_string(),
@@ -536,4 +551,22 @@ pub async fn save_settings(
         }
         Err(e) => Err(u.err(e)),
     }
+}
+
+/// `POST /admin/screening/matching`: switch resource matching on or off (a switch: the
+/// version is the one the page showed; someone else's change in between is a 409 page).
+pub async fn save_matching(
+    State(state): State<AppState>,
+    u: PageUser,
+    WebForm(pairs): WebForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let p = Pairs(pairs);
+    u.check_csrf(&p.get("csrf"))?;
+    let version = p.get("version").trim().parse().unwrap_or(0);
+    state
+        .app
+        .set_matching(&u.user, &u.ctx, p.get("enabled") == "on", version)
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok(Redirect::to("/admin/screening?saved=1#matching").into_response())
 }

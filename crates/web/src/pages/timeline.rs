@@ -50,6 +50,7 @@ fn what(u: &PageUser, kind: &str, code: &str) -> String {
         "referral" => "referral-event",
         "allocation" => "gk-event",
         "screening" => "screening-event",
+        "service_match" => "match-event",
         _ => return code.to_string(),
     };
     if kind == "transition"
@@ -113,6 +114,7 @@ pub async fn show(
             what: what(&u, &e.kind, &e.code),
             value: match (e.kind.as_str(), e.value) {
                 ("screening", Some(level)) => label(&u, "screening-level", &level),
+                ("service_match", Some(need)) => label(&u, "resource-category", &need),
                 (_, v) => v.unwrap_or_default(),
             },
             kind_code: e.kind,

@@ -194,6 +194,9 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/cases/{id}/consultations", Who::Only(ON_CASE)),
     ("POST", "/consultations/{id}/replies", Who::Only(ON_CASE)),
     ("GET", "/cases/{id}/screening", Who::Only(ON_CASE)),
+    ("GET", "/cases/{id}/services", Who::Only(ON_CASE)),
+    ("POST", "/cases/{id}/services", Who::Only(ON_CASE)),
+    ("POST", "/admin/screening/matching", Who::Only(ADMIN)),
     ("POST", "/cases/{id}/screening", Who::Only(ON_CASE)),
     ("POST", "/suggestions/{id}/decision", Who::Only(ON_CASE)),
     ("GET", "/admin/screening", Who::Only(ADMIN)),
@@ -287,6 +290,26 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ),
     ("GET", "/api/v1/consultations/{id}", Who::Only(ON_CASE)),
     ("GET", "/api/v1/cases/{id}/screenings", Who::Only(ON_CASE)),
+    (
+        "GET",
+        "/api/v1/cases/{id}/service-matches",
+        Who::Only(ON_CASE),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{id}/service-matches",
+        Who::Only(ON_CASE),
+    ),
+    (
+        "GET",
+        "/api/v1/decision-support/service-match",
+        Who::Only(ADMIN),
+    ),
+    (
+        "PUT",
+        "/api/v1/decision-support/service-match",
+        Who::Only(ADMIN),
+    ),
     ("POST", "/api/v1/cases/{id}/screenings", Who::Only(ON_CASE)),
     (
         "POST",

@@ -300,3 +300,150 @@ async fn sex_and_nationality_never_change_the_level() {
     assert!(screenings.iter().all(|s| *s == screenings[0]));
     server.stop().await;
 }
+
+/// Issue 22 items 2 and 5: services of a need's category ranked by fit with their reasons
+/// (the nearer, eligible service with room first); the worker's choice is recorded with the
+/// list she saw, a reason when she goes against the first; on the timeline; switched off by an
+/// administrator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn services_are_ranked_for_a_need_and_the_choice_is_recorded() {
+    let server = TestServer::demo().await;
+    let admin = server.token("demo-admin").await;
+    let manager = server.token("demo-manager").await;
+    let analyst = server.token("demo-analyst").await;
+    let (_, p) = post(
+        &server,
+        &admin,
+        "/api/v1/resources/providers",
+        json!({"name": "มูลนิธิทดสอบจับคู่"}),
+    )
+    .await;
+    let provider = p["id"].as_str().unwrap().to_string();
+    let mut ids = Vec::new();
+    for body in [
+        json!({"name": "บ้านพักระดับประเทศ", "categories": ["shelter"], "national": true, "vacancy": 0, "capacity": 10}),
+        json!({"name": "บ้านพักอำเภอเมือง", "categories": ["shelter"], "areas": ["5001"], "vacancy": 2, "capacity": 10,
+               "eligibility_rule": "age >= 18", "languages": ["th"]}),
+        json!({"name": "บ้านพักเด็ก", "categories": ["shelter"], "areas": ["50"], "eligibility_rule": "age < 18"}),
+        json!({"name": "บ้านพักต่างจังหวัด", "categories": ["shelter"], "areas": ["10"]}),
+    ] {
+        let (status, s) = post(
+            &server,
+            &admin,
+            &format!("/api/v1/resources/providers/{provider}/services"),
+            body,
+        )
+        .await;
+        assert_eq!(status, 201, "{s}");
+        ids.push(s["id"].as_str().unwrap().to_string());
+    }
+    let mut input = intake("จับคู่บริการ");
+    input["address"] =
+        json!({"province_code": "50", "district_code": "5001", "subdistrict_code": "500101"});
+    input["client"]["languages"] = json!("ไทย");
+    let case = server.open_case(&manager, &input).await;
+    let path = format!("/api/v1/cases/{case}/service-matches");
+
+    let (status, m) = get(&server, &manager, &format!("{path}?category=shelter")).await;
+    assert_eq!(status, 200, "{m}");
+    let order: Vec<&str> = m["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["service_id"].as_str().unwrap())
+        .collect();
+    // The district's shelter (eligible, room, Thai) first; the out-of-province one is not
+    // listed (the directory search keeps to the client's area and national services); the
+    // child shelter, not eligible, last.
+    assert_eq!(order, [ids[1].as_str(), ids[0].as_str(), ids[2].as_str()]);
+    let codes: Vec<&str> = m["matches"][0]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "area_district",
+            "eligible",
+            "vacancy",
+            "language_match",
+            "outcomes_few"
+        ]
+    );
+    let (status, _) = get(&server, &manager, &format!("{path}?category=spaceships")).await;
+    assert_eq!(status, 422);
+    let (status, _) = get(&server, &analyst, &path).await;
+    assert_eq!(status, 403);
+
+    // Choosing the second needs a reason; with one, it is recorded as a change.
+    let (status, p) = post(
+        &server,
+        &manager,
+        &path,
+        json!({"category": "shelter", "service_id": ids[0]}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        field_codes(&p),
+        [(
+            "reason".to_string(),
+            "screening.reason_required".to_string()
+        )]
+    );
+    let (status, _) = post(
+        &server,
+        &manager,
+        &path,
+        json!({"category": "shelter", "service_id": ids[0], "reason": "ผู้รับบริการต้องการอยู่ไกลจากผู้กระทำ"}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, _) = post(
+        &server,
+        &manager,
+        &path,
+        json!({"category": "shelter", "service_id": ids[1]}),
+    )
+    .await;
+    assert_eq!(status, 201, "choosing the first needs no reason");
+    let (_, m) = get(&server, &manager, &format!("{path}?category=shelter")).await;
+    let choices = m["choices"].as_array().unwrap();
+    assert_eq!(choices.len(), 2);
+    assert_eq!(choices[0]["decision"], "accepted");
+    assert_eq!(choices[1]["decision"], "changed");
+    assert_eq!(choices[1]["service_id"], ids[0].as_str());
+    assert_eq!(choices[1]["list"].as_array().unwrap().len(), 3);
+    let (_, timeline) = get(&server, &manager, &format!("/api/v1/cases/{case}/timeline")).await;
+    assert!(timeline
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["kind"] == "service_match" && e["code"] == "changed"));
+    assert_eq!(server.audit_count("match.decide", "success").await, 2);
+
+    // Switched off: nothing is ranked, a choice is refused.
+    let (status, _) = put(
+        &server,
+        &admin,
+        "/api/v1/decision-support/service-match",
+        json!({"enabled": false, "version": 0}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, m) = get(&server, &manager, &format!("{path}?category=shelter")).await;
+    assert_eq!(m["enabled"], false);
+    assert!(m["matches"].as_array().unwrap().is_empty());
+    let (status, p) = post(
+        &server,
+        &manager,
+        &path,
+        json!({"category": "shelter", "service_id": ids[1]}),
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert!(p["type"].as_str().unwrap().ends_with("/matching_off"));
+    server.stop().await;
+}

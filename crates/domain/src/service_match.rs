@@ -8,6 +8,7 @@
 use crate::gatekeeping::criteria::{self, Criterion, Facts, Outcome};
 use crate::resource::Category;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The fewest closed referrals to a service before their outcomes count (and are shown).
 pub const OUTCOMES_MIN: i64 = 5;
@@ -123,7 +124,7 @@ pub struct Reason {
     /// Points added (negative: taken away).
     pub points: i64,
     /// Named values (`n`, `completed`, `total`, `days`, `missing`, `languages`).
-    pub args: Vec<(String, String)>,
+    pub args: BTreeMap<String, String>,
 }
 
 fn reason(code: &str, points: i64, args: &[(&str, String)]) -> Reason {
@@ -356,7 +357,7 @@ mod tests {
                 "outcomes_few"
             ]
         );
-        assert_eq!(ranked[1].reasons[1].args[0].1, "household_income");
+        assert_eq!(ranked[1].reasons[1].args["missing"], "household_income");
         assert!(codes(&ranked[3]).contains(&"not_eligible"));
     }
 

@@ -54,3 +54,4 @@ dash-export-figure = Count or value
 dash-reviews = Plan reviews (today)
 dash-reviews-monitored = Cases following a plan in force
 dash-reviews-overdue = Plan review overdue
+dash-figures-table = Table of the figures

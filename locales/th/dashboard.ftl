@@ -54,3 +54,4 @@ dash-export-figure = จำนวนหรือค่า
 dash-reviews = การทบทวนแผน (ณ วันนี้)
 dash-reviews-monitored = รายกรณีที่กำลังดำเนินการตามแผน
 dash-reviews-overdue = เลยกำหนดทบทวนแผน
+dash-figures-table = ตารางตัวเลข

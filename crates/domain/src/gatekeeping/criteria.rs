@@ -122,7 +122,7 @@ pub fn fact_named(name: &str) -> Option<&'static Fact> {
 }
 
 /// A fact's value, as stored with a check and shown in its explanation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum FactValue {
     /// True or false.
@@ -134,12 +134,36 @@ pub enum FactValue {
     /// Text.
     Text(String),
     /// A list.
-    #[schema(no_recursion)]
     List(Vec<FactValue>),
     /// A map.
-    #[schema(no_recursion)]
     Map(BTreeMap<String, FactValue>),
 }
+
+/// The schema of a fact's value, written by hand: the derived `oneOf` of an untagged enum
+/// would make a whole number match both "integer" and "number" and so fail validation.
+impl utoipa::PartialSchema for FactValue {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            AdditionalProperties, AnyOfBuilder, ArrayBuilder, ObjectBuilder, SchemaType, Type,
+        };
+        let any = || ObjectBuilder::new().schema_type(SchemaType::AnyValue);
+        AnyOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::Boolean))
+            .item(ObjectBuilder::new().schema_type(Type::Number))
+            .item(ObjectBuilder::new().schema_type(Type::String))
+            .item(ArrayBuilder::new().items(any()))
+            .item(
+                ObjectBuilder::new()
+                    .additional_properties(Some(AdditionalProperties::FreeForm(true))),
+            )
+            .description(Some(
+                "A fact's value: true or false, a number, text, a list or a map of them.",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for FactValue {}
 
 impl FactValue {
     /// From an assessment answer; `null` is no value.

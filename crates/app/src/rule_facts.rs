@@ -5,12 +5,42 @@
 
 use crate::{App, AppError};
 use karuna_domain::gatekeeping::criteria::{FactValue, Facts};
+use karuna_store::assessment::AssessmentRow;
 use karuna_store::case::CaseRow;
 use karuna_thai::calendar::bangkok_date;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// The need levels of an assessment domain that count as a need.
 const NEED_LEVELS: [&str; 3] = ["moderate", "high", "severe"];
+
+/// The domains in need in the case's completed assessments: each template's latest completed
+/// one counts, and a domain at a moderate or higher level is in need; distinct codes, the most
+/// recently assessed template's first. `None` until a completed assessment has domain levels
+/// (the needs are then unknown, not none).
+pub(crate) fn domains_in_need(assessments: &[AssessmentRow]) -> Option<Vec<String>> {
+    let mut done: Vec<&AssessmentRow> = assessments
+        .iter()
+        .filter(|a| a.status == "completed")
+        .collect();
+    done.sort_by_key(|a| std::cmp::Reverse(a.completed_at));
+    let mut templates: Vec<&str> = Vec::new();
+    let mut levelled = false;
+    let mut out: Vec<String> = Vec::new();
+    for a in done {
+        if templates.contains(&a.template_key.as_str()) {
+            continue;
+        }
+        templates.push(&a.template_key);
+        for d in a.scores.iter().flat_map(|s| s.domains.iter()) {
+            levelled |= d.level.is_some();
+            let needed = d.level.as_deref().is_some_and(|l| NEED_LEVELS.contains(&l));
+            if needed && !out.contains(&d.code) {
+                out.push(d.code.clone());
+            }
+        }
+    }
+    levelled.then_some(out)
+}
 
 impl App {
     /// The case's facts for rules (see the module).
@@ -67,16 +97,15 @@ impl App {
                 }
             }
         }
-        let mut assessments: Vec<_> = karuna_store::assessment::for_case(&self.db, case.id)
-            .await?
+        let all = karuna_store::assessment::for_case(&self.db, case.id).await?;
+        let needs = domains_in_need(&all);
+        let mut assessments: Vec<_> = all
             .into_iter()
             .filter(|a| a.status == "completed")
             .collect();
         assessments.sort_by_key(|a| a.completed_at);
         let mut scores = BTreeMap::new();
         let mut levels = BTreeMap::new();
-        // Each template's latest domain levels: (template, domain) → level.
-        let mut domain_levels: BTreeMap<(String, String), Option<String>> = BTreeMap::new();
         let mut disability = None;
         for a in &assessments {
             for (k, v) in &a.answers {
@@ -88,10 +117,6 @@ impl App {
                 scores.insert(a.template_key.clone(), FactValue::Int(s.total));
                 if let Some(l) = &s.level {
                     levels.insert(a.template_key.clone(), text(l));
-                }
-                domain_levels.retain(|(t, _), _| *t != a.template_key);
-                for d in &s.domains {
-                    domain_levels.insert((a.template_key.clone(), d.code.clone()), d.level.clone());
                 }
             }
             if a.template_key == "disability" {
@@ -109,16 +134,10 @@ impl App {
         if let Some(d) = disability {
             f.insert("disability".into(), FactValue::Bool(d));
         }
-        // Needs across domains: the distinct domains (by code, whichever template assessed
-        // them) at a moderate or higher level; unknown until a scored assessment with domain
-        // levels is completed.
-        if domain_levels.values().any(Option::is_some) {
-            let needs: BTreeSet<&str> = domain_levels
-                .iter()
-                .filter(|(_, l)| l.as_deref().is_some_and(|l| NEED_LEVELS.contains(&l)))
-                .map(|((_, d), _)| d.as_str())
-                .collect();
-            f.insert("needs_domains".into(), FactValue::Int(needs.len() as i64));
+        // Needs across domains (by code, whichever template assessed them); unknown until a
+        // scored assessment with domain levels is completed.
+        if let Some(n) = needs {
+            f.insert("needs_domains".into(), FactValue::Int(n.len() as i64));
         }
         let int = |v: Option<&FactValue>| match v {
             Some(FactValue::Int(i)) => Some(*i),

@@ -333,12 +333,15 @@ impl App {
         id: Uuid,
         input: &DecisionInput,
     ) -> Result<i64, AppError> {
-        let case_id = self.suggestion_case(user, id).await?;
-        self.case_for(user, ctx, case_id, CaseAccess::Edit, "screening.decide")
-            .await?;
-        let Some(s) = store::get(&self.db, id).await?.filter(|s| s.kind == KIND) else {
+        let Some(s) = store::get(&self.db, id)
+            .await?
+            .filter(|s| s.kind == KIND && s.org_id == user.actor.org_id)
+        else {
             return Err(AppError::NotFound);
         };
+        let case_id = s.case_id;
+        self.case_for(user, ctx, case_id, CaseAccess::Edit, "screening.decide")
+            .await?;
         if s.decision.is_some() {
             return Err(AppError::Refused("suggestion_decided"));
         }

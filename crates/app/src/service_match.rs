@@ -5,9 +5,11 @@
 //! and audited. Administrators may switch matching off.
 
 use crate::case::CaseAccess;
+use crate::rule_facts::domains_in_need;
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use karuna_domain::access::{self, Action};
 use karuna_domain::audit::Outcome;
+use karuna_domain::gatekeeping::criteria::FactValue;
 use karuna_domain::resource::Category;
 use karuna_domain::service_match::{self as domain, Candidate, Client, PastOutcomes, Ranked};
 use karuna_domain::FieldError;
@@ -22,8 +24,6 @@ pub const KIND: &str = "service_match";
 
 /// How many services of a category are ranked at most.
 const CANDIDATES_MAX: i64 = 300;
-/// The need levels of an assessment domain that count as a need.
-const NEED_LEVELS: [&str; 3] = ["moderate", "high", "severe"];
 
 /// A ranked service with its directory entry.
 #[derive(Debug, Clone)]
@@ -139,29 +139,13 @@ impl App {
         Ok(v)
     }
 
-    /// The categories of the case's needs: the domains of its completed assessments (each
-    /// template's latest) at a moderate or higher level.
+    /// The categories of the case's needs (`rule_facts::domains_in_need`), in the order found.
     async fn needs_of(&self, case: &CaseRow) -> Result<Vec<Category>, AppError> {
-        let mut assessments: Vec<_> = karuna_store::assessment::for_case(&self.db, case.id)
-            .await?
-            .into_iter()
-            .filter(|a| a.status == "completed")
-            .collect();
-        assessments.sort_by_key(|a| std::cmp::Reverse(a.completed_at));
-        let mut seen_templates = Vec::new();
+        let assessments = karuna_store::assessment::for_case(&self.db, case.id).await?;
         let mut out = Vec::new();
-        for a in assessments {
-            if seen_templates.contains(&a.template_key) {
-                continue;
-            }
-            seen_templates.push(a.template_key.clone());
-            for d in a.scores.iter().flat_map(|s| s.domains.iter()) {
-                let needed = d.level.as_deref().is_some_and(|l| NEED_LEVELS.contains(&l));
-                if let Some(c) = domain::category_of_domain(&d.code).filter(|_| needed) {
-                    if !out.contains(&c) {
-                        out.push(c);
-                    }
-                }
+        for d in domains_in_need(&assessments).unwrap_or_default() {
+            if let Some(c) = domain::category_of_domain(&d).filter(|c| !out.contains(c)) {
+                out.push(c);
             }
         }
         Ok(out)
@@ -173,18 +157,17 @@ impl App {
         case: &CaseRow,
         category: Category,
     ) -> Result<Vec<Match>, AppError> {
+        // The address is among the facts (district, province); the languages are the person's.
+        let facts = self.rule_facts(case).await?;
+        let text = |name: &str| match facts.get(name) {
+            Some(FactValue::Text(t)) => Some(t.clone()),
+            _ => None,
+        };
         let person =
             karuna_store::person::person_by_id(&self.db, case.org_id, case.client_id).await?;
-        let address = match &person {
-            Some(p) => karuna_store::person::addresses(&self.db, p.id)
-                .await?
-                .into_iter()
-                .next(),
-            None => None,
-        };
         let client = Client {
-            district: address.as_ref().map(|a| a.district_code.clone()),
-            province: address.as_ref().map(|a| a.province_code.clone()),
+            district: text("district"),
+            province: text("province"),
             languages: person
                 .as_ref()
                 .map(|p| {
@@ -196,7 +179,7 @@ impl App {
                         .collect()
                 })
                 .unwrap_or_default(),
-            facts: self.rule_facts(case).await?,
+            facts,
         };
         let query = DirectoryQuery {
             category: Some(category.code().to_string()),

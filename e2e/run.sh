@@ -7,7 +7,8 @@
 #
 # 1. installs Debian's chromium if /usr/bin/chromium is missing (needs root);
 # 2. `npm ci` in e2e/ (playwright-core, @axe-core/playwright, axe-core; no browser download);
-# 3. starts `$KARUNA_BIN serve --demo --addr 127.0.0.1:0 --data-dir <fresh temp dir>`
+# 3. generates a small synthetic agency (`karuna gen`) into a fresh temp dir, then starts
+#    `$KARUNA_BIN serve --demo --addr 127.0.0.1:0 --data-dir <that dir>`
 #    and reads its URL from the line "karuna listening on http://127.0.0.1:PORT";
 # 4. runs the tests with node's test runner, KARUNA_URL exported;
 # 5. always stops the server. Exits with the tests' exit code and ends with a
@@ -78,6 +79,16 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# A synthetic agency beside the demo organisation (its own organisation and accounts, the demo
+# password): five years of cases for the trends test.
+log "generating a synthetic agency (karuna gen) in $DATA_DIR"
+if ! printf 'karuna-demo\n' | "$KARUNA_BIN" gen --data-dir "$DATA_DIR" --persons 3000 --cases 3000 \
+    --notes-per-case 1 --password-stdin >"$WORK/gen.log" 2>&1; then
+  log "karuna gen failed; its output:"
+  cat "$WORK/gen.log" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 log "starting $KARUNA_BIN serve --demo (data dir $DATA_DIR)"
 "$KARUNA_BIN" serve --demo --addr 127.0.0.1:0 --data-dir "$DATA_DIR" >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!

@@ -50,6 +50,7 @@ pub mod task;
 pub mod team;
 pub mod timeline;
 pub mod token;
+pub mod trends;
 pub mod worklist;
 
 pub use error::AppError;

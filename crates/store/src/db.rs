@@ -200,6 +200,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "decision_support",
         include_str!("../migrations/0085_decision_support.sql"),
     ),
+    (
+        86,
+        "case_file_opened_cover",
+        include_str!("../migrations/0086_case_file_opened_cover.sql"),
+    ),
 ];
 
 impl Db {

@@ -50,6 +50,7 @@ pub mod supervision;
 pub mod task;
 pub mod testing;
 pub mod time;
+pub mod trends;
 pub mod worklist;
 
 pub use db::{Backend, Db, Tx};

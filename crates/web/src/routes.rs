@@ -923,6 +923,18 @@ const ROUTES: &[Entry] = &[
     ("/api/v1/reports/dashboard", &[("GET", Api)], || {
         get(api::worklists::dashboard)
     }),
+    ("/reports/trends", &[("GET", Page)], || {
+        get(pages::trends::trends)
+    }),
+    ("/reports/trends.csv", &[("GET", Page)], || {
+        get(pages::trends::export_csv)
+    }),
+    ("/reports/trends.xlsx", &[("GET", Page)], || {
+        get(pages::trends::export_xlsx)
+    }),
+    ("/api/v1/reports/trends/new-cases", &[("GET", Api)], || {
+        get(api::trends::new_cases)
+    }),
     (
         "/api/v1/advocacy-reports",
         &[("GET", Api), ("POST", Api)],

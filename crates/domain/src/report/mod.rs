@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod forecast;
 pub mod period;
 
 /// Counts from 1 up to this are shown as "<5"; 0 is shown (nothing to point at).

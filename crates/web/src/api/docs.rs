@@ -69,6 +69,7 @@ impl Modify for Security {
         api::search::search,
         api::persons::duplicates, api::persons::merges, api::persons::merge, api::persons::undo, api::persons::dismiss,
         api::worklists::approvals, api::worklists::due, api::worklists::case_counts, api::worklists::dashboard,
+        api::trends::new_cases,
         api::resources::search, api::resources::get_service, api::resources::update_service,
         api::resources::verify_service, api::resources::providers, api::resources::create_provider,
         api::resources::get_provider, api::resources::update_provider, api::resources::create_service,

@@ -31,6 +31,7 @@ pub mod search;
 pub mod service_match;
 pub mod supervision;
 pub mod tasks;
+pub mod trends;
 pub mod users;
 pub mod worklists;
 

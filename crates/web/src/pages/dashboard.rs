@@ -128,7 +128,7 @@ pub(crate) fn period_name(u: &crate::i18n::Tr, p: Period) -> String {
     }
 }
 
-fn month_name(u: &PageUser, key: &str) -> String {
+pub(crate) fn month_label(u: &PageUser, key: &str) -> String {
     let (y, m) = key.split_once('-').unwrap_or((key, ""));
     match (y.parse::<i32>(), m.parse::<u32>()) {
         (Ok(y), Ok(m)) => format!(
@@ -192,7 +192,7 @@ async fn view(state: &AppState, u: &PageUser, d: &Dashboard) -> Result<Dashboard
             cases.clone(),
             d.by_month
                 .iter()
-                .map(|m| (month_name(u, &m.month), m.opened))
+                .map(|m| (month_label(u, &m.month), m.opened))
                 .collect(),
         ),
         Chart::new(
@@ -240,7 +240,7 @@ async fn view(state: &AppState, u: &PageUser, d: &Dashboard) -> Result<Dashboard
         flow: d
             .by_month
             .iter()
-            .map(|m| (month_name(u, &m.month), m.opened.text(), m.closed.text()))
+            .map(|m| (month_label(u, &m.month), m.opened.text(), m.closed.text()))
             .collect(),
         stages: d
             .stages

@@ -48,6 +48,7 @@ pub mod supervision;
 pub mod table_export;
 pub mod tasks;
 pub mod timeline;
+pub mod trends;
 pub mod users;
 
 use crate::auth::PageUser;

@@ -43,4 +43,5 @@ mod search;
 mod statements;
 mod supervision;
 mod tasks;
+mod trends;
 mod worklists;

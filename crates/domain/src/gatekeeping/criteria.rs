@@ -9,7 +9,7 @@
 //! `catch_unwind` so that no rule, however malformed, can take a request down.
 
 use crate::error::{FieldError, Validation};
-use cel::common::ast::{EntryExpr, Expr, IdedExpr};
+use cel::common::ast::{EntryExpr, Expr, IdedExpr, LiteralValue};
 use cel::{Context, ExecutionError, Program, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -369,6 +369,84 @@ fn bound_names(e: &IdedExpr, out: &mut BTreeSet<String>) {
     }
 }
 
+/// The keys of the map-valued fact `name` that `e` reads (`name.key` or `name["key"]`), or
+/// none when it also uses the map otherwise (`size(name)`, `"k" in name`): then the whole map
+/// is what it read.
+fn map_keys_read(e: &IdedExpr, name: &str, keys: &mut BTreeSet<String>) -> bool {
+    let is_name = |x: &IdedExpr| matches!(&x.expr, Expr::Ident(n) if n == name);
+    match &e.expr {
+        Expr::Select(s) if is_name(&s.operand) && !s.test => {
+            keys.insert(s.field.clone());
+            true
+        }
+        Expr::Call(c)
+            if c.func_name == "_[_]"
+                && c.args.len() == 2
+                && is_name(&c.args[0])
+                && matches!(&c.args[1].expr, Expr::Literal(LiteralValue::String(_))) =>
+        {
+            if let Expr::Literal(LiteralValue::String(k)) = &c.args[1].expr {
+                keys.insert(k.inner().to_string());
+            }
+            true
+        }
+        Expr::Ident(n) => n != name,
+        Expr::Select(s) => map_keys_read(&s.operand, name, keys),
+        Expr::Call(c) => {
+            c.target
+                .as_deref()
+                .is_none_or(|t| map_keys_read(t, name, keys))
+                & c.args
+                    .iter()
+                    .fold(true, |ok, a| map_keys_read(a, name, keys) & ok)
+        }
+        Expr::Comprehension(c) => [
+            &c.iter_range,
+            &c.accu_init,
+            &c.loop_cond,
+            &c.loop_step,
+            &c.result,
+        ]
+        .into_iter()
+        .fold(true, |ok, x| map_keys_read(x, name, keys) & ok),
+        Expr::List(l) => l
+            .elements
+            .iter()
+            .fold(true, |ok, a| map_keys_read(a, name, keys) & ok),
+        Expr::Map(m) => m.entries.iter().fold(true, |ok, en| match &en.expr {
+            EntryExpr::MapEntry(me) => {
+                map_keys_read(&me.key, name, keys) & map_keys_read(&me.value, name, keys) & ok
+            }
+            EntryExpr::StructField(f) => map_keys_read(&f.value, name, keys) & ok,
+        }),
+        Expr::Struct(st) => st.entries.iter().fold(true, |ok, en| match &en.expr {
+            EntryExpr::StructField(f) => map_keys_read(&f.value, name, keys) & ok,
+            EntryExpr::MapEntry(me) => {
+                map_keys_read(&me.key, name, keys) & map_keys_read(&me.value, name, keys) & ok
+            }
+        }),
+        Expr::Unspecified | Expr::Literal(_) => true,
+    }
+}
+
+/// A fact's value as an explanation shows it: of a map the rule reads by key, those keys only
+/// (so that an explanation of `answers.leg_status` does not list every answer).
+fn value_read(p: &Program, name: &str, v: &FactValue) -> FactValue {
+    let FactValue::Map(m) = v else {
+        return v.clone();
+    };
+    let mut keys = BTreeSet::new();
+    if !map_keys_read(p.expression(), name, &mut keys) {
+        return v.clone();
+    }
+    FactValue::Map(
+        m.iter()
+            .filter(|(k, _)| keys.contains(*k))
+            .map(|(k, x)| (k.clone(), x.clone()))
+            .collect(),
+    )
+}
+
 /// The catalogue facts a compiled rule names, and the first name outside it.
 fn facts_named(p: &Program) -> (Vec<&'static str>, Option<String>) {
     let mut bound = BTreeSet::new();
@@ -554,16 +632,17 @@ impl Check {
 pub fn evaluate(criteria: &[Criterion], facts: &Facts) -> Check {
     let mut results = Vec::with_capacity(criteria.len());
     for c in criteria {
-        let (outcome, used, missing) = match compile(&c.rule) {
+        let compiled = compile(&c.rule);
+        let (outcome, used, missing) = match &compiled {
             Err(_) => (Outcome::Unknown, Vec::new(), Vec::new()),
             Ok(p) => {
-                let (used, _) = facts_named(&p);
+                let (used, _) = facts_named(p);
                 let missing_facts: Vec<String> = used
                     .iter()
                     .filter(|n| !facts.contains_key(**n))
                     .map(|n| n.to_string())
                     .collect();
-                let outcome = match run(&p, facts) {
+                let outcome = match run(p, facts) {
                     Ok(Value::Bool(true)) => (Outcome::Met, Vec::new()),
                     Ok(Value::Bool(false)) => (Outcome::NotMet, Vec::new()),
                     Err(ExecutionError::NoSuchKey(k)) => (Outcome::Unknown, vec![k.to_string()]),
@@ -582,7 +661,14 @@ pub fn evaluate(criteria: &[Criterion], facts: &Facts) -> Check {
             outcome,
             facts: used
                 .iter()
-                .filter_map(|n| Some((n.to_string(), facts.get(*n)?.clone())))
+                .filter_map(|n| {
+                    let v = facts.get(*n)?;
+                    let shown = match &compiled {
+                        Ok(p) => value_read(p, n, v),
+                        Err(_) => v.clone(),
+                    };
+                    Some((n.to_string(), shown))
+                })
                 .collect(),
             missing,
         });
@@ -675,6 +761,32 @@ mod tests {
                 ("criteria[2].rule", "required")
             ]
         );
+    }
+
+    #[test]
+    fn an_explanation_shows_only_the_answers_a_rule_reads() {
+        let criteria = validate(&[
+            crit("answers.leg_status == 'no' || answers['eco_work'] == 'unemployed'"),
+            crit("size(answers) > 2"),
+        ])
+        .unwrap();
+        let answers: BTreeMap<String, FactValue> = ["leg_status", "eco_work", "housing"]
+            .into_iter()
+            .map(|k| (k.to_string(), FactValue::Text("no".into())))
+            .collect();
+        let facts: Facts = [("answers".to_string(), FactValue::Map(answers.clone()))].into();
+        let check = evaluate(&criteria, &facts);
+        let FactValue::Map(read) = &check.criteria[0].facts["answers"] else {
+            panic!("a map");
+        };
+        assert_eq!(
+            read.keys().collect::<Vec<_>>(),
+            ["eco_work", "leg_status"],
+            "the answers the rule names, not the others"
+        );
+        assert_eq!(check.criteria[0].outcome, Outcome::Met);
+        // A rule over the whole map shows the whole map.
+        assert_eq!(check.criteria[1].facts["answers"], FactValue::Map(answers));
     }
 
     #[test]

@@ -214,7 +214,8 @@ async fn count_requests(s: &TestServer) -> BTreeMap<&'static str, (u64, Vec<Stri
         counts.insert(*name, since(before));
     }
 
-    // The supervisor's pages read the unit's work: approvals, monitoring, the whole unit's list.
+    // The supervisor's pages read the unit's work: approvals, monitoring, the whole unit's list,
+    // its figures and its forecast.
     let (c, _) = s
         .login_with(SUPERVISOR, PASSWORD)
         .await
@@ -222,6 +223,8 @@ async fn count_requests(s: &TestServer) -> BTreeMap<&'static str, (u64, Vec<Stri
     for (name, path) in [
         ("supervisor's home page", "/"),
         ("supervisor's case list", "/cases"),
+        ("supervisor's dashboard", "/reports/dashboard"),
+        ("supervisor's trends", "/reports/trends"),
     ] {
         let before = STATEMENTS.load(Ordering::SeqCst);
         let resp = c.get(s.url(path)).send().await.expect("get");

@@ -279,6 +279,29 @@ async fn view(state: &AppState, u: &PageUser, d: &Dashboard) -> Result<Dashboard
     })
 }
 
+/// Whether the reader chooses a unit for her figures (a supervisor sees her own unit's only),
+/// and the units she may choose.
+pub(crate) async fn unit_choices(
+    state: &AppState,
+    u: &PageUser,
+) -> Result<(bool, Vec<Choice>), WebError> {
+    if u.user.role() == karuna_domain::access::Role::Supervisor {
+        return Ok((false, Vec::new()));
+    }
+    let units = state
+        .app
+        .units(&u.user)
+        .await
+        .map_err(|e| u.err(e))?
+        .into_iter()
+        .map(|x| Choice {
+            value: x.id.to_string(),
+            label: x.name,
+        })
+        .collect();
+    Ok((true, units))
+}
+
 /// `GET /reports/dashboard?period=&unit=&province=`.
 pub async fn dashboard(
     State(state): State<AppState>,
@@ -329,22 +352,7 @@ async fn respond(
         ),
     };
     let today = calendar::bangkok_date(karuna_store::time::now());
-    let choose_unit = u.user.role() != karuna_domain::access::Role::Supervisor;
-    let units = if choose_unit {
-        state
-            .app
-            .units(&u.user)
-            .await
-            .map_err(|e| u.err(e))?
-            .into_iter()
-            .map(|x| Choice {
-                value: x.id.to_string(),
-                label: x.name,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let (choose_unit, units) = unit_choices(state, u).await?;
     let provinces = super::resources::province_choices(u);
     let (status, view, form) = match result {
         Ok(d) => {

@@ -5,7 +5,7 @@
 //! seasonal-naive one on this history. Small counts read "<5" and are drawn at 4.
 
 use super::cases::{case_type_choices, case_type_label};
-use super::dashboard::month_label;
+use super::dashboard::{month_label, unit_choices};
 use super::table_export::{Cell, Download, Table};
 use super::users::Choice;
 use super::{refusal, render, Chrome, FormState};
@@ -359,22 +359,7 @@ async fn respond(
             Err(karuna_app::AppError::Invalid(vec![field])),
         ),
     };
-    let choose_unit = u.user.role() != karuna_domain::access::Role::Supervisor;
-    let units = if choose_unit {
-        state
-            .app
-            .units(&u.user)
-            .await
-            .map_err(|e| u.err(e))?
-            .into_iter()
-            .map(|x| Choice {
-                value: x.id.to_string(),
-                label: x.name,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let (choose_unit, units) = unit_choices(state, u).await?;
     let types = state
         .app
         .case_types(&u.user, &u.ctx)

@@ -130,14 +130,6 @@ fn one_decimal(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-/// The months from `first` (a month's first day), `n` of them, as `YYYY-MM`.
-fn month_keys(first: NaiveDate, n: u32) -> Vec<String> {
-    (0..n)
-        .filter_map(|i| first.checked_add_months(Months::new(i)))
-        .map(|m| m.format("%Y-%m").to_string())
-        .collect()
-}
-
 /// The `n` Bangkok months from `first` (a month's first day), with their stored bounds.
 fn months_from(first: NaiveDate, n: u32) -> Vec<Month> {
     (0..n)
@@ -262,7 +254,9 @@ impl App {
             .map_err(|e| AppError::Internal(format!("forecast task: {e}")))?;
         match fitted {
             Ok((band, bt)) => {
-                let ahead = month_keys(this_month, horizon as u32);
+                let ahead = months_from(this_month, horizon as u32)
+                    .into_iter()
+                    .map(|m| m.key);
                 out.forecast = ahead
                     .into_iter()
                     .enumerate()
@@ -332,7 +326,7 @@ mod tests {
             months[0]
         );
         assert_eq!(months[0].until, months[1].from);
-        assert_eq!(month_keys(first, 2), ["2026-01", "2026-02"]);
+        assert_eq!(months[1].key, "2026-02");
         let counts = vec![
             ("2026-01".to_string(), 0),
             ("2026-02".to_string(), 3),

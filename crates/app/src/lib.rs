@@ -42,6 +42,7 @@ pub mod resource;
 pub mod resource_exchange;
 mod rule_facts;
 pub mod screening;
+pub mod screening_model;
 pub mod search;
 pub mod service_match;
 pub mod session;

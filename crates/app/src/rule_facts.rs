@@ -4,6 +4,7 @@
 //! "unknown" rather than reading a zero.
 
 use crate::{App, AppError};
+use chrono::NaiveDate;
 use karuna_domain::gatekeeping::criteria::{FactValue, Facts};
 use karuna_store::assessment::AssessmentRow;
 use karuna_store::case::CaseRow;
@@ -42,137 +43,197 @@ pub(crate) fn domains_in_need(assessments: &[AssessmentRow]) -> Option<Vec<Strin
     levelled.then_some(out)
 }
 
+/// The client's details rules may read (the screening takes the protected ones out again).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ClientFacts {
+    /// `male`, `female` … (`unknown` or empty: not known).
+    pub sex: String,
+    /// Nationality code.
+    pub nationality: Option<String>,
+    /// The kinds of identity documents held.
+    pub document_kinds: Vec<String>,
+    /// Province and district codes of the first address.
+    pub address: Option<(String, String)>,
+}
+
+/// What a case's facts are built from: read one case at a time for the rules, or in bulk for
+/// training the learned screening (`screening_model`).
+#[derive(Debug, Clone)]
+pub(crate) struct FactSources<'a> {
+    /// The case.
+    pub case: &'a CaseRow,
+    /// The client's birth date, or year.
+    pub birth: (Option<NaiveDate>, Option<i64>),
+    /// The client's other details (none when training: the model never reads them).
+    pub client: Option<ClientFacts>,
+    /// The case's assessments (any status).
+    pub assessments: &'a [AssessmentRow],
+    /// The client's earlier cases, and failed referrals.
+    pub history: (i64, i64),
+    /// The day ages are reckoned on.
+    pub as_of: NaiveDate,
+}
+
+/// The facts of a case (see the module).
+pub(crate) fn facts_from(src: &FactSources<'_>) -> Facts {
+    let case = src.case;
+    let mut f: Facts = BTreeMap::new();
+    let text = |s: &str| FactValue::Text(s.to_string());
+    f.insert(
+        "case_types".into(),
+        FactValue::List(case.case_types.iter().map(|t| text(t)).collect()),
+    );
+    f.insert("urgency".into(), text(&case.urgency));
+    f.insert("case_status".into(), text(&case.status));
+    let age = match src.birth {
+        (Some(b), _) => src.as_of.years_since(b).map(i64::from),
+        (None, Some(y)) => Some(i64::from(chrono::Datelike::year(&src.as_of)) - y),
+        _ => None,
+    };
+    if let Some(a) = age {
+        f.insert("age".into(), FactValue::Int(a));
+    }
+    if let Some(p) = &src.client {
+        if p.sex != "unknown" && !p.sex.is_empty() {
+            f.insert("sex".into(), text(&p.sex));
+        }
+        if let Some(n) = &p.nationality {
+            f.insert("nationality".into(), text(n));
+        }
+        f.insert(
+            "document_kinds".into(),
+            FactValue::List(p.document_kinds.iter().map(|d| text(d)).collect()),
+        );
+        if let Some((province, district)) = &p.address {
+            f.insert("province".into(), text(province));
+            f.insert("district".into(), text(district));
+        }
+    }
+    // The intake's safety screening first, then completed assessments, the latest of each
+    // template last so that its answers win.
+    let mut answers = BTreeMap::new();
+    if let Ok(serde_json::Value::Object(intake)) =
+        serde_json::from_str::<serde_json::Value>(&case.safety_answers)
+    {
+        for (k, v) in &intake {
+            if let Some(v) = FactValue::from_json(v) {
+                answers.insert(k.clone(), v);
+            }
+        }
+    }
+    let needs = domains_in_need(src.assessments);
+    let mut assessments: Vec<&AssessmentRow> = src
+        .assessments
+        .iter()
+        .filter(|a| a.status == "completed")
+        .collect();
+    assessments.sort_by_key(|a| a.completed_at);
+    let mut scores = BTreeMap::new();
+    let mut levels = BTreeMap::new();
+    let mut disability = None;
+    for a in &assessments {
+        for (k, v) in &a.answers {
+            if let Some(v) = FactValue::from_json(v) {
+                answers.insert(k.clone(), v);
+            }
+        }
+        if let Some(s) = &a.scores {
+            scores.insert(a.template_key.clone(), FactValue::Int(s.total));
+            if let Some(l) = &s.level {
+                levels.insert(a.template_key.clone(), text(l));
+            }
+        }
+        if a.template_key == "disability" {
+            let listed = a
+                .answers
+                .get("dis_types")
+                .and_then(|v| v.as_array())
+                .is_some_and(|l| !l.is_empty());
+            disability = Some(listed);
+        }
+    }
+    if case.case_types.iter().any(|t| t.contains("disab")) {
+        disability = Some(true);
+    }
+    if let Some(d) = disability {
+        f.insert("disability".into(), FactValue::Bool(d));
+    }
+    // Needs across domains (by code, whichever template assessed them); unknown until a
+    // scored assessment with domain levels is completed.
+    if let Some(n) = needs {
+        f.insert("needs_domains".into(), FactValue::Int(n.len() as i64));
+    }
+    let int = |v: Option<&FactValue>| match v {
+        Some(FactValue::Int(i)) => Some(*i),
+        Some(FactValue::Float(x)) if x.is_finite() => Some(x.floor() as i64),
+        _ => None,
+    };
+    let income = int(answers.get("eco_income"));
+    let dependants = int(answers.get("fam_dependants"));
+    if let Some(i) = income {
+        f.insert("household_income".into(), FactValue::Int(i));
+    }
+    if let Some(d) = dependants {
+        f.insert("dependants".into(), FactValue::Int(d));
+    }
+    if let (Some(i), Some(d)) = (income, dependants) {
+        f.insert(
+            "household_income_per_head".into(),
+            FactValue::Int(i / (1 + d.max(0))),
+        );
+    }
+    if let Some(FactValue::Bool(b)) = answers.get("leg_pending_case") {
+        f.insert("legal_proceedings".into(), FactValue::Bool(*b));
+    }
+    let (earlier, failed) = src.history;
+    f.insert("earlier_cases".into(), FactValue::Int(earlier));
+    f.insert("failed_referrals".into(), FactValue::Int(failed));
+    f.insert("answers".into(), FactValue::Map(answers));
+    f.insert("scores".into(), FactValue::Map(scores));
+    f.insert("levels".into(), FactValue::Map(levels));
+    f
+}
+
 impl App {
     /// The case's facts for rules (see the module).
     pub(crate) async fn rule_facts(&self, case: &CaseRow) -> Result<Facts, AppError> {
-        let mut f: Facts = BTreeMap::new();
-        let text = |s: &str| FactValue::Text(s.to_string());
-        f.insert(
-            "case_types".into(),
-            FactValue::List(case.case_types.iter().map(|t| text(t)).collect()),
-        );
-        f.insert("urgency".into(), text(&case.urgency));
-        f.insert("case_status".into(), text(&case.status));
-        let today = bangkok_date(karuna_store::time::now());
-        if let Some(p) =
-            karuna_store::person::person_by_id(&self.db, case.org_id, case.client_id).await?
-        {
-            let age = match (p.birth_date, p.birth_year) {
-                (Some(b), _) => today.years_since(b).map(i64::from),
-                (None, Some(y)) => Some(i64::from(chrono::Datelike::year(&today)) - y),
-                _ => None,
-            };
-            if let Some(a) = age {
-                f.insert("age".into(), FactValue::Int(a));
+        let person =
+            karuna_store::person::person_by_id(&self.db, case.org_id, case.client_id).await?;
+        let (birth, client) = match person {
+            Some(p) => {
+                let docs = karuna_store::person::documents(&self.db, p.id).await?;
+                let address = karuna_store::person::addresses(&self.db, p.id)
+                    .await?
+                    .into_iter()
+                    .next()
+                    .map(|a| (a.province_code, a.district_code));
+                (
+                    (p.birth_date, p.birth_year),
+                    Some(ClientFacts {
+                        sex: p.sex,
+                        nationality: p.nationality,
+                        document_kinds: docs.into_iter().map(|d| d.kind).collect(),
+                        address,
+                    }),
+                )
             }
-            if p.sex != "unknown" && !p.sex.is_empty() {
-                f.insert("sex".into(), text(&p.sex));
-            }
-            if let Some(n) = &p.nationality {
-                f.insert("nationality".into(), text(n));
-            }
-            let docs = karuna_store::person::documents(&self.db, p.id).await?;
-            f.insert(
-                "document_kinds".into(),
-                FactValue::List(docs.iter().map(|d| text(&d.kind)).collect()),
-            );
-            if let Some(a) = karuna_store::person::addresses(&self.db, p.id)
-                .await?
-                .into_iter()
-                .next()
-            {
-                f.insert("province".into(), text(&a.province_code));
-                f.insert("district".into(), text(&a.district_code));
-            }
-        }
-        // The intake's safety screening first, then completed assessments, the latest of each
-        // template last so that its answers win.
-        let mut answers = BTreeMap::new();
-        if let Ok(serde_json::Value::Object(intake)) =
-            serde_json::from_str::<serde_json::Value>(&case.safety_answers)
-        {
-            for (k, v) in &intake {
-                if let Some(v) = FactValue::from_json(v) {
-                    answers.insert(k.clone(), v);
-                }
-            }
-        }
-        let all = karuna_store::assessment::for_case(&self.db, case.id).await?;
-        let needs = domains_in_need(&all);
-        let mut assessments: Vec<_> = all
-            .into_iter()
-            .filter(|a| a.status == "completed")
-            .collect();
-        assessments.sort_by_key(|a| a.completed_at);
-        let mut scores = BTreeMap::new();
-        let mut levels = BTreeMap::new();
-        let mut disability = None;
-        for a in &assessments {
-            for (k, v) in &a.answers {
-                if let Some(v) = FactValue::from_json(v) {
-                    answers.insert(k.clone(), v);
-                }
-            }
-            if let Some(s) = &a.scores {
-                scores.insert(a.template_key.clone(), FactValue::Int(s.total));
-                if let Some(l) = &s.level {
-                    levels.insert(a.template_key.clone(), text(l));
-                }
-            }
-            if a.template_key == "disability" {
-                let listed = a
-                    .answers
-                    .get("dis_types")
-                    .and_then(|v| v.as_array())
-                    .is_some_and(|l| !l.is_empty());
-                disability = Some(listed);
-            }
-        }
-        if case.case_types.iter().any(|t| t.contains("disab")) {
-            disability = Some(true);
-        }
-        if let Some(d) = disability {
-            f.insert("disability".into(), FactValue::Bool(d));
-        }
-        // Needs across domains (by code, whichever template assessed them); unknown until a
-        // scored assessment with domain levels is completed.
-        if let Some(n) = needs {
-            f.insert("needs_domains".into(), FactValue::Int(n.len() as i64));
-        }
-        let int = |v: Option<&FactValue>| match v {
-            Some(FactValue::Int(i)) => Some(*i),
-            Some(FactValue::Float(x)) if x.is_finite() => Some(x.floor() as i64),
-            _ => None,
+            None => ((None, None), None),
         };
-        let income = int(answers.get("eco_income"));
-        let dependants = int(answers.get("fam_dependants"));
-        if let Some(i) = income {
-            f.insert("household_income".into(), FactValue::Int(i));
-        }
-        if let Some(d) = dependants {
-            f.insert("dependants".into(), FactValue::Int(d));
-        }
-        if let (Some(i), Some(d)) = (income, dependants) {
-            f.insert(
-                "household_income_per_head".into(),
-                FactValue::Int(i / (1 + d.max(0))),
-            );
-        }
-        if let Some(FactValue::Bool(b)) = answers.get("leg_pending_case") {
-            f.insert("legal_proceedings".into(), FactValue::Bool(*b));
-        }
-        let (earlier, failed) = karuna_store::screening::client_history(
+        let assessments = karuna_store::assessment::for_case(&self.db, case.id).await?;
+        let history = karuna_store::screening::client_history(
             &self.db,
             case.client_id,
             case.id,
             case.opened_at,
         )
         .await?;
-        f.insert("earlier_cases".into(), FactValue::Int(earlier));
-        f.insert("failed_referrals".into(), FactValue::Int(failed));
-        f.insert("answers".into(), FactValue::Map(answers));
-        f.insert("scores".into(), FactValue::Map(scores));
-        f.insert("levels".into(), FactValue::Map(levels));
-        Ok(f)
+        Ok(facts_from(&FactSources {
+            case,
+            birth,
+            client,
+            assessments: &assessments,
+            history,
+            as_of: bangkok_date(karuna_store::time::now()),
+        }))
     }
 }

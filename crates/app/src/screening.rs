@@ -157,6 +157,60 @@ impl App {
         Ok(counts)
     }
 
+    /// Whether a kind of suggestion switched by a bare on/off setting (`service_match`,
+    /// `complexity_model`) is on for `org` (the default), and the switch's version (0: never
+    /// written).
+    pub(crate) async fn suggestion_switch(
+        &self,
+        org: Uuid,
+        kind: &str,
+    ) -> Result<(bool, i64), AppError> {
+        Ok(store::setting(&self.db, org, kind)
+            .await?
+            .map(|s| (s.enabled, s.version))
+            .unwrap_or((true, 0)))
+    }
+
+    /// Switches a kind of suggestion on or off over the version read, audited as `action`;
+    /// returns the new version.
+    pub(crate) async fn set_suggestion_switch(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        (kind, action): (&str, &str),
+        enabled: bool,
+        version: i64,
+    ) -> Result<i64, AppError> {
+        self.authorize(
+            user,
+            ctx,
+            Action::ManageConfiguration,
+            action,
+            ("decision_support_setting", None),
+        )
+        .await?;
+        let mut tx = self.db.begin().await?;
+        let v = store::put_setting(
+            &mut tx,
+            user.actor.org_id,
+            kind,
+            enabled,
+            "{}",
+            version,
+            user.actor.id,
+        )
+        .await?;
+        let mut e = on(
+            event(Some(user), ctx, action, Outcome::Success),
+            "decision_support_setting",
+            None,
+        );
+        e.reason = Some(if enabled { "enabled" } else { "disabled" }.into());
+        audit::append(&mut tx, &e).await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+
     /// Writes the organisation's screening settings over the version read; returns the new
     /// version. Every fault is reported at once; someone else's write in between is a conflict.
     pub async fn save_screening_settings(
@@ -224,7 +278,9 @@ impl App {
             return Ok(None);
         }
         let facts = self.rule_facts(case).await?;
-        let s = domain::screen(&config, facts);
+        let learned = self.learned_estimate(case.org_id, &facts).await?;
+        let mut s = domain::screen(&config, facts);
+        s.learned = learned;
         let reasons =
             serde_json::to_string(&s).map_err(|_| AppError::Internal("screening".into()))?;
         let mut tx = self.db.begin().await?;

@@ -78,10 +78,7 @@ pub struct StoredMatch {
 impl App {
     /// Matching is switched on for `org` (it is until an administrator switches it off).
     async fn matching_enabled(&self, org: Uuid) -> Result<(bool, i64), AppError> {
-        Ok(store::setting(&self.db, org, KIND)
-            .await?
-            .map(|s| (s.enabled, s.version))
-            .unwrap_or((true, 0)))
+        self.suggestion_switch(org, KIND).await
     }
 
     /// Matching's setting and its version, for administrators.
@@ -109,34 +106,8 @@ impl App {
         enabled: bool,
         version: i64,
     ) -> Result<i64, AppError> {
-        self.authorize(
-            user,
-            ctx,
-            Action::ManageConfiguration,
-            "match.settings.update",
-            ("decision_support_setting", None),
-        )
-        .await?;
-        let mut tx = self.db.begin().await?;
-        let v = store::put_setting(
-            &mut tx,
-            user.actor.org_id,
-            KIND,
-            enabled,
-            "{}",
-            version,
-            user.actor.id,
-        )
-        .await?;
-        let mut e = on(
-            event(Some(user), ctx, "match.settings.update", Outcome::Success),
-            "decision_support_setting",
-            None,
-        );
-        e.reason = Some(if enabled { "enabled" } else { "disabled" }.into());
-        audit::append(&mut tx, &e).await?;
-        tx.commit().await?;
-        Ok(v)
+        self.set_suggestion_switch(user, ctx, (KIND, "match.settings.update"), enabled, version)
+            .await
     }
 
     /// The categories of the case's needs (`rule_facts::domains_in_need`), in the order found.

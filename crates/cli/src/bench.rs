@@ -44,6 +44,9 @@ pub enum BenchWhat {
     Audit(crate::bench_audit::AuditBenchArgs),
     /// The printed case file: reading it and typesetting it as PDF, with its page count.
     Pdf(crate::bench_pdf::PdfBenchArgs),
+    /// The learned complexity screening on an existing (generated) database: reading the
+    /// closed cases, the fit with its validation, and scoring.
+    Screening(crate::bench_screening::ScreeningBenchArgs),
 }
 
 struct Figures {
@@ -188,6 +191,9 @@ pub async fn run(args: BenchArgs) -> Result<(), String> {
     }
     if let Some(BenchWhat::Pdf(a)) = args.what {
         return crate::bench_pdf::run(a).await;
+    }
+    if let Some(BenchWhat::Screening(a)) = args.what {
+        return crate::bench_screening::run(a).await;
     }
     let tmp = std::env::temp_dir().join(format!("karuna-bench-{}", uuid::Uuid::now_v7()));
     let url = match &args.database_url {

@@ -8,6 +8,7 @@ mod bench_duplicates;
 mod bench_load;
 mod bench_pdf;
 mod bench_raw;
+mod bench_screening;
 mod bench_search;
 mod bench_web;
 mod config;

@@ -26,6 +26,7 @@ pub mod report;
 pub mod resource;
 pub mod resource_hsds;
 pub mod screening;
+pub mod screening_model;
 pub mod service_match;
 pub mod supervision;
 pub mod task;

@@ -278,6 +278,10 @@ pub struct Screening {
     pub highly_complex_at: i64,
     /// Every rule, in order.
     pub rules: Vec<RuleResult>,
+    /// The learned layer's estimate beside the rules, when a model is in use
+    /// (`screening_model`); it never changes the level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub learned: Option<crate::screening_model::Estimate>,
 }
 
 impl Screening {
@@ -346,6 +350,7 @@ pub fn screen(config: &Config, facts: Facts) -> Screening {
         complex_at: config.complex_at,
         highly_complex_at: config.highly_complex_at,
         rules,
+        learned: None,
     }
 }
 

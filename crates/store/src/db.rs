@@ -205,6 +205,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "case_file_opened_cover",
         include_str!("../migrations/0086_case_file_opened_cover.sql"),
     ),
+    (
+        87,
+        "screening_model",
+        include_str!("../migrations/0087_screening_model.sql"),
+    ),
 ];
 
 impl Db {

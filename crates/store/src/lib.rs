@@ -45,6 +45,7 @@ pub mod resource;
 pub mod revision;
 pub mod row;
 pub mod screening;
+pub mod screening_model;
 pub mod search;
 pub mod supervision;
 pub mod task;

@@ -281,6 +281,14 @@ const ROUTES: &[Entry] = &[
     ("/admin/screening/matching", &[("POST", Page)], || {
         post(pages::screening::save_matching)
     }),
+    (
+        "/admin/screening/model",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::screening_model::show).post(pages::screening_model::train),
+    ),
+    ("/admin/screening/model/switch", &[("POST", Page)], || {
+        post(pages::screening_model::switch)
+    }),
     ("/suggestions/{id}/decision", &[("POST", Page)], || {
         post(pages::screening::decide)
     }),
@@ -819,6 +827,16 @@ const ROUTES: &[Entry] = &[
         "/api/v1/decision-support/complexity",
         &[("GET", Api), ("PUT", Api)],
         || get(api::screening::settings).put(api::screening::save_settings),
+    ),
+    (
+        "/api/v1/decision-support/complexity-model",
+        &[("GET", Api), ("PUT", Api)],
+        || get(api::screening_model::status).put(api::screening_model::switch),
+    ),
+    (
+        "/api/v1/decision-support/complexity-model/runs",
+        &[("POST", Api)],
+        || post(api::screening_model::train),
     ),
     (
         "/api/v1/cases/{id}/consultations",

@@ -148,8 +148,17 @@ impl CaseGen {
         if w.notes == 0 {
             stage = 0; // no contact, so the case cannot leave intake
         }
+        // How demanding the case is: an emergency, several case types and a returning client
+        // make for longer work here as in life (and give the learned screening something real
+        // to find).
+        let demanding = match urgency {
+            "emergency" => 2,
+            "urgent" => 1,
+            _ => 0,
+        } + i64::from(types.len() > 1)
+            + i64::from(i >= w.persons);
         let end = if closed {
-            let len = rng.range(14, 420).min(age.max(1));
+            let len = (rng.range(14, 300) * (3 + demanding) / 3).min(age.max(1));
             opened + Duration::days(len)
         } else {
             w.base - Duration::hours(rng.range(1, 240))
@@ -315,7 +324,13 @@ impl CaseGen {
             let (started, done) = (at_step(1), at_step(2) - Duration::minutes(30));
             let done = done.max(started);
             let aid = rng.uuid_at(started).to_string();
-            let v = &w.holistic.variants[rng.below(w.holistic.variants.len())];
+            // Long cases mostly drew the assessments with more needs (the variants are in order
+            // of needs): three in four, so that needs foretell a long case without deciding it.
+            let n = w.holistic.variants.len();
+            let k = rng.below(n * 4);
+            let half = n / 2;
+            let high = ((end - opened).num_days() >= 180) != k.is_multiple_of(4);
+            let v = &w.holistic.variants[(k / 4) % (n - half) + if high { half } else { 0 }];
             let a = *rng.pick(ANALYSES);
             let mut domains = serde_json::Map::new();
             domains.insert(

@@ -166,7 +166,7 @@ pub struct Holistic {
     pub version: i64,
     /// Domain (section) codes.
     pub sections: Vec<String>,
-    /// Answer sets.
+    /// Answer sets, in order of the domains they put in need (the fewest first).
     pub variants: Vec<Variant>,
 }
 

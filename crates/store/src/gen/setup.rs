@@ -25,9 +25,10 @@ fn width(n: usize) -> usize {
     n.to_string().len().max(3)
 }
 
-/// Completed answer sets for a template: every shown question answered, cycling the options.
+/// Completed answer sets for a template: every shown question answered, cycling the options;
+/// in order of the domains they put in need, the fewest first.
 fn variants(t: &karuna_domain::assessment::Template, day: &str) -> Vec<Variant> {
-    (0..8)
+    let mut all: Vec<(usize, Variant)> = (0..8)
         .map(|i| {
             let mut answers = Answers::new();
             for (k, (_, q)) in t.questions().enumerate() {
@@ -54,14 +55,23 @@ fn variants(t: &karuna_domain::assessment::Template, day: &str) -> Vec<Variant> 
                 }
             }
             let s = score(t, &answers);
-            Variant {
+            let needs = s
+                .domains
+                .iter()
+                .filter(|d| matches!(d.level.as_deref(), Some("moderate" | "high" | "severe")))
+                .count();
+            let v = Variant {
                 answers: serde_json::to_string(&answers).unwrap_or_default(),
                 scores: serde_json::to_string(&s).unwrap_or_default(),
                 total: s.total,
                 level: s.level,
-            }
+            };
+            (needs, v)
         })
-        .collect()
+        .collect();
+    // In order of the domains in need (cases draw by how long they ran).
+    all.sort_by_key(|(needs, _)| *needs);
+    all.into_iter().map(|(_, v)| v).collect()
 }
 
 /// Writes the organisation, units, accounts and templates; returns the world to generate in.

@@ -27,6 +27,7 @@ pub mod records;
 pub mod referrals;
 pub mod resources;
 pub mod screening;
+pub mod screening_model;
 pub mod search;
 pub mod service_match;
 pub mod supervision;

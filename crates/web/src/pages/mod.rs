@@ -42,6 +42,7 @@ pub mod reports;
 pub mod resource_exchange;
 pub mod resources;
 pub mod screening;
+pub mod screening_model;
 pub mod search;
 pub mod service_match;
 pub mod supervision;

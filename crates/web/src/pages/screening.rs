@@ -8,6 +8,7 @@ use super::cases::label;
 use super::intake::Pairs;
 use super::plan::case_id;
 use super::programmes::{explain, ResultLineView};
+use super::screening_model::feature_with_value;
 use super::{refusal, render, Chrome, ErrorLink, FormState, SavedQuery};
 use crate::auth::{PageUser, WebForm};
 use crate::error::WebError;
@@ -19,8 +20,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use karuna_app::case::CaseAccess;
 use karuna_app::screening::Suggestion;
 use karuna_app::AppError;
+use karuna_domain::case_type::CaseType;
 use karuna_domain::gatekeeping::criteria::Check;
 use karuna_domain::screening::{ConfigInput, DecisionInput, RuleInput, LEVELS, PROXIES};
+use karuna_domain::screening_model::Estimate;
 use uuid::Uuid;
 
 /// One rule's line: its label and text, points, and the facts it used.
@@ -59,9 +62,45 @@ struct Card {
     decision: Option<String>,
     decision_reason: Option<String>,
     version: i64,
+    /// The learned layer's estimate, if a model was in use.
+    learned: Option<LearnedView>,
 }
 
-fn card(u: &PageUser, s: &Suggestion) -> Card {
+/// The learned estimate as a sentence, with the features that weighed most.
+struct LearnedView {
+    sentence: String,
+    /// Each feature in words and whether it raised or lowered the chance.
+    reasons: Vec<(String, String)>,
+}
+
+fn learned_view(u: &PageUser, types: &[CaseType], e: &Estimate) -> LearnedView {
+    LearnedView {
+        sentence: u.tr.args(
+            "model-estimate",
+            &[
+                ("percent", e.long_percent.to_string()),
+                ("days", e.long_case_days.to_string()),
+                ("version", e.model_version.to_string()),
+            ],
+        ),
+        reasons: e
+            .reasons
+            .iter()
+            .map(|r| {
+                (
+                    feature_with_value(u, types, &r.feature, r.value),
+                    u.tr.get(if r.effect > 0 {
+                        "model-raises"
+                    } else {
+                        "model-lowers"
+                    }),
+                )
+            })
+            .collect(),
+    }
+}
+
+fn card(u: &PageUser, types: &[CaseType], s: &Suggestion) -> Card {
     let sc = &s.screening;
     let lines = |pick: &dyn Fn(&str) -> bool| {
         let check = Check {
@@ -148,6 +187,7 @@ fn card(u: &PageUser, s: &Suggestion) -> Card {
         }),
         decision_reason: r.decision_reason.clone(),
         version: r.version,
+        learned: sc.learned.as_ref().map(|e| learned_view(u, types, e)),
     }
 }
 
@@ -195,7 +235,11 @@ async fn case_page(
         .case_suggestions(&u.user, &u.ctx, id)
         .await
         .map_err(|e| u.err(e))?;
-    let mut cards = all.list.iter().map(|s| card(u, s));
+    let types = app
+        .case_types(&u.user, &u.ctx)
+        .await
+        .map_err(|e| u.err(e))?;
+    let mut cards = all.list.iter().map(|s| card(u, &types, s));
     let latest = cards.next();
     let summary = form.summary_by_name(
         &u.tr,

@@ -201,6 +201,9 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/suggestions/{id}/decision", Who::Only(ON_CASE)),
     ("GET", "/admin/screening", Who::Only(ADMIN)),
     ("POST", "/admin/screening", Who::Only(ADMIN)),
+    ("GET", "/admin/screening/model", Who::Only(ADMIN)),
+    ("POST", "/admin/screening/model", Who::Only(ADMIN)),
+    ("POST", "/admin/screening/model/switch", Who::Only(ADMIN)),
     ("POST", "/consultations/{id}/resolve", Who::Only(ON_CASE)),
     ("POST", "/inbox/read", Who::Everyone),
     // Anyone may ask; only the recipient finds it (others: 404, tests/it/notifications.rs).
@@ -324,6 +327,21 @@ const MATRIX: &[(&str, &str, Who)] = &[
     (
         "PUT",
         "/api/v1/decision-support/complexity",
+        Who::Only(ADMIN),
+    ),
+    (
+        "GET",
+        "/api/v1/decision-support/complexity-model",
+        Who::Only(ADMIN),
+    ),
+    (
+        "PUT",
+        "/api/v1/decision-support/complexity-model",
+        Who::Only(ADMIN),
+    ),
+    (
+        "POST",
+        "/api/v1/decision-support/complexity-model/runs",
         Who::Only(ADMIN),
     ),
     ("GET", "/api/v1/caseload", Who::Only(ON_CASE)),

@@ -39,6 +39,7 @@ mod resources;
 mod revocation;
 mod safety_screening;
 mod screening;
+mod screening_model;
 mod search;
 mod statements;
 mod supervision;

@@ -82,13 +82,13 @@ fn install_counter() {
     });
 }
 
-const PASSWORD: &str = "statement-count-1";
+pub(crate) const PASSWORD: &str = "statement-count-1";
 const MANAGER: &str = "gen-manager-001";
 const SUPERVISOR: &str = "gen-supervisor-001";
 
 /// A generated agency of `cases` cases (and as many persons) with `extra_accounts` more
 /// team members in its first unit, served by a test server.
-async fn agency(cases: u64, extra_accounts: usize) -> TestServer {
+pub(crate) async fn agency(cases: u64, extra_accounts: usize) -> TestServer {
     let dir = temp_dir();
     let url = fresh_database_url(&dir).await;
     let db = Db::connect(&url).await.expect("connect");

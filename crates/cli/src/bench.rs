@@ -220,6 +220,7 @@ pub async fn run(args: BenchArgs) -> Result<(), String> {
             secure_cookies: false,
             demo: true,
             mail_enabled: false,
+            security_contact: None,
         },
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -69,6 +69,9 @@ pub struct FileConfig {
     pub reminder_days: Option<u32>,
     /// Days after which a directory entry not verified is flagged stale (default 365).
     pub resource_stale_days: Option<u32>,
+    /// Where to report a vulnerability, served as `/.well-known/security.txt` (a `mailto:`,
+    /// `https://` or `tel:` URI); none: no such file.
+    pub security_contact: Option<String>,
     /// Outgoing mail (the daily digest); none: no mail is sent.
     pub mail: Option<MailConfig>,
 }

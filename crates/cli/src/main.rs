@@ -370,6 +370,13 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         .transpose()
         .map_err(|e| Failure(e, 2))?;
     let secure_cookies = file.secure_cookies.unwrap_or(!local.ip().is_loopback());
+    let security_contact = std::env::var("KARUNA_SECURITY_CONTACT")
+        .ok()
+        .filter(|c| !c.trim().is_empty())
+        .or_else(|| file.security_contact.clone())
+        .map(|c| karuna_web::security_txt::check_contact(&c))
+        .transpose()
+        .map_err(|e| Failure(e, 2))?;
     let state = karuna_web::AppState {
         app: app.clone(),
         catalog,
@@ -377,6 +384,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
             secure_cookies,
             demo,
             mail_enabled: mail.is_some(),
+            security_contact,
         },
     };
 

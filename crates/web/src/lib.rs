@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod mail;
 pub mod pages;
 pub mod routes;
+pub mod security_txt;
 pub mod state;
 
 pub use routes::{route_specs, router, RouteKind, RouteSpec};

@@ -60,6 +60,9 @@ const ROUTES: &[Entry] = &[
         get(assets::serve_asset)
     }),
     ("/favicon.ico", &[("GET", Public)], || get(assets::favicon)),
+    ("/.well-known/security.txt", &[("GET", Public)], || {
+        get(crate::security_txt::security_txt)
+    }),
     ("/login", &[("GET", Public), ("POST", Public)], || {
         get(pages::login::show).post(pages::login::submit)
     }),

@@ -13,6 +13,8 @@ pub struct WebSettings {
     pub demo: bool,
     /// SMTP is configured: the daily digest goes out to those who ask for it.
     pub mail_enabled: bool,
+    /// Where to report a vulnerability (`/.well-known/security.txt`), if the deployment says.
+    pub security_contact: Option<String>,
 }
 
 /// Shared by all handlers; cheap to clone.

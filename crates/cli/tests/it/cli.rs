@@ -479,3 +479,19 @@ async fn a_forged_old_row_is_reported_and_left_unsealed() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("1 unsealed events are older than the chain head"));
 }
+
+#[tokio::test]
+async fn a_security_contact_that_is_not_a_uri_stops_serve() {
+    let env = Env::new().await;
+    let o = env
+        .cmd(&["serve", "--addr", "127.0.0.1:0"])
+        .env("KARUNA_SECURITY_CONTACT", "security at example.go.th")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("security_contact must be a mailto:"),
+        "{}",
+        stderr(&o)
+    );
+}

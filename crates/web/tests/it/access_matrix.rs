@@ -62,6 +62,7 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/readyz", Who::Public),
     ("GET", "/static/{*path}", Who::Public),
     ("GET", "/favicon.ico", Who::Public),
+    ("GET", "/.well-known/security.txt", Who::Public),
     ("GET", "/login", Who::Public),
     ("POST", "/login", Who::Public),
     ("POST", "/logout", Who::Everyone),

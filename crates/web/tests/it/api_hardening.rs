@@ -194,6 +194,7 @@ async fn hsts_only_when_cookies_are_secure() {
             secure_cookies: true,
             demo: true,
             mail_enabled: false,
+            security_contact: None,
         },
     )
     .await;

@@ -273,6 +273,7 @@ async fn secure_flag_is_set_off_localhost() {
             secure_cookies: true,
             demo: true,
             mail_enabled: false,
+            security_contact: None,
         },
     )
     .await;

@@ -254,3 +254,32 @@ async fn the_favicon_is_linked_and_served_under_the_csp() {
         assert!(resp.text().await.unwrap().starts_with("<svg"), "{path}");
     }
 }
+
+/// RFC 9116: the deployment's security contact, without signing in, with an expiry under a
+/// year away and the security headers of every response.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn security_txt_names_the_contact_and_expires_within_a_year() {
+    let server = TestServer::demo().await;
+    let resp = server
+        .client()
+        .get(server.url("/.well-known/security.txt"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "text/plain; charset=utf-8");
+    assert!(resp.headers().contains_key("x-content-type-options"));
+    let body = resp.text().await.unwrap();
+    assert!(
+        body.starts_with("Contact: mailto:security@example.go.th\n"),
+        "{body}"
+    );
+    let expires = body
+        .lines()
+        .find_map(|l| l.strip_prefix("Expires: "))
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .expect("an RFC 3339 expiry");
+    let days = (expires.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_days();
+    assert!((1..365).contains(&days), "{days}");
+    assert!(body.contains("Preferred-Languages: th, en\n"));
+}

@@ -81,6 +81,7 @@ impl TestServer {
                 secure_cookies: false,
                 demo,
                 mail_enabled: false,
+                security_contact: Some("mailto:security@example.go.th".into()),
             },
         )
         .await

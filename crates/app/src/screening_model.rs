@@ -108,7 +108,8 @@ impl App {
     }
 
     /// Starts training a model on the organisation's closed cases, in the background; returns
-    /// the run's id and number. A run still training is a conflict (`model_training`).
+    /// the run's id and number. A run still training is a conflict (`model_training`), unless
+    /// it was cut off long ago (`store::screening_model::ABANDONED_AFTER_MINUTES`).
     pub async fn train_screening_model(
         &self,
         user: &CurrentUser,
@@ -123,13 +124,15 @@ impl App {
         )
         .await?;
         let org = user.actor.org_id;
-        if let (Some(latest), _) = store::latest(&self.db, org).await? {
-            if latest.status == "training" {
-                return Err(AppError::Refused("model_training"));
-            }
-        }
         let mut tx = self.db.begin().await?;
-        let (id, number) = store::start(&mut tx, org, user.actor.id).await?;
+        // Another run under way (or one started at the same moment: its number is taken).
+        let (id, number) = match store::start(&mut tx, org, user.actor.id).await {
+            Ok(Some(run)) => run,
+            Ok(None) | Err(karuna_store::StoreError::Duplicate) => {
+                return Err(AppError::Refused("model_training"))
+            }
+            Err(e) => return Err(e.into()),
+        };
         let e = on(
             event(Some(user), ctx, "screening.model.train", Outcome::Success),
             "screening_model",

@@ -5,7 +5,7 @@
 use crate::assessment::AssessmentRow;
 use crate::case::{case_from, CaseRow, CASE_COLS};
 use crate::db::{Db, Tx};
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::row::{instant, opt_date, opt_instant, uuid};
 use crate::time::now_db;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -70,9 +70,25 @@ pub async fn latest(db: &Db, org: Uuid) -> Result<(Option<ModelRow>, Option<Mode
     Ok((rows.into_iter().next(), ready))
 }
 
+/// A run still `training` this long after it was asked for was cut off (the server stopped):
+/// it is marked `failed` when the next run starts.
+pub const ABANDONED_AFTER_MINUTES: i64 = 60;
+
 /// Starts a run: its row in `training`, numbered after the organisation's last. Returns its
-/// id and number.
-pub async fn start(tx: &mut Tx, org: Uuid, by: Uuid) -> Result<(Uuid, i64)> {
+/// id and number, or none when another run is still training (one cut off
+/// [`ABANDONED_AFTER_MINUTES`] ago is marked `failed` first).
+pub async fn start(tx: &mut Tx, org: Uuid, by: Uuid) -> Result<Option<(Uuid, i64)>> {
+    let cutoff =
+        crate::time::to_db(crate::time::now() - chrono::Duration::minutes(ABANDONED_AFTER_MINUTES));
+    sqlx::query(
+        "UPDATE screening_model SET status = 'failed', finished_at = $1 \
+         WHERE org_id = $2 AND status = 'training' AND requested_at < $3",
+    )
+    .bind(now_db())
+    .bind(org.to_string())
+    .bind(cutoff)
+    .execute(&mut **tx)
+    .await?;
     let id = Uuid::now_v7();
     let number: i64 = sqlx::query_scalar(
         "SELECT CAST(COALESCE(MAX(number), 0) + 1 AS BIGINT) FROM screening_model \
@@ -81,9 +97,10 @@ pub async fn start(tx: &mut Tx, org: Uuid, by: Uuid) -> Result<(Uuid, i64)> {
     .bind(org.to_string())
     .fetch_one(&mut **tx)
     .await?;
-    sqlx::query(
+    let inserted = sqlx::query(
         "INSERT INTO screening_model (id, org_id, number, status, requested_by, requested_at) \
-         VALUES ($1, $2, $3, 'training', $4, $5)",
+         SELECT $1, $2, $3, 'training', $4, $5 WHERE NOT EXISTS \
+         (SELECT 1 FROM screening_model WHERE org_id = $2 AND status = 'training')",
     )
     .bind(id.to_string())
     .bind(org.to_string())
@@ -91,8 +108,9 @@ pub async fn start(tx: &mut Tx, org: Uuid, by: Uuid) -> Result<(Uuid, i64)> {
     .bind(by.to_string())
     .bind(now_db())
     .execute(&mut **tx)
-    .await?;
-    Ok((id, number))
+    .await
+    .map_err(StoreError::from_insert)?;
+    Ok((inserted.rows_affected() == 1).then_some((id, number)))
 }
 
 /// Ends a run with its status, the counts read and the model (when `ready`).

@@ -68,6 +68,48 @@ async fn too_few_closed_cases_leave_the_learned_layer_off() {
             .await,
         1
     );
+    // A run under way refuses another (409); one cut off an hour ago (the server stopped) is
+    // marked failed when the next starts.
+    let (org, admin_id): (String, String) =
+        sqlx::query_as("SELECT org_id, id FROM account WHERE username = 'demo-admin'")
+            .fetch_one(server.app.db.read())
+            .await
+            .unwrap();
+    let mut tx = server.app.db.begin().await.unwrap();
+    sqlx::query(
+        "INSERT INTO screening_model (id, org_id, number, status, requested_by, requested_at) \
+         VALUES ($1, $2, 2, 'training', $3, $4)",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(&org)
+    .bind(&admin_id)
+    .bind(karuna_store::time::now_db())
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (status, body) = post(&server, &admin, RUNS, json!({})).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body["type"].as_str().unwrap().ends_with("/model_training"));
+    let mut tx = server.app.db.begin().await.unwrap();
+    sqlx::query("UPDATE screening_model SET requested_at = $1 WHERE number = 2 AND org_id = $2")
+        .bind(karuna_store::time::to_db(
+            chrono::Utc::now() - chrono::Duration::minutes(61),
+        ))
+        .bind(&org)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let state = train(&server, &admin).await;
+    assert_eq!(state["latest"]["number"], 3);
+    let abandoned: String =
+        sqlx::query_scalar("SELECT status FROM screening_model WHERE number = 2 AND org_id = $1")
+            .bind(&org)
+            .fetch_one(server.app.db.read())
+            .await
+            .unwrap();
+    assert_eq!(abandoned, "failed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

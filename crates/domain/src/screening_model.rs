@@ -173,7 +173,8 @@ pub struct Reason {
     pub feature: String,
     /// The case's value (a count, or 1 for a feature that holds).
     pub value: i64,
-    /// Its effect on the log-odds, in hundredths (positive: raises the chance).
+    /// How far its presence moves the log-odds from its absence, in hundredths (positive:
+    /// raises the chance).
     pub effect: i64,
 }
 
@@ -186,7 +187,8 @@ pub struct Estimate {
     pub long_percent: i64,
     /// What a long case is: open this many days or more.
     pub long_case_days: i64,
-    /// The features that weighed most for this case, largest effect first.
+    /// The features of this case that weighed most, largest effect first (only features the
+    /// case has: a count above zero, or a feature that holds).
     pub reasons: Vec<Reason>,
 }
 
@@ -302,18 +304,22 @@ impl Model {
         sigmoid(self.intercept + z)
     }
 
-    /// The estimate for a case with the features that moved it most.
+    /// The estimate for a case with the features that moved it most: among the features the
+    /// case has (a count above zero, or a feature that holds), those whose presence moves the
+    /// log-odds most from their absence (weight × value on the standardised scale).
     pub fn estimate(&self, version: i64, facts: &Facts) -> Estimate {
         let mut reasons: Vec<Reason> = self
-            .standardised(facts)
+            .features
             .iter()
-            .zip(&self.features)
-            .map(|(x, f)| Reason {
-                feature: f.key.clone(),
-                value: value(facts, &f.key).round() as i64,
-                effect: (x * f.weight * 100.0).round() as i64,
+            .filter_map(|f| {
+                let v = value(facts, &f.key);
+                let effect = (v / f.scale * f.weight * 100.0).round() as i64;
+                (v != 0.0 && effect != 0).then(|| Reason {
+                    feature: f.key.clone(),
+                    value: shown(facts, &f.key, v),
+                    effect,
+                })
             })
-            .filter(|r| r.effect != 0)
             .collect();
         reasons.sort_by_key(|r| std::cmp::Reverse(r.effect.abs()));
         reasons.truncate(REASONS_MAX);
@@ -323,6 +329,17 @@ impl Model {
             long_case_days: LONG_CASE_DAYS,
             reasons,
         }
+    }
+}
+
+/// The value shown for a feature: a count as the case holds it (not capped as the model reads
+/// it), 1 for a feature that holds.
+fn shown(facts: &Facts, key: &str, v: f64) -> i64 {
+    match key {
+        "earlier_cases" | "failed_referrals" | "needs_domains" | "dependants" => {
+            int(facts, key).unwrap_or(v.round() as i64)
+        }
+        _ => v.round() as i64,
     }
 }
 
@@ -546,6 +563,15 @@ mod tests {
         assert!(["needs_domains", "emergency"].contains(&first.feature.as_str()));
         assert!(first.effect > 0);
         assert!(heavy.reasons.len() <= REASONS_MAX);
+        // Only what the case has is given as a reason: a routine case with no needs is not
+        // explained by "emergency" or "needs not assessed".
+        assert!(light.reasons.iter().all(|r| ![
+            "emergency",
+            "urgent",
+            "needs_unknown",
+            "needs_domains"
+        ]
+        .contains(&r.feature.as_str())));
     }
 
     #[test]

@@ -207,7 +207,7 @@ pub async fn show(
             "model-intro",
             &[
                 ("days", LONG_CASE_DAYS.to_string()),
-                ("max", TRAIN_MAX.to_string()),
+                ("max", karuna_thai::number::group(&TRAIN_MAX.to_string())),
             ],
         ),
         needs: u.tr.args(

@@ -40,24 +40,9 @@ pub struct Closed {
     pub goals: Vec<GoalEnd>,
 }
 
-/// A count, or "fewer than five" when it is below [`GROUP_MIN`] (and not zero).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "n")]
-pub enum Count {
-    /// The count.
-    Shown(usize),
-    /// 1 to 4: not shown.
-    Suppressed,
-}
-
-impl Count {
-    fn of(n: usize) -> Count {
-        if n == 0 || n >= GROUP_MIN {
-            Count::Shown(n)
-        } else {
-            Count::Suppressed
-        }
-    }
+/// A count, withheld (none) when it is 1 to 4: fewer than [`GROUP_MIN`].
+fn count(n: usize) -> Option<usize> {
+    (n == 0 || n >= GROUP_MIN).then_some(n)
 }
 
 /// How many of the similar cases closed for one reason.
@@ -65,8 +50,8 @@ impl Count {
 pub struct ReasonCount {
     /// The closure reason's code (`closure::CLOSURE_REASONS`).
     pub reason: String,
-    /// How many (1–4 suppressed).
-    pub count: Count,
+    /// How many; none when fewer than five (withheld).
+    pub count: Option<usize>,
 }
 
 /// What one kind of intervention achieved among the similar cases.
@@ -243,7 +228,7 @@ pub fn summarise(target: &Facts, closed: &[Closed]) -> Option<Summary> {
             .into_iter()
             .map(|(reason, n)| ReasonCount {
                 reason,
-                count: Count::of(n),
+                count: count(n),
             })
             .collect(),
         methods_suppressed: total_methods - methods.len(),
@@ -315,8 +300,8 @@ mod tests {
         );
         assert!(s.methods_suppressed >= 1);
         let reason = |code: &str| s.reasons.iter().find(|r| r.reason == code).unwrap().count;
-        assert_eq!(reason("goals_achieved"), Count::Shown(40));
-        assert_eq!(reason("lost_contact"), Count::Shown(10));
+        assert_eq!(reason("goals_achieved"), Some(40));
+        assert_eq!(reason("lost_contact"), Some(10));
         assert_eq!(s.median_days_open, Some(150));
     }
 
@@ -332,8 +317,8 @@ mod tests {
             .iter()
             .find(|r| r.reason == "lost_contact")
             .unwrap();
-        assert_eq!(lost.count, Count::Suppressed);
-        assert_eq!(Count::of(0), Count::Shown(0));
+        assert_eq!(lost.count, None);
+        assert_eq!(count(0), Some(0));
     }
 
     #[test]

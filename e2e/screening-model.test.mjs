@@ -3,7 +3,8 @@
 // screening settings, trains a model on the closed cases and sees its validation figures (ROC
 // AUC, Brier score against the base rate, calibration) and its features; a case manager
 // screens one of her cases again and sees the learned estimate with the features that weighed
-// most, beside the rules' level. Axe on every page.
+// most, beside the rules' level, then the closed cases most alike as totals only (issue 22
+// item 3). Axe on every page.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,6 +54,17 @@ test('the learned layer trains on the generated agency and explains a case', { t
     assert.ok(await page.locator('#learned-reasons li').count() >= 1);
     assert.ok((await page.locator('#screening-level').innerText()).trim().length > 0, 'the rules still set the level');
     await assertAccessible(page, 'a case screened with the learned estimate');
+
+    // From the screening, the closed cases most alike, as totals only.
+    await clickAndLoad(page, 'a#similar-link');
+    assert.match(new URL(page.url()).pathname, /\/similar$/);
+    assert.ok(await page.locator('#similar-methods tbody tr').count() >= 1, 'what each intervention achieved');
+    assert.match(await page.locator('#similar-median').innerText(), /\d+ วัน/);
+    const caseId = new URL(page.url()).pathname.split('/')[2];
+    const others = (await page.locator('main a[href^="/cases/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href'))))
+      .filter((h) => /^\/cases\/[0-9a-f-]{36}/.test(h) && !h.startsWith(`/cases/${caseId}`));
+    assert.deepEqual(others, [], 'no other case is linked');
+    await assertAccessible(page, 'similar closed cases');
     seen.check('case manager');
   } finally {
     await browser.close();

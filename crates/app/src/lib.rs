@@ -46,6 +46,7 @@ pub mod screening_model;
 pub mod search;
 pub mod service_match;
 pub mod session;
+pub mod similar;
 pub mod supervision;
 pub mod task;
 pub mod team;

@@ -194,6 +194,19 @@ pub(crate) fn facts_from(src: &FactSources<'_>) -> Facts {
     f
 }
 
+/// The facts of a closed case read in bulk (`store::screening_model::closed_cases`), as they
+/// stood for the rules, with ages reckoned at its opening.
+pub(crate) fn closed_case_facts(c: &karuna_store::screening_model::ClosedCase) -> Facts {
+    facts_from(&FactSources {
+        case: &c.case,
+        birth: (c.birth_date, c.birth_year),
+        client: None,
+        assessments: &c.assessments,
+        history: (c.earlier_cases, c.failed_referrals),
+        as_of: bangkok_date(c.case.opened_at),
+    })
+}
+
 impl App {
     /// The case's facts for rules (see the module).
     pub(crate) async fn rule_facts(&self, case: &CaseRow) -> Result<Facts, AppError> {

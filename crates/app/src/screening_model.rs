@@ -4,7 +4,7 @@
 //! and can switch it off. While a trained model is in use and switched on, every new screening
 //! carries its estimate with the features that weighed most for the case, beside the rules.
 
-use crate::rule_facts::{facts_from, FactSources};
+use crate::rule_facts::closed_case_facts;
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use karuna_domain::access::Action;
 use karuna_domain::audit::Outcome;
@@ -14,7 +14,6 @@ use karuna_domain::screening_model::{
 };
 use karuna_store::audit;
 use karuna_store::screening_model::{self as store, ModelRow};
-use karuna_thai::calendar::bangkok_date;
 use uuid::Uuid;
 
 /// The settings kind that switches the learned layer on or off.
@@ -60,14 +59,7 @@ pub fn training_examples(closed: &[store::ClosedCase]) -> Vec<Example> {
         .iter()
         .filter_map(|c| {
             let closed_at = c.case.closed_at?;
-            let facts: Facts = facts_from(&FactSources {
-                case: &c.case,
-                birth: (c.birth_date, c.birth_year),
-                client: None,
-                assessments: &c.assessments,
-                history: (c.earlier_cases, c.failed_referrals),
-                as_of: bangkok_date(c.case.opened_at),
-            });
+            let facts = closed_case_facts(c);
             Some(Example {
                 facts,
                 long: (closed_at - c.case.opened_at).num_days() >= LONG_CASE_DAYS,
@@ -152,7 +144,7 @@ impl App {
     async fn finish_training(&self, user: &CurrentUser, ctx: &Ctx, id: Uuid) {
         let org = user.actor.org_id;
         let outcome = async {
-            let closed = store::closed_cases(&self.db, org, TRAIN_MAX as i64).await?;
+            let closed = store::closed_cases(&self.db, org, None, TRAIN_MAX as i64).await?;
             let examples = training_examples(&closed);
             let counts = (
                 examples.len() as i64,

@@ -35,7 +35,7 @@ pub async fn run(args: ScreeningBenchArgs) -> Result<(), String> {
         .ok_or("no closed cases in this database: run `karuna gen` first")?;
 
     let t = Instant::now();
-    let closed = karuna_store::screening_model::closed_cases(&db, org, args.limit)
+    let closed = karuna_store::screening_model::closed_cases(&db, org, None, args.limit)
         .await
         .map_err(|e| e.to_string())?;
     let read_ms = ms(t);

@@ -28,6 +28,7 @@ pub mod resource_hsds;
 pub mod screening;
 pub mod screening_model;
 pub mod service_match;
+pub mod similar;
 pub mod supervision;
 pub mod task;
 

@@ -47,6 +47,7 @@ pub mod row;
 pub mod screening;
 pub mod screening_model;
 pub mod search;
+pub mod similar;
 pub mod supervision;
 pub mod task;
 pub mod testing;

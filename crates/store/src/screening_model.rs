@@ -156,10 +156,15 @@ pub struct ClosedCase {
 /// How many case ids one assessment statement asks for.
 const CHUNK: usize = 500;
 
-/// The organisation's most recently closed cases, at most `limit`, in the order they closed
-/// (oldest first), with their clients' birth, history and assessments: one statement for the
-/// cases and one per 500 cases for the assessments.
-pub async fn closed_cases(db: &Db, org: Uuid, limit: i64) -> Result<Vec<ClosedCase>> {
+/// The organisation's most recently closed cases (of case type `of_type`, when given), at most
+/// `limit`, in the order they closed (oldest first), with their clients' birth, history and
+/// assessments: one statement for the cases and one per 500 cases for the assessments.
+pub async fn closed_cases(
+    db: &Db,
+    org: Uuid,
+    of_type: Option<&str>,
+    limit: i64,
+) -> Result<Vec<ClosedCase>> {
     let rows = sqlx::query(&format!(
         "SELECT {CASE_COLS}, p.birth_date, p.birth_year, \
          (SELECT CAST(COUNT(*) AS BIGINT) FROM case_file e \
@@ -170,10 +175,12 @@ pub async fn closed_cases(db: &Db, org: Uuid, limit: i64) -> Result<Vec<ClosedCa
           AS failed_referrals \
          FROM case_file c JOIN person p ON p.id = c.client_id \
          WHERE c.org_id = $1 AND c.status = 'closed' AND c.closed_at IS NOT NULL \
+         AND ($3 = '' OR (',' || c.case_types || ',') LIKE ('%,' || $3 || ',%')) \
          ORDER BY c.closed_at DESC, c.id DESC LIMIT $2"
     ))
     .bind(org.to_string())
     .bind(limit)
+    .bind(of_type.unwrap_or_default())
     .fetch_all(db.read())
     .await?;
     let mut out: Vec<ClosedCase> = rows

@@ -276,6 +276,9 @@ const ROUTES: &[Entry] = &[
         &[("GET", Page), ("POST", Page)],
         || get(pages::screening::show).post(pages::screening::screen_again),
     ),
+    ("/cases/{id}/similar", &[("GET", Page)], || {
+        get(pages::similar::show)
+    }),
     (
         "/cases/{id}/services",
         &[("GET", Page), ("POST", Page)],
@@ -836,6 +839,9 @@ const ROUTES: &[Entry] = &[
         &[("GET", Api), ("PUT", Api)],
         || get(api::screening_model::status).put(api::screening_model::switch),
     ),
+    ("/api/v1/cases/{id}/similar-cases", &[("GET", Api)], || {
+        get(api::similar::get)
+    }),
     (
         "/api/v1/decision-support/complexity-model/runs",
         &[("POST", Api)],

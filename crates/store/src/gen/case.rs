@@ -9,7 +9,7 @@ use super::person::{person, search_text};
 use super::rng::Rng;
 pub use super::tables::CaseTables;
 use super::tables::{
-    ASSESS, CASE, CLOSURE, CONSENT, CONTACT, CPERSON, DOC, MEMBER, PLAN, PROMISE, TRANS,
+    ASSESS, CASE, CLOSURE, CONSENT, CONTACT, CPERSON, DOC, MEMBER, PLAN, PROGRESS, PROMISE, TRANS,
 };
 use super::text::{note, ANALYSES, GOALS, PLACES, PROBLEMS, PROMISES};
 use super::{stream, World};
@@ -442,21 +442,46 @@ impl CaseGen {
 
         // The closure summary that allowed the closing.
         if closed {
+            // Demanding cases reach their goals less often.
             let reason = if stage >= 3 {
-                [
-                    "goals_achieved",
-                    "goals_achieved",
-                    "moved_away",
-                    "lost_contact",
-                    "other",
-                ][rng.below(5)]
+                ["goals_achieved", "moved_away", "lost_contact", "other"]
+                    [rng.weighted(&[6 - 2 * demanding.min(2) as u32, 1, 1, 1])]
             } else {
                 ["declined", "lost_contact", "moved_away", "transferred"][rng.below(4)]
             };
+            let outcome = if reason == "goals_achieved" {
+                "achieved"
+            } else {
+                "partly"
+            };
             let outcomes: Vec<serde_json::Value> = goal_ids
                 .iter()
-                .map(|g| json!({"goal_id": g, "outcome": if reason == "goals_achieved" { "achieved" } else { "partly" }}))
+                .map(|g| json!({"goal_id": g, "outcome": outcome}))
                 .collect();
+            // The goal's last GAS score before closing: at or above the expected level when it
+            // was achieved, below it otherwise (a score drawn from the case's own stream).
+            for g in &goal_ids {
+                let gas = if outcome == "achieved" {
+                    rng.range(0, 2)
+                } else {
+                    rng.range(-2, 0)
+                };
+                let at = end - Duration::days(7).min(end - opened);
+                out.t(PROGRESS).push(vec![
+                    rng.uuid_at(at).to_string().into(),
+                    org.clone().into(),
+                    cid.clone().into(),
+                    g.to_string().into(),
+                    V::I(1),
+                    at.date_naive().to_string().into(),
+                    V::I(gas),
+                    V::N,
+                    "interview".into(),
+                    V::N,
+                    mgr.clone().into(),
+                    to_db(at).into(),
+                ]);
+            }
             let at = end - Duration::minutes(10);
             out.t(CLOSURE).push(vec![
                 rng.uuid_at(at).to_string().into(),

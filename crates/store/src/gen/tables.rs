@@ -162,6 +162,23 @@ impl CaseTables {
                     ]
                 ),
                 t!(
+                    "goal_progress",
+                    [
+                        "id",
+                        "org_id",
+                        "case_id",
+                        "goal_id",
+                        "plan_number",
+                        "measured_on",
+                        "gas",
+                        "value",
+                        "source",
+                        "note",
+                        "recorded_by",
+                        "created_at"
+                    ]
+                ),
+                t!(
                     "case_closure",
                     [
                         "id",
@@ -211,4 +228,5 @@ pub(super) const DOC: usize = 6;
 pub(super) const PROMISE: usize = 7;
 pub(super) const ASSESS: usize = 8;
 pub(super) const PLAN: usize = 9;
-pub(super) const CLOSURE: usize = 10;
+pub(super) const PROGRESS: usize = 10;
+pub(super) const CLOSURE: usize = 11;

@@ -56,7 +56,7 @@ impl Modify for Security {
         api::consultations::resolve,
         api::screening::list, api::screening::screen, api::screening::decide, api::screening::settings,
         api::screening::save_settings, api::screening_model::status, api::screening_model::train,
-        api::screening_model::switch, api::service_match::list, api::service_match::choose,
+        api::screening_model::switch, api::similar::get, api::service_match::list, api::service_match::choose,
         api::service_match::setting, api::service_match::put_setting,
         api::caseload::list, api::caseload::set_limit, api::cases::handovers, api::cases::acknowledge_handover,
         api::supervision::list, api::supervision::record,

@@ -30,6 +30,7 @@ pub mod screening;
 pub mod screening_model;
 pub mod search;
 pub mod service_match;
+pub mod similar;
 pub mod supervision;
 pub mod tasks;
 pub mod trends;

@@ -196,6 +196,7 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/consultations/{id}/replies", Who::Only(ON_CASE)),
     ("GET", "/cases/{id}/screening", Who::Only(ON_CASE)),
     ("GET", "/cases/{id}/services", Who::Only(ON_CASE)),
+    ("GET", "/cases/{id}/similar", Who::Only(ON_CASE)),
     ("POST", "/cases/{id}/services", Who::Only(ON_CASE)),
     ("POST", "/admin/screening/matching", Who::Only(ADMIN)),
     ("POST", "/cases/{id}/screening", Who::Only(ON_CASE)),
@@ -315,6 +316,11 @@ const MATRIX: &[(&str, &str, Who)] = &[
         Who::Only(ADMIN),
     ),
     ("POST", "/api/v1/cases/{id}/screenings", Who::Only(ON_CASE)),
+    (
+        "GET",
+        "/api/v1/cases/{id}/similar-cases",
+        Who::Only(ON_CASE),
+    ),
     (
         "POST",
         "/api/v1/suggestions/{id}/decision",

@@ -41,6 +41,7 @@ mod safety_screening;
 mod screening;
 mod screening_model;
 mod search;
+mod similar;
 mod statements;
 mod supervision;
 mod tasks;

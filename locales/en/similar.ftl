@@ -1,0 +1,24 @@
+# Similar closed cases (decision support): aggregates only.
+similar-link = Similar closed cases: what helped
+similar-title = Similar closed cases
+similar-intro = The organisation's closed cases most like this one in case type, urgency, needs, the client's age group and history, shown only as totals: how long they stayed open, why they closed, and what each kind of intervention achieved. No case is shown, and every figure for fewer than five cases is withheld. What worked for others is a starting point; this client's plan is made with her.
+similar-within = Compared within the case type
+similar-intro-figures = The { $cases } nearest of { $candidates } closed cases compared (at most { $nearest }).
+similar-median = Median days open
+similar-days = { $days } days
+similar-methods = What each kind of intervention achieved
+similar-method = Intervention
+similar-cases = Cases
+similar-goals = Goals
+similar-achieved = Goals achieved at closure
+similar-gas = Mean GAS at closure
+similar-no-methods = No kind of intervention was used in five or more of these cases.
+similar-methods-suppressed = { $n } other kinds of intervention were used in fewer than { $min } of these cases and are not shown.
+similar-reasons = Why they closed
+similar-reason = Reason for closing
+similar-fewer-than = fewer than { $min }
+similar-none = not known
+similar-judged-on = Likeness judged on
+similar-privacy = Figures for fewer than five cases are withheld so that no one can be recognised.
+similar-empty = Fewer than five closed cases of this case type can be compared yet.
+audit-action-similar-read = Viewed similar closed cases

@@ -208,7 +208,7 @@ fn flag(facts: &Facts, key: &str) -> f64 {
 }
 
 /// The case types in the facts.
-fn case_types(facts: &Facts) -> Vec<&str> {
+pub(crate) fn case_types(facts: &Facts) -> Vec<&str> {
     match facts.get("case_types") {
         Some(FactValue::List(l)) => l
             .iter()
@@ -335,11 +335,11 @@ impl Model {
 /// The value shown for a feature: a count as the case holds it (not capped as the model reads
 /// it), 1 for a feature that holds.
 fn shown(facts: &Facts, key: &str, v: f64) -> i64 {
-    match key {
-        "earlier_cases" | "failed_referrals" | "needs_domains" | "dependants" => {
-            int(facts, key).unwrap_or(v.round() as i64)
-        }
-        _ => v.round() as i64,
+    // A count the facts hold by the feature's name; `safety_flags` is counted from the answers.
+    if COUNT_FEATURES.contains(&key) {
+        int(facts, key).unwrap_or(v.round() as i64)
+    } else {
+        v.round() as i64
     }
 }
 

@@ -7,7 +7,7 @@
 //! suppressed, so that no case can be singled out.
 
 use crate::gatekeeping::criteria::Facts;
-use crate::screening_model::{type_feature, value, BASE_FEATURES};
+use crate::screening_model::{case_types, type_feature, value, BASE_FEATURES};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -92,16 +92,7 @@ pub struct Summary {
 
 /// The features compared: the base features, and a type feature for each type of the case.
 fn features(target: &Facts) -> Vec<String> {
-    let types = match target.get("case_types") {
-        Some(crate::gatekeeping::criteria::FactValue::List(l)) => l
-            .iter()
-            .filter_map(|v| match v {
-                crate::gatekeeping::criteria::FactValue::Text(t) => Some(type_feature(t)),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
+    let types = case_types(target).into_iter().map(type_feature);
     BASE_FEATURES
         .iter()
         .map(|k| k.to_string())

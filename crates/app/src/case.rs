@@ -4,7 +4,7 @@
 use crate::person::{person_view, PersonView};
 use crate::{event, on, App, AppError, Ctx, CurrentUser};
 use chrono::Utc;
-use karuna_domain::access::{decide, Action, CaseFacts, Decision, Role};
+use karuna_domain::access::{decide, is_on_case, Action, CaseFacts, Decision, Role};
 use karuna_domain::audit::Outcome;
 use karuna_domain::case::{
     check_reason, check_reopen, check_transition, default_guards, Status, TransitionFacts, Urgency,
@@ -38,6 +38,8 @@ pub struct CaseView {
     pub identity_visible: bool,
     /// The viewer may steer the case (transfer, team, close).
     pub can_manage: bool,
+    /// The user reads the case through an emergency window (break-the-glass), read-only.
+    pub emergency: bool,
     /// Someone on the case is an alleged perpetrator.
     pub alleged_perpetrator: bool,
 }
@@ -133,12 +135,14 @@ pub fn masked_name(number: &str) -> String {
 impl App {
     /// The facts the policy needs about a case.
     pub(crate) async fn case_facts(&self, case: &CaseRow) -> Result<CaseFacts, AppError> {
+        let (team, emergency) = store::case_readers(&self.db, case.id).await?;
         Ok(CaseFacts {
             org_id: case.org_id,
             unit_id: case.unit_id,
             case_manager_id: case.manager_id,
-            team_member_ids: store::team_ids(&self.db, case.id).await?,
+            team_member_ids: team,
             sensitive: case.sensitive,
+            emergency_reader_ids: emergency,
         })
     }
 
@@ -228,6 +232,8 @@ impl App {
             persons,
             identity_visible,
             can_manage,
+            emergency: !is_on_case(&user.actor, &facts)
+                && facts.emergency_reader_ids.contains(&user.actor.id),
             alleged_perpetrator,
             case,
         };

@@ -21,6 +21,7 @@ pub mod demo;
 pub mod demo_cases;
 mod demo_plans;
 pub mod digest;
+pub mod emergency_access;
 pub mod error;
 pub mod export;
 pub mod gatekeeping;

@@ -86,6 +86,7 @@ fn client_name(user: &CurrentUser, c: &CaseRef) -> String {
         case_manager_id: c.manager_id,
         team_member_ids: vec![user.actor.id],
         sensitive: c.sensitive,
+        emergency_reader_ids: Vec::new(),
     };
     if !decide(&user.actor, Action::SeeClientIdentity(&facts)).is_allowed() {
         return masked_name(&c.number);
@@ -112,6 +113,7 @@ fn facts_of(c: &CaseRef) -> CaseFacts {
         case_manager_id: c.manager_id,
         team_member_ids: Vec::new(),
         sensitive: c.sensitive,
+        emergency_reader_ids: Vec::new(),
     }
 }
 

@@ -168,7 +168,7 @@ impl RawUser {
                     .await
                     .map_err(e)?
                     .ok_or("case gone")?;
-                case::team_ids(&self.db, id).await.map_err(e)?;
+                case::case_readers(&self.db, id).await.map_err(e)?;
                 for (pid, _) in case::persons(&self.db, id).await.map_err(e)? {
                     person::person_by_id(&self.db, c.org_id, pid)
                         .await
@@ -192,7 +192,7 @@ impl RawUser {
                     return Err("no case to write a note on yet".into());
                 };
                 case::case_by_id(&self.db, id).await.map_err(e)?;
-                case::team_ids(&self.db, id).await.map_err(e)?;
+                case::case_readers(&self.db, id).await.map_err(e)?;
                 let note = ValidContact {
                     kind: "phone_call".into(),
                     occurred_at: Utc::now(),

@@ -136,6 +136,9 @@ pub struct CaseFacts {
     pub team_member_ids: Vec<Uuid>,
     /// A sensitive case shows the client's identity only to its case manager and supervisor.
     pub sensitive: bool,
+    /// Workers with an open emergency window on the case (break-the-glass): they may open it
+    /// read-only, nothing more (see [`crate::emergency_access`]).
+    pub emergency_reader_ids: Vec<Uuid>,
 }
 
 /// The facts about one person that decide who may merge them with another: the units of the
@@ -227,6 +230,13 @@ pub enum Action<'a> {
         /// Who owns the action.
         owner: Uuid,
     },
+    /// Open a case one has no part in, read-only for a limited time, in an emergency: a case
+    /// manager or a supervisor of the case's organisation (break-the-glass). Without a case:
+    /// whether the role ever may (the emergency pages' gate).
+    BreakGlass(Option<&'a CaseFacts>),
+    /// Mark a use of emergency access justified or not: a supervisor of the case's unit, never
+    /// on her own use — the case and who opened it. Without them: whether the role ever may.
+    ReviewEmergencyAccess(Option<(&'a CaseFacts, Uuid)>),
     /// Approve or return a plan version or a closure summary written by `author`: a
     /// supervisor of the case's unit who did not write it (no one approves their own work).
     ApproveWork {
@@ -357,7 +367,26 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
             matches!(actor.role, Supervisor | CaseManager | TeamMember),
             DenyReason::Role,
         ),
-        Action::OpenCase(case) | Action::EditCase(case) => case_access(actor, case),
+        Action::OpenCase(case) => read_access(actor, case),
+        Action::EditCase(case) => case_access(actor, case),
+        Action::BreakGlass(case) => match case {
+            _ if !matches!(actor.role, Supervisor | CaseManager) => {
+                Decision::Deny(DenyReason::Role)
+            }
+            None => Decision::Allow,
+            Some(case) => allow_if(actor.org_id == case.org_id, DenyReason::OtherOrganisation),
+        },
+        Action::ReviewEmergencyAccess(opening) => match opening {
+            _ if actor.role != Supervisor => Decision::Deny(DenyReason::Role),
+            None => Decision::Allow,
+            Some((case, _)) if actor.org_id != case.org_id => {
+                Decision::Deny(DenyReason::OtherOrganisation)
+            }
+            Some((case, _)) if actor.unit_id != Some(case.unit_id) => {
+                Decision::Deny(DenyReason::NotOnCase)
+            }
+            Some((_, reader)) => allow_if(reader != actor.id, DenyReason::Authority),
+        },
         Action::ManageCase(case) => match case_access(actor, case) {
             Decision::Allow => allow_if(
                 case.case_manager_id == actor.id
@@ -383,7 +412,7 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
             ),
             other => other,
         },
-        Action::SeeClientIdentity(case) => match case_access(actor, case) {
+        Action::SeeClientIdentity(case) => match read_access(actor, case) {
             Decision::Allow if case.sensitive => allow_if(
                 case.case_manager_id == actor.id
                     || (actor.role == Supervisor && actor.unit_id == Some(case.unit_id)),
@@ -413,6 +442,16 @@ fn merge_access(actor: &Actor, persons: &[PersonFacts]) -> Decision {
         }
     }
     Decision::Allow
+}
+
+/// Opening a case: a part in it, or an open emergency window on it.
+fn read_access(actor: &Actor, case: &CaseFacts) -> Decision {
+    match case_access(actor, case) {
+        Decision::Deny(DenyReason::NotOnCase) if case.emergency_reader_ids.contains(&actor.id) => {
+            Decision::Allow
+        }
+        other => other,
+    }
 }
 
 fn case_access(actor: &Actor, case: &CaseFacts) -> Decision {
@@ -449,6 +488,7 @@ mod tests {
             case_manager_id: manager,
             team_member_ids: team,
             sensitive,
+            emergency_reader_ids: Vec::new(),
         }
     }
 
@@ -624,6 +664,73 @@ mod tests {
             decide(&manager, Action::OpenCase(&c)),
             Decision::Deny(DenyReason::OtherOrganisation)
         );
+    }
+
+    #[test]
+    fn an_emergency_window_opens_a_case_read_only() {
+        let unit = Uuid::now_v7();
+        let duty = actor(Role::CaseManager, Some(Uuid::now_v7()));
+        let mut c = case(Uuid::now_v7(), unit, vec![], false);
+        assert_eq!(
+            decide(&duty, Action::OpenCase(&c)),
+            Decision::Deny(DenyReason::NotOnCase)
+        );
+        assert!(decide(&duty, Action::BreakGlass(Some(&c))).is_allowed());
+        c.emergency_reader_ids = vec![duty.id];
+        assert!(decide(&duty, Action::OpenCase(&c)).is_allowed());
+        assert!(decide(&duty, Action::SeeClientIdentity(&c)).is_allowed());
+        assert!(!decide(&duty, Action::EditCase(&c)).is_allowed());
+        assert!(!decide(&duty, Action::ManageCase(&c)).is_allowed());
+        c.sensitive = true;
+        assert_eq!(
+            decide(&duty, Action::SeeClientIdentity(&c)),
+            Decision::Deny(DenyReason::Sensitive)
+        );
+        // A window never crosses organisations, and only case managers and supervisors open one.
+        let mut foreign = c.clone();
+        foreign.org_id = Uuid::now_v7();
+        assert!(!decide(&duty, Action::OpenCase(&foreign)).is_allowed());
+        assert!(!decide(&duty, Action::BreakGlass(Some(&foreign))).is_allowed());
+        for role in [
+            Role::Admin,
+            Role::DataAnalyst,
+            Role::Auditor,
+            Role::TeamMember,
+        ] {
+            let mut other = actor(role, Some(unit));
+            other.id = duty.id;
+            assert_eq!(
+                decide(&other, Action::BreakGlass(Some(&c))),
+                Decision::Deny(DenyReason::Role)
+            );
+            if role != Role::TeamMember {
+                assert!(!decide(&other, Action::OpenCase(&c)).is_allowed());
+            }
+        }
+    }
+
+    #[test]
+    fn a_supervisor_of_the_unit_reviews_emergency_use_but_not_her_own() {
+        let unit = Uuid::now_v7();
+        let sup = actor(Role::Supervisor, Some(unit));
+        let c = case(Uuid::now_v7(), unit, vec![], false);
+        let review =
+            |a: &Actor, reader| decide(a, Action::ReviewEmergencyAccess(Some((&c, reader))));
+        assert!(review(&sup, Uuid::now_v7()).is_allowed());
+        assert_eq!(review(&sup, sup.id), Decision::Deny(DenyReason::Authority));
+        let elsewhere = actor(Role::Supervisor, Some(Uuid::now_v7()));
+        assert_eq!(
+            review(&elsewhere, Uuid::now_v7()),
+            Decision::Deny(DenyReason::NotOnCase)
+        );
+        let manager = actor(Role::CaseManager, Some(unit));
+        assert_eq!(
+            review(&manager, Uuid::now_v7()),
+            Decision::Deny(DenyReason::Role)
+        );
+        assert!(decide(&sup, Action::ReviewEmergencyAccess(None)).is_allowed());
+        assert!(!decide(&manager, Action::ReviewEmergencyAccess(None)).is_allowed());
+        assert!(decide(&manager, Action::BreakGlass(None)).is_allowed());
     }
 
     proptest! {

@@ -210,6 +210,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "screening_model",
         include_str!("../migrations/0087_screening_model.sql"),
     ),
+    (
+        88,
+        "emergency_access",
+        include_str!("../migrations/0088_emergency_access.sql"),
+    ),
 ];
 
 impl Db {

@@ -24,6 +24,7 @@ pub mod dashboard;
 pub mod db;
 pub mod digest;
 pub mod duplicates;
+pub mod emergency_access;
 pub mod error;
 pub mod gatekeeping;
 pub mod gen;

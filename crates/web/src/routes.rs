@@ -280,6 +280,30 @@ const ROUTES: &[Entry] = &[
         get(pages::similar::show)
     }),
     (
+        "/cases/{id}/emergency-access",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::emergency_access::show_case_form).post(pages::emergency_access::open_case),
+    ),
+    (
+        "/emergency-access",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::emergency_access::list).post(pages::emergency_access::open_by_number),
+    ),
+    ("/emergency-access/{id}", &[("GET", Page)], || {
+        get(pages::emergency_access::show)
+    }),
+    ("/emergency-access/{id}/review", &[("POST", Page)], || {
+        post(pages::emergency_access::review)
+    }),
+    ("/emergency-access/{id}/end", &[("POST", Page)], || {
+        post(pages::emergency_access::end)
+    }),
+    (
+        "/admin/emergency-access",
+        &[("GET", Page), ("POST", Page)],
+        || get(pages::emergency_access::settings).post(pages::emergency_access::save_settings),
+    ),
+    (
         "/cases/{id}/services",
         &[("GET", Page), ("POST", Page)],
         || get(pages::service_match::show).post(pages::service_match::choose),
@@ -842,6 +866,32 @@ const ROUTES: &[Entry] = &[
     ("/api/v1/cases/{id}/similar-cases", &[("GET", Api)], || {
         get(api::similar::get)
     }),
+    (
+        "/api/v1/cases/{id}/emergency-access",
+        &[("POST", Api)],
+        || post(api::emergency_access::open),
+    ),
+    ("/api/v1/emergency-access", &[("GET", Api)], || {
+        get(api::emergency_access::list)
+    }),
+    ("/api/v1/emergency-access/{id}", &[("GET", Api)], || {
+        get(api::emergency_access::get)
+    }),
+    (
+        "/api/v1/emergency-access/{id}/review",
+        &[("POST", Api)],
+        || post(api::emergency_access::review),
+    ),
+    (
+        "/api/v1/emergency-access/{id}/end",
+        &[("POST", Api)],
+        || post(api::emergency_access::end),
+    ),
+    (
+        "/api/v1/emergency-access-settings",
+        &[("GET", Api), ("PUT", Api)],
+        || get(api::emergency_access::settings).put(api::emergency_access::save_settings),
+    ),
     (
         "/api/v1/decision-support/complexity-model/runs",
         &[("POST", Api)],

@@ -152,6 +152,7 @@ impl ContactsKind<'_> {
                     case_manager_id: case.manager_id,
                     team_member_ids: karuna_store::case::team_ids(&app.db, id).await?,
                     sensitive: case.sensitive,
+                    emergency_reader_ids: Vec::new(),
                 };
                 if decide(&self.user.actor, Action::EditCase(&facts)).is_allowed() {
                     found = Some(id);

@@ -24,6 +24,7 @@ use utoipa::Modify;
 /// Reads any signed-in account may make (no role or case check: never 403).
 pub const OPEN_READS: &[&str] = &[
     "getMe",
+    "getEmergencyAccessSettings",
     "listProvinces",
     "listDistricts",
     "listSubdistricts",

@@ -15,6 +15,7 @@ pub mod consultations;
 pub mod doc_statuses;
 pub mod docs;
 pub mod docs_page;
+pub mod emergency_access;
 pub mod extract;
 pub mod gatekeeping;
 pub mod health;

@@ -56,12 +56,12 @@ const PAGE: i64 = 50;
 
 /// An action in words: `audit-action-<code>`, or "other action" for a code the catalogue
 /// does not know yet (the test below keeps the known ones complete).
-fn action_label(u: &PageUser, code: &str) -> String {
+pub(crate) fn action_label(t: &crate::i18n::Tr, code: &str) -> String {
     let key = format!("audit-action-{}", code.replace(['.', '_'], "-"));
-    if u.tr.has(&key) {
-        u.tr.get(&key)
+    if t.has(&key) {
+        t.get(&key)
     } else {
-        u.tr.get("audit-action-other")
+        t.get("audit-action-other")
     }
 }
 
@@ -172,7 +172,7 @@ pub async fn list(
                     .map(|t| u.tr.datetime(&t))
                     .unwrap_or_else(|| r.occurred_at.clone()),
                 actor: r.actor_username.clone().unwrap_or_default(),
-                action: action_label(&u, &r.action),
+                action: action_label(&u.tr, &r.action),
                 action_code: r.action.clone(),
                 entity: match (&r.entity_type, &r.entity_id) {
                     (Some(t), Some(i)) => format!("{t} {i}"),

@@ -187,7 +187,23 @@ pub async fn show(
             if what.is_empty() { "any" } else { what }
         )));
     }
-    render_file(&state, &u, id, &q.tab, forms, StatusCode::OK).await
+    match render_file(&state, &u, id, &q.tab, forms, StatusCode::OK).await {
+        // A worker with no part in the case is offered emergency access (break-the-glass).
+        Err(WebError {
+            error: AppError::Forbidden(karuna_domain::access::DenyReason::NotOnCase),
+            ..
+        }) if super::emergency_access::may_break_glass(&u) => {
+            super::emergency_access::case_form(
+                &state,
+                &u,
+                id,
+                super::FormState::with(&[]),
+                StatusCode::FORBIDDEN,
+            )
+            .await
+        }
+        other => other,
+    }
 }
 
 /// Renders the case file with the given forms.

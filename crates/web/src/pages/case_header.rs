@@ -62,6 +62,8 @@ pub struct CaseHeader {
     pub perpetrator: bool,
     /// The viewer may see the client's identity.
     pub identity_visible: bool,
+    /// The viewer reads the case through an emergency window (read-only).
+    pub emergency: bool,
     /// The number and name are the page's heading (the case file), else a line above the
     /// page's own heading.
     pub is_title: bool,
@@ -87,6 +89,7 @@ impl CaseHeader {
             sensitive: c.sensitive,
             perpetrator: view.alleged_perpetrator,
             identity_visible: view.identity_visible,
+            emergency: view.emergency,
             is_title: TABS[..6].iter().any(|(code, _, _)| *code == current),
             tabs: TABS
                 .iter()

@@ -31,6 +31,7 @@ pub fn target(n: &NotificationRow) -> String {
         "conference_scheduled" => format!("/conferences/{entity}"),
         "referral_alert" => format!("/cases/{case}/referrals#alert-{entity}"),
         "referral_due" => format!("/referrals/{entity}"),
+        "emergency_access" => format!("/emergency-access/{entity}"),
         "allocation_request" | "allocation_decided" | "allocation_offered" => {
             format!("/allocations/{entity}")
         }

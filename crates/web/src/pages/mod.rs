@@ -23,6 +23,7 @@ pub mod conferences;
 pub mod consultations;
 pub mod dashboard;
 pub mod duplicates;
+pub mod emergency_access;
 pub mod home;
 pub mod inbox;
 pub mod intake;
@@ -134,6 +135,7 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str, unread: Option<i64>) -> Vec<NavIt
             items.push(("/admin/case-types", "nav-case-types"));
             items.push(("/admin/assessment-templates", "nav-templates"));
             items.push(("/admin/screening", "nav-screening"));
+            items.push(("/admin/emergency-access", "nav-emergency-settings"));
             items.push(("/resources", "nav-resources"));
             items.push(("/programmes", "nav-programmes"));
         }
@@ -147,6 +149,7 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str, unread: Option<i64>) -> Vec<NavIt
             items.push(("/resources", "nav-resources"));
             if user.role() != Role::TeamMember {
                 items.push(("/programmes", "nav-programmes"));
+                items.push(("/emergency-access", "nav-emergency"));
             }
             if user.role() == Role::Supervisor {
                 items.push(("/caseload", "nav-caseload"));

@@ -197,6 +197,41 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/cases/{id}/screening", Who::Only(ON_CASE)),
     ("GET", "/cases/{id}/services", Who::Only(ON_CASE)),
     ("GET", "/cases/{id}/similar", Who::Only(ON_CASE)),
+    // Break-the-glass: case managers and supervisors open a case (the test case's own workers
+    // are told they need not: 422); every worker with cases lists her openings; a supervisor
+    // reviews. The matrix's openings do not exist (404 past the role check).
+    ("GET", "/cases/{id}/emergency-access", Who::Only(STEER)),
+    ("POST", "/cases/{id}/emergency-access", Who::Only(STEER)),
+    ("GET", "/emergency-access", Who::Only(ON_CASE)),
+    ("POST", "/emergency-access", Who::Only(STEER)),
+    ("GET", "/emergency-access/{id}", Who::Only(ON_CASE)),
+    (
+        "POST",
+        "/emergency-access/{id}/review",
+        Who::Only(SUPERVISOR),
+    ),
+    ("POST", "/emergency-access/{id}/end", Who::Only(STEER)),
+    ("GET", "/admin/emergency-access", Who::Only(ADMIN)),
+    ("POST", "/admin/emergency-access", Who::Only(ADMIN)),
+    (
+        "POST",
+        "/api/v1/cases/{id}/emergency-access",
+        Who::Only(STEER),
+    ),
+    ("GET", "/api/v1/emergency-access", Who::Only(ON_CASE)),
+    ("GET", "/api/v1/emergency-access/{id}", Who::Only(ON_CASE)),
+    (
+        "POST",
+        "/api/v1/emergency-access/{id}/review",
+        Who::Only(SUPERVISOR),
+    ),
+    (
+        "POST",
+        "/api/v1/emergency-access/{id}/end",
+        Who::Only(STEER),
+    ),
+    ("GET", "/api/v1/emergency-access-settings", Who::Everyone),
+    ("PUT", "/api/v1/emergency-access-settings", Who::Only(ADMIN)),
     ("POST", "/cases/{id}/services", Who::Only(ON_CASE)),
     ("POST", "/admin/screening/matching", Who::Only(ADMIN)),
     ("POST", "/cases/{id}/screening", Who::Only(ON_CASE)),

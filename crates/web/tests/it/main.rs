@@ -21,6 +21,7 @@ mod consultations;
 mod dashboard;
 mod digest;
 mod duplicates_list;
+mod emergency_access;
 mod gatekeeping;
 mod layout;
 mod login_guard;

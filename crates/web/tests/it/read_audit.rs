@@ -60,6 +60,10 @@ const NO_PERSONAL_DATA: &[(&str, &str)] = &[
         "a programme: its rules, authorities and budget totals, no one's personal data",
     ),
     (
+        "/cases/{id}/emergency-access",
+        "the emergency access form: a reason to write, nothing of the case",
+    ),
+    (
         "/inbox/{id}",
         "a redirect to the notification's page (which audits its own read); marking it read is \
          audited as notification.read (tests/it/notifications.rs)",

@@ -49,6 +49,8 @@ pub(crate) struct Ids {
     policy_action: String,
     /// The complexity suggestion made when the case was registered.
     suggestion: String,
+    /// An emergency opening of the case by a duty officer of no part in it (break-the-glass).
+    emergency: String,
 }
 
 pub(crate) fn concrete(path: &str, ids: &Ids) -> String {
@@ -60,6 +62,8 @@ pub(crate) fn concrete(path: &str, ids: &Ids) -> String {
         &ids.policy_review
     } else if path.contains("suggestions/") {
         &ids.suggestion
+    } else if path.contains("emergency-access/") {
+        &ids.emergency
     } else if path.contains("referral-alerts/") {
         &ids.alert
     } else if path.contains("programmes/") {
@@ -394,10 +398,12 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
         .first()
         .map(|s| s.row.id.to_string())
         .expect("the intake screened the case");
+    let emergency = seed_emergency(server, case).await;
     Ids {
         policy_review,
         policy_action,
         suggestion,
+        emergency,
         report: report.to_string(),
         programme,
         budget,
@@ -424,6 +430,46 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
         notification,
         not_on_team: server.user_id("demo-analyst").await.to_string(),
     }
+}
+
+/// A duty officer (a case manager of no unit, on no case) who opens `case` in an emergency:
+/// the opening's id.
+async fn seed_emergency(server: &TestServer, case: uuid::Uuid) -> String {
+    use karuna_app::Ctx;
+    let app = &server.app;
+    let ctx = Ctx::default();
+    let admin = app
+        .login("demo-admin", common::DEMO_PASSWORD, &ctx)
+        .await
+        .unwrap()
+        .user;
+    let password = "เวรสายด่วน-1300-กลางคืน";
+    app.create_user(
+        &admin,
+        &ctx,
+        karuna_app::account::NewUserInput {
+            username: "duty-1300".into(),
+            display_name: "เวร สายด่วน".into(),
+            role: "case_manager".into(),
+            password: Some(password.into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let duty = app.login("duty-1300", password, &ctx).await.unwrap().user;
+    app.break_glass(
+        &duty,
+        &ctx,
+        case,
+        &karuna_domain::emergency_access::EmergencyInput {
+            reason: "สายด่วน 1300 แจ้งเหตุด่วนเกี่ยวกับผู้รับบริการ".into(),
+        },
+    )
+    .await
+    .unwrap()
+    .id
+    .to_string()
 }
 
 /// An open policy review of the last fiscal year started by demo-supervisor, with an action

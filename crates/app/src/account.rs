@@ -507,7 +507,7 @@ impl App {
             &mut tx,
             &secret_hash(&secret),
             user.actor.id,
-            &csrf,
+            (&csrf, crate::session::device_label(ctx).as_deref()),
             expires,
         )
         .await?;

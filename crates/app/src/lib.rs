@@ -31,6 +31,7 @@ pub mod login_guard;
 pub mod matching;
 pub mod merge_history;
 pub mod monitoring;
+pub mod my_sessions;
 pub mod notification;
 pub mod person;
 pub mod person_merge;
@@ -113,6 +114,9 @@ pub struct Ctx {
     pub request_id: Option<String>,
     /// The client's address (the TCP peer), for throttling logins; never stored.
     pub client_addr: Option<std::net::IpAddr>,
+    /// The client's `User-Agent` (at most 512 characters): a new session stores only the
+    /// browser and system it names, in words (`session::device_label`).
+    pub user_agent: Option<String>,
 }
 
 /// The authenticated person making a request, with what the pages need to show them.

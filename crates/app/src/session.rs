@@ -57,6 +57,28 @@ pub fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
+/// The browser and system a request's `User-Agent` names, in words (`Chrome 142 · Linux`),
+/// for the list of one's sessions; None when it names neither. Only this is stored, never the
+/// header.
+pub fn device_label(ctx: &Ctx) -> Option<String> {
+    let ua = ctx.user_agent.as_deref()?;
+    let r = woothee::parser::Parser::new().parse(ua)?;
+    fn known(s: &str) -> Option<&str> {
+        Some(s.trim()).filter(|s| !s.is_empty() && *s != "UNKNOWN")
+    }
+    let major = r.version.split('.').next().and_then(known);
+    let browser = known(r.name).map(|n| match major {
+        Some(v) => format!("{n} {v}"),
+        None => n.to_string(),
+    });
+    match (browser, known(r.os)) {
+        (Some(b), Some(os)) => Some(format!("{b} · {os}")),
+        (Some(one), None) => Some(one),
+        (None, Some(os)) => Some(os.to_string()),
+        (None, None) => None,
+    }
+}
+
 /// The result of a good login: the cookie value (shown once) and the user.
 #[derive(Debug, Clone)]
 pub struct LoggedIn {
@@ -186,7 +208,14 @@ impl App {
             now + Duration::from_std(self.settings.absolute_timeout).unwrap_or(Duration::hours(12));
         let mut tx = self.db.begin().await?;
         store::clear_failed_logins(&mut tx, account.id).await?;
-        store::insert_session(&mut tx, &secret_hash(&secret), account.id, &csrf, expires).await?;
+        store::insert_session(
+            &mut tx,
+            &secret_hash(&secret),
+            account.id,
+            (&csrf, device_label(ctx).as_deref()),
+            expires,
+        )
+        .await?;
         audit::append(
             &mut tx,
             &on(
@@ -342,6 +371,30 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_device_is_named_in_words_or_not_at_all() {
+        let ctx = |ua: &str| Ctx {
+            user_agent: Some(ua.into()),
+            ..Ctx::default()
+        };
+        assert_eq!(
+            device_label(&ctx(
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"
+            ))
+            .as_deref(),
+            Some("Chrome 142 · Linux")
+        );
+        assert_eq!(
+            device_label(&ctx(
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+            ))
+            .as_deref(),
+            Some("Safari 17 · iPhone")
+        );
+        assert_eq!(device_label(&ctx("")), None);
+        assert_eq!(device_label(&Ctx::default()), None);
+    }
 
     #[tokio::test]
     async fn hashes_verify_and_differ() {

@@ -61,7 +61,7 @@ async fn login(db: &Db, name: &str) -> R<RawUser> {
         &mut tx,
         &session,
         acc.id,
-        "raw",
+        ("raw", None),
         Utc::now() + Days::hours(8),
     )
     .await

@@ -523,24 +523,26 @@ pub async fn clear_failed_logins(tx: &mut Tx, id: Uuid) -> Result<()> {
     Ok(())
 }
 
-/// Stores a new session.
+/// Stores a new session, with the browser and system it was opened on in words
+/// (`Chrome 142 · Linux`; the list of one's sessions shows it), if known.
 pub async fn insert_session(
     tx: &mut Tx,
     id_hash: &str,
     account_id: Uuid,
-    csrf_token: &str,
+    (csrf_token, device): (&str, Option<&str>),
     expires_at: DateTime<Utc>,
 ) -> Result<()> {
     let now = now_db();
     sqlx::query(
-        "INSERT INTO session (id_hash, account_id, csrf_token, created_at, last_seen_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $4, $5)",
+        "INSERT INTO session (id_hash, account_id, csrf_token, created_at, last_seen_at, expires_at, device) \
+         VALUES ($1, $2, $3, $4, $4, $5, $6)",
     )
     .bind(id_hash)
     .bind(account_id.to_string())
     .bind(csrf_token)
     .bind(now)
     .bind(to_db(expires_at))
+    .bind(device)
     .execute(&mut **tx)
     .await
     .map_err(StoreError::from_insert)?;
@@ -577,6 +579,82 @@ pub async fn touch_session(tx: &mut Tx, id_hash: &str) -> Result<()> {
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// A live session as its owner's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveSession {
+    /// SHA-256 of the cookie value (its first 16 characters name it to its owner).
+    pub id_hash: String,
+    /// Signed in.
+    pub created_at: DateTime<Utc>,
+    /// Last request (to the minute).
+    pub last_seen_at: DateTime<Utc>,
+    /// Absolute expiry.
+    pub expires_at: DateTime<Utc>,
+    /// Browser and system in words, when known.
+    pub device: Option<String>,
+}
+
+/// The account's sessions still usable at `now` (not revoked, not past their expiry, seen
+/// after `idle_since`), most recently used first; at most 100.
+pub async fn live_sessions(
+    db: &Db,
+    account: Uuid,
+    now: DateTime<Utc>,
+    idle_since: DateTime<Utc>,
+) -> Result<Vec<LiveSession>> {
+    let rows = sqlx::query(
+        "SELECT id_hash, created_at, last_seen_at, expires_at, device FROM session \
+         WHERE account_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND last_seen_at > $3 \
+         ORDER BY last_seen_at DESC LIMIT 100",
+    )
+    .bind(account.to_string())
+    .bind(to_db(now))
+    .bind(to_db(idle_since))
+    .fetch_all(db.read())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(LiveSession {
+                id_hash: r.try_get("id_hash")?,
+                created_at: instant(r, "created_at")?,
+                last_seen_at: instant(r, "last_seen_at")?,
+                expires_at: instant(r, "expires_at")?,
+                device: r.try_get("device")?,
+            })
+        })
+        .collect()
+}
+
+/// Revokes the account's live session whose hash begins with `handle` (16 hex characters);
+/// false when it has none.
+pub async fn revoke_own_session(tx: &mut Tx, account: Uuid, handle: &str) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE session SET revoked_at = $1 WHERE account_id = $2 AND substr(id_hash, 1, 16) = $3 \
+         AND revoked_at IS NULL",
+    )
+    .bind(now_db())
+    .bind(account.to_string())
+    .bind(handle)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+/// Revokes every session of the account but `keep` (the one asking, if it is a session);
+/// returns how many were live.
+pub async fn revoke_other_sessions(tx: &mut Tx, account: Uuid, keep: Option<&str>) -> Result<u64> {
+    let r = sqlx::query(
+        "UPDATE session SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL \
+         AND expires_at > $1 AND id_hash <> $3",
+    )
+    .bind(now_db())
+    .bind(account.to_string())
+    .bind(keep.unwrap_or(""))
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected())
 }
 
 /// Revokes one session.

@@ -215,6 +215,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "emergency_access",
         include_str!("../migrations/0088_emergency_access.sql"),
     ),
+    (
+        89,
+        "session_device",
+        include_str!("../migrations/0089_session_device.sql"),
+    ),
 ];
 
 impl Db {

@@ -36,6 +36,11 @@ pub fn ctx(parts: &Parts) -> Ctx {
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0.ip()),
+        user_agent: parts
+            .headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().take(512).collect()),
     }
 }
 

@@ -81,6 +81,14 @@ const ROUTES: &[Entry] = &[
     ("/profile/password", &[("POST", Page)], || {
         post(pages::profile::change_password)
     }),
+    ("/profile/sessions/{id}/sign-out", &[("POST", Page)], || {
+        post(pages::profile::sign_out_session)
+    }),
+    (
+        "/profile/sessions/sign-out-others",
+        &[("POST", Page)],
+        || post(pages::profile::sign_out_everywhere_else),
+    ),
     ("/admin/users", &[("GET", Page), ("POST", Page)], || {
         get(pages::users::list).post(pages::users::create)
     }),
@@ -496,6 +504,19 @@ const ROUTES: &[Entry] = &[
     ("/api/v1/me/password", &[("POST", Api)], || {
         post(api::me::password)
     }),
+    ("/api/v1/me/sessions", &[("GET", Api)], || {
+        get(api::my_sessions::list)
+    }),
+    (
+        "/api/v1/me/sessions/{id}/sign-out",
+        &[("POST", Api)],
+        || post(api::my_sessions::sign_out),
+    ),
+    (
+        "/api/v1/me/sessions/sign-out-others",
+        &[("POST", Api)],
+        || post(api::my_sessions::sign_out_others),
+    ),
     (
         "/api/v1/cases/{id}/referrals",
         &[("GET", Api), ("POST", Api)],

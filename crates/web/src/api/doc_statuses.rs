@@ -25,6 +25,7 @@ use utoipa::Modify;
 pub const OPEN_READS: &[&str] = &[
     "getMe",
     "getEmergencyAccessSettings",
+    "listMySessions",
     "listProvinces",
     "listDistricts",
     "listSubdistricts",
@@ -44,6 +45,8 @@ pub const OPEN_READS: &[&str] = &[
 /// Writes that change no versioned record and refuse nothing by state (never 409).
 pub const NEVER_CONFLICT: &[&str] = &[
     "changeMyPassword",
+    "signOutMySession",
+    "signOutMyOtherSessions",
     "updateMyPreferences",
     "updateMyEmailSettings",
     "previewAssessmentTemplate",

@@ -61,6 +61,7 @@ impl Modify for Security {
         api::emergency_access::open, api::emergency_access::list, api::emergency_access::get,
         api::emergency_access::review, api::emergency_access::end, api::emergency_access::settings,
         api::emergency_access::save_settings,
+        api::my_sessions::list, api::my_sessions::sign_out, api::my_sessions::sign_out_others,
         api::caseload::list, api::caseload::set_limit, api::cases::handovers, api::cases::acknowledge_handover,
         api::supervision::list, api::supervision::record,
         api::case_types::list, api::case_types::create, api::case_types::get_one, api::case_types::update,

@@ -20,6 +20,7 @@ pub mod extract;
 pub mod gatekeeping;
 pub mod health;
 pub mod me;
+pub mod my_sessions;
 pub mod notifications;
 pub mod persons;
 pub mod plans;

@@ -25,7 +25,18 @@ struct ProfilePage {
     email: FormState,
     mail_enabled: bool,
     password: FormState,
+    sessions: Vec<SessionLine>,
     flash: Option<String>,
+}
+
+/// One of my sessions as the page lists it.
+struct SessionLine {
+    handle: String,
+    device: String,
+    signed_in: String,
+    last_seen: String,
+    until: String,
+    current: bool,
 }
 
 /// Query flags after a redirect.
@@ -78,8 +89,26 @@ async fn page(
         .unit_id
         .and_then(|id| units.iter().find(|x| x.id == id))
         .map(|x| x.name.clone());
+    let sessions = state
+        .app
+        .my_sessions(&u.user)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| SessionLine {
+            device: s
+                .device
+                .unwrap_or_else(|| u.tr.get("profile-session-device-unknown")),
+            signed_in: u.tr.datetime(&s.created_at),
+            last_seen: u.tr.datetime(&s.last_seen_at),
+            until: u.tr.datetime(&s.expires_at),
+            current: s.current,
+            handle: s.handle,
+        })
+        .collect();
     let page = ProfilePage {
         c: Chrome::for_user(u, "/profile"),
+        sessions,
         username: u.user.username.clone(),
         display_name: u.user.display_name.clone(),
         role_key: format!("role-{}", u.user.role().code().replace('_', "-")),
@@ -108,6 +137,8 @@ pub async fn show(State(state): State<AppState>, u: PageUser, Query(q): Query<Fl
         Some("preferences") => Some(u.tr.get("profile-saved-preferences")),
         Some("password") => Some(u.tr.get("profile-saved-password")),
         Some("email") => Some(u.tr.get("profile-saved-email")),
+        Some("session") => Some(u.tr.get("profile-session-signed-out")),
+        Some("everywhere") => Some(u.tr.get("profile-signed-out-everywhere")),
         _ => None,
     };
     let forms = Forms::current(&state, &u).await;
@@ -232,6 +263,44 @@ pub async fn change_password(
         }
         Err(e) => Err(u.err(e)),
     }
+}
+
+/// A form with only its CSRF token.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// `POST /profile/sessions/{id}/sign-out`: sign out one of my other sessions.
+pub async fn sign_out_session(
+    State(state): State<AppState>,
+    u: PageUser,
+    axum::extract::Path(handle): axum::extract::Path<String>,
+    WebForm(f): WebForm<CsrfForm>,
+) -> Result<Response, WebError> {
+    u.check_csrf(&f.csrf)?;
+    state
+        .app
+        .sign_out_session(&u.user, &u.ctx, &handle)
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok(Redirect::to("/profile?saved=session#sessions-heading").into_response())
+}
+
+/// `POST /profile/sessions/sign-out-others`: sign out everywhere but here.
+pub async fn sign_out_everywhere_else(
+    State(state): State<AppState>,
+    u: PageUser,
+    WebForm(f): WebForm<CsrfForm>,
+) -> Result<Response, WebError> {
+    u.check_csrf(&f.csrf)?;
+    state
+        .app
+        .sign_out_everywhere_else(&u.user, &u.ctx)
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok(Redirect::to("/profile?saved=everywhere#sessions-heading").into_response())
 }
 
 /// The header language switch.

@@ -2,6 +2,7 @@
 //! database, accounts and the audit trail. Configuration comes from a TOML file, then the
 //! environment, then flags (flags win). Every command takes the same database options.
 
+mod backup;
 mod bench;
 mod bench_audit;
 mod bench_duplicates;
@@ -52,6 +53,11 @@ enum Command {
     /// Seal and verify the audit trail's hash chain.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Copy the database into a backup file while the server serves (optionally encrypted to
+    /// an age key), checked as it is written; or make a key with --new-key.
+    Backup(backup::BackupArgs),
+    /// Restore a backup into an empty data folder or database and verify its audit chain.
+    Restore(backup::RestoreArgs),
     /// Measure login and request latency and memory on a throw-away database (or, with
     /// `search`, full-text search over synthetic notes); prints figures.
     Bench(bench::BenchArgs),
@@ -271,6 +277,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Audit(AuditCommand::Verify(args)) => verify(args).await,
+        Command::Backup(args) => backup::backup(args).await,
+        Command::Restore(args) => backup::restore(args).await,
         Command::Bench(args) => bench::run(args).await.map_err(|e| Failure(e, 1)),
         Command::Text(TextCommand::Segment) => segment_stdin(),
         Command::Import(args) => import::run(args).await,

@@ -9,6 +9,7 @@ pub mod assessment;
 pub mod attachment;
 pub mod audit;
 pub mod audit_group;
+pub mod backup;
 pub mod budget;
 pub mod case;
 pub mod case_bulk;

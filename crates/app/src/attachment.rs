@@ -149,6 +149,7 @@ impl App {
                 sha256: &sha,
                 created_by: user.actor.id,
             },
+            self.settings.attachment_key.as_ref(),
         )
         .await?;
         karuna_store::case::touch(&mut tx, case_id).await?;
@@ -173,7 +174,9 @@ impl App {
         ctx: &Ctx,
         id: Uuid,
     ) -> Result<(AttachmentInfo, Vec<u8>), AppError> {
-        let (info, bytes) = store::get(&self.db, id).await?.ok_or(AppError::NotFound)?;
+        let (info, bytes) = store::get(&self.db, id, self.settings.attachment_key.as_ref())
+            .await?
+            .ok_or(AppError::NotFound)?;
         let (_, facts) = self
             .case_for(user, ctx, info.case_id, CaseAccess::Open, "attachment.read")
             .await?;

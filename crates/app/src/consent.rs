@@ -158,7 +158,8 @@ impl App {
                 sha256: &sha,
                 created_by: user.actor.id,
             };
-            let aid = attachment::insert(&mut tx, &a).await?;
+            let aid =
+                attachment::insert(&mut tx, &a, self.settings.attachment_key.as_ref()).await?;
             audit::append(
                 &mut tx,
                 &on(

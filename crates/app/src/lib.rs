@@ -81,6 +81,9 @@ pub struct Settings {
     pub reminder_days: i64,
     /// A directory entry not verified for this many days is flagged stale.
     pub resource_stale_days: i64,
+    /// The key files kept on cases are sealed with at rest (none: stored in clear, as before
+    /// a key was configured).
+    pub attachment_key: Option<karuna_store::attachment_key::AttachmentKey>,
 }
 
 impl Default for Settings {
@@ -92,6 +95,7 @@ impl Default for Settings {
             login: login_guard::LoginLimits::default(),
             reminder_days: 3,
             resource_stale_days: 365,
+            attachment_key: None,
         }
     }
 }

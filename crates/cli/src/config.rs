@@ -72,6 +72,10 @@ pub struct FileConfig {
     /// Where to report a vulnerability, served as `/.well-known/security.txt` (a `mailto:`,
     /// `https://` or `tel:` URI); none: no such file.
     pub security_contact: Option<String>,
+    /// A file holding the key files kept on cases are sealed with at rest (64 hexadecimal
+    /// digits, as `karuna attachments new-key` writes; `KARUNA_ATTACHMENT_KEY_FILE` wins);
+    /// none: files are stored in clear.
+    pub attachment_key_file: Option<PathBuf>,
     /// Outgoing mail (the daily digest); none: no mail is sent.
     pub mail: Option<MailConfig>,
 }

@@ -2,6 +2,7 @@
 //! database, accounts and the audit trail. Configuration comes from a TOML file, then the
 //! environment, then flags (flags win). Every command takes the same database options.
 
+mod attachments;
 mod backup;
 mod bench;
 mod bench_audit;
@@ -58,6 +59,10 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Restore a backup into an empty data folder or database and verify its audit chain.
     Restore(backup::RestoreArgs),
+    /// The key files kept on cases are sealed with at rest: make one, or seal the files stored
+    /// before it was configured.
+    #[command(subcommand)]
+    Attachments(attachments::AttachmentsCommand),
     /// Measure login and request latency and memory on a throw-away database (or, with
     /// `search`, full-text search over synthetic notes); prints figures.
     Bench(bench::BenchArgs),
@@ -279,6 +284,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Audit(AuditCommand::Verify(args)) => verify(args).await,
         Command::Backup(args) => backup::backup(args).await,
         Command::Restore(args) => backup::restore(args).await,
+        Command::Attachments(cmd) => attachments::run(cmd).await,
         Command::Bench(args) => bench::run(args).await.map_err(|e| Failure(e, 1)),
         Command::Text(TextCommand::Segment) => segment_stdin(),
         Command::Import(args) => import::run(args).await,
@@ -307,6 +313,7 @@ async fn open(db: &DbOptions, demo: bool) -> Result<(App, FileConfig), Failure> 
     if let Some(d) = file.resource_stale_days {
         settings.resource_stale_days = i64::from(d.clamp(1, 3650));
     }
+    settings.attachment_key = attachments::configured_key(&file)?;
     let per_minute = |n: u32| {
         karuna_app::login_guard::Quota::per_minute(
             std::num::NonZeroU32::MIN.saturating_add(n.saturating_sub(1)),

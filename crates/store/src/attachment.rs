@@ -1,10 +1,12 @@
 //! Files kept on a case: the evidence of a consent (a signed form), or a file attached to a
 //! contact (a police report, a photo of a home visit) or to an assessment (a medical
 //! certificate). The bytes are stored base64-encoded in TEXT so that the same table serves
-//! both databases; listings never read them.
+//! both databases, sealed with the configured key when there is one
+//! (`attachment_key`); listings never read them.
 
+use crate::attachment_key::{AttachmentKey, SEALED};
 use crate::db::{Db, Tx};
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::row::{instant, opt_uuid, uuid};
 use crate::time::now_db;
 use chrono::{DateTime, Utc};
@@ -49,10 +51,18 @@ pub struct NewAttachment<'a> {
     pub created_by: Uuid,
 }
 
-/// Stores a file.
-pub async fn insert(tx: &mut Tx, a: &NewAttachment<'_>) -> Result<Uuid> {
+/// Stores a file, sealed with `key` when one is configured.
+pub async fn insert(
+    tx: &mut Tx,
+    a: &NewAttachment<'_>,
+    key: Option<&AttachmentKey>,
+) -> Result<Uuid> {
     use base64::Engine;
     let id = Uuid::now_v7();
+    let content = match key {
+        Some(k) => k.seal(id, a.content).map_err(StoreError::Open)?,
+        None => base64::engine::general_purpose::STANDARD.encode(a.content),
+    };
     let link = |want: fn(AttachedTo) -> Option<Uuid>| want(a.to).map(|u| u.to_string());
     sqlx::query(
         "INSERT INTO attachment (id, org_id, case_id, consent_id, contact_id, assessment_id, \
@@ -83,7 +93,7 @@ pub async fn insert(tx: &mut Tx, a: &NewAttachment<'_>) -> Result<Uuid> {
     .bind(a.content_type)
     .bind(a.content.len() as i64)
     .bind(a.sha256)
-    .bind(base64::engine::general_purpose::STANDARD.encode(a.content))
+    .bind(content)
     .bind(now_db())
     .bind(a.created_by.to_string())
     .execute(&mut **tx)
@@ -201,8 +211,12 @@ pub async fn info(db: &Db, id: Uuid) -> Result<Option<AttachmentInfo>> {
     row.as_ref().map(info_from).transpose()
 }
 
-/// One file with its bytes.
-pub async fn get(db: &Db, id: Uuid) -> Result<Option<(AttachmentInfo, Vec<u8>)>> {
+/// One file with its bytes (opened with `key` when it was sealed).
+pub async fn get(
+    db: &Db,
+    id: Uuid,
+    key: Option<&AttachmentKey>,
+) -> Result<Option<(AttachmentInfo, Vec<u8>)>> {
     use base64::Engine;
     let row = sqlx::query(&format!(
         "SELECT {INFO_COLUMNS}, a.content FROM attachment a \
@@ -213,8 +227,47 @@ pub async fn get(db: &Db, id: Uuid) -> Result<Option<(AttachmentInfo, Vec<u8>)>>
     .await?;
     let Some(r) = row else { return Ok(None) };
     let content: String = r.try_get("content")?;
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(content)
-        .map_err(|_| crate::StoreError::Corrupt("attachment"))?;
+    let bytes = if content.starts_with(SEALED) {
+        key.ok_or(StoreError::Corrupt(
+            "attachment sealed, and no attachment key is configured",
+        ))?
+        .open(id, &content)
+        .ok_or(StoreError::Corrupt(
+            "attachment does not open with the configured key",
+        ))?
+    } else {
+        base64::engine::general_purpose::STANDARD
+            .decode(content)
+            .map_err(|_| StoreError::Corrupt("attachment"))?
+    };
     Ok(Some((info_from(&r)?, bytes)))
+}
+
+/// Seals up to `batch` files stored before a key was configured, each in its own transaction
+/// (only if it is still as read); returns how many unsealed files it found (0: none left).
+pub async fn seal_stored(db: &Db, key: &AttachmentKey, batch: i64) -> Result<u64> {
+    use base64::Engine;
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT id, content FROM attachment WHERE content NOT LIKE 'enc1:%' ORDER BY id LIMIT $1",
+    )
+    .bind(batch)
+    .fetch_all(db.read())
+    .await?;
+    let found = rows.len() as u64;
+    for (id, content) in rows {
+        let uuid = Uuid::parse_str(&id).map_err(|_| StoreError::Corrupt("uuid"))?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&content)
+            .map_err(|_| StoreError::Corrupt("attachment"))?;
+        let value = key.seal(uuid, &bytes).map_err(StoreError::Open)?;
+        let mut tx = db.begin().await?;
+        sqlx::query("UPDATE attachment SET content = $1 WHERE id = $2 AND content = $3")
+            .bind(value)
+            .bind(&id)
+            .bind(&content)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(found)
 }

@@ -7,6 +7,7 @@ pub mod account;
 pub mod advocacy;
 pub mod assessment;
 pub mod attachment;
+pub mod attachment_key;
 pub mod audit;
 pub mod audit_group;
 pub mod backup;

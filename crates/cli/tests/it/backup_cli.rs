@@ -163,3 +163,54 @@ async fn a_backup_taken_while_writing_restores_with_its_chain_and_every_acknowle
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     let _ = Path::new(&dir);
 }
+
+#[tokio::test]
+async fn an_attachment_key_is_made_once_and_a_bad_one_stops_every_command() {
+    let dir = temp_dir().unwrap();
+    let url = fresh_database_url(&dir).await.unwrap();
+    let key = dir.join("attachments.key");
+    let run = |args: &[&str], key_env: Option<&Path>| {
+        let mut c = Command::new(BIN);
+        c.args(args);
+        if args.get(1) != Some(&"new-key") {
+            c.arg("--database-url").arg(&url);
+        }
+        c.env_remove("KARUNA_DATABASE_URL")
+            .env_remove("KARUNA_DATA_DIR")
+            .env_remove("KARUNA_CONFIG")
+            .env_remove("KARUNA_ATTACHMENT_KEY_FILE");
+        if let Some(k) = key_env {
+            c.env("KARUNA_ATTACHMENT_KEY_FILE", k);
+        }
+        c.output().unwrap()
+    };
+    let o = run(&["attachments", "new-key", key.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let written = std::fs::read_to_string(&key).unwrap();
+    assert!(written
+        .lines()
+        .any(|l| l.len() == 64 && l.bytes().all(|b| b.is_ascii_hexdigit())));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // Never over a key: losing it would lose every file.
+    let o = run(&["attachments", "new-key", key.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    // No key: nothing to seal with.
+    let o = run(&["attachments", "encrypt"], None);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let o = run(&["attachments", "encrypt"], Some(&key));
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("0 files sealed"), "{}", text(&o));
+    // A malformed or missing key file stops any command that opens the database.
+    let bad = dir.join("bad.key");
+    std::fs::write(&bad, "not a key").unwrap();
+    for k in [bad.as_path(), dir.join("missing.key").as_path()] {
+        let o = run(&["migrate"], Some(k));
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(text(&o).contains("attachment key file"), "{}", text(&o));
+    }
+}

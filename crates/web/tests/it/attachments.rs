@@ -372,3 +372,104 @@ async fn files_on_the_contact_card_and_the_assessment_page() {
     assert_eq!(files(&server).await, before);
     server.stop().await;
 }
+
+/// The one attachment's stored value.
+async fn stored(server: &TestServer, id: &str) -> String {
+    sqlx::query_scalar::<_, String>("SELECT content FROM attachment WHERE id = $1")
+        .bind(id)
+        .fetch_one(server.app.db.read())
+        .await
+        .unwrap()
+}
+
+/// Uploads `bytes` to a new contact of a new case; the file's id.
+async fn upload_one(server: &TestServer, token: &str, bytes: &[u8]) -> String {
+    let c = server.client();
+    let case = server.open_case(token, &intake()).await;
+    let contact: Value = c
+        .post(server.url(&format!("/api/v1/cases/{case}/contacts")))
+        .bearer_auth(token)
+        .json(&json!({"kind": "phone_call", "date": "01/11/2569", "note": "โทร"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let resp = c
+        .post(server.url(&format!(
+            "/api/v1/contacts/{}/attachments",
+            contact["id"].as_str().unwrap()
+        )))
+        .bearer_auth(token)
+        .multipart(upload(bytes, "รายงาน.pdf", ""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    resp.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+async fn download(server: &TestServer, token: &str, id: &str) -> Vec<u8> {
+    let resp = server
+        .client()
+        .get(server.url(&format!("/api/v1/attachments/{id}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    resp.bytes().await.unwrap().to_vec()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_are_sealed_at_rest_with_the_configured_key() {
+    use karuna_store::attachment_key::AttachmentKey;
+    // A file stored before any key was configured…
+    let plain_server = TestServer::demo().await;
+    let token = plain_server.token("demo-manager").await;
+    let old = upload_one(&plain_server, &token, PDF).await;
+    assert!(!stored(&plain_server, &old).await.starts_with("enc1:"));
+    let (url, dir) = plain_server.stop().await;
+
+    // …then the server restarts with a key: new files are sealed, old ones still open.
+    let key = AttachmentKey::from_text(&AttachmentKey::generate_text()).unwrap();
+    let server = TestServer::start_on(
+        url,
+        dir,
+        true,
+        karuna_app::Settings {
+            demo: true,
+            attachment_key: Some(key.clone()),
+            ..karuna_app::Settings::default()
+        },
+    )
+    .await;
+    let token = server.token("demo-manager").await;
+    let new = upload_one(&server, &token, PDF).await;
+    let value = stored(&server, &new).await;
+    assert!(value.starts_with("enc1:"), "{value}");
+    use base64::Engine;
+    let clear = base64::engine::general_purpose::STANDARD.encode(PDF);
+    assert!(!value.contains(&clear[..16]));
+    assert_eq!(download(&server, &token, &new).await, PDF);
+    assert_eq!(download(&server, &token, &old).await, PDF);
+
+    // Sealing the old ones (`karuna attachments encrypt`): all sealed, all still open.
+    let mut found = 0;
+    loop {
+        let n = karuna_store::attachment::seal_stored(&server.app.db, &key, 200)
+            .await
+            .unwrap();
+        if n == 0 {
+            break;
+        }
+        found += n;
+    }
+    assert_eq!(found, 1);
+    assert!(stored(&server, &old).await.starts_with("enc1:"));
+    assert_eq!(download(&server, &token, &old).await, PDF);
+}

@@ -88,6 +88,8 @@ pub struct ScreeningSettings {
     /// Resource matching: switched on, its setting's version, and how its suggestions were
     /// decided.
     pub matching: (bool, i64, DecisionCounts),
+    /// Similar closed cases: switched on, and the switch's version.
+    pub similar: (bool, i64),
 }
 
 fn read(row: SuggestionRow) -> Result<Suggestion, AppError> {
@@ -141,6 +143,7 @@ impl App {
             updated,
             counts,
             matching: (on, v, self.decision_counts(org, kind).await?),
+            similar: self.similar_enabled(org).await?,
         })
     }
 

@@ -12,6 +12,8 @@ use uuid::Uuid;
 
 /// The most closed cases compared with (the most recently closed of the case's first type).
 pub const CANDIDATES_MAX: i64 = 2000;
+/// The setting's kind: administrators may switch similar cases off for the organisation.
+pub const KIND: &str = "similar_cases";
 
 /// What the similar-cases view shows.
 #[derive(Debug, Clone)]
@@ -23,7 +25,49 @@ pub struct SimilarCases {
 }
 
 impl App {
-    /// The summary of the closed cases most like `case_id` (whoever may open the case).
+    /// Whether the organisation shows similar closed cases (the default), and the switch's
+    /// version (0: never written).
+    pub async fn similar_enabled(&self, org: Uuid) -> Result<(bool, i64), AppError> {
+        self.suggestion_switch(org, KIND).await
+    }
+
+    /// The switch for administrators.
+    pub async fn similar_setting(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+    ) -> Result<(bool, i64), AppError> {
+        self.authorize(
+            user,
+            ctx,
+            karuna_domain::access::Action::ManageConfiguration,
+            "similar.settings.read",
+            ("decision_support_setting", None),
+        )
+        .await?;
+        self.similar_enabled(user.actor.org_id).await
+    }
+
+    /// Switches similar cases on or off over the version read; returns the new version.
+    pub async fn set_similar(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        enabled: bool,
+        version: i64,
+    ) -> Result<i64, AppError> {
+        self.set_suggestion_switch(
+            user,
+            ctx,
+            (KIND, "similar.settings.update"),
+            enabled,
+            version,
+        )
+        .await
+    }
+
+    /// The summary of the closed cases most like `case_id` (whoever may open the case);
+    /// `similar_off` when the organisation switched similar cases off.
     pub async fn similar_cases(
         &self,
         user: &CurrentUser,
@@ -33,6 +77,9 @@ impl App {
         let (case, _) = self
             .case_for(user, ctx, case_id, CaseAccess::Open, "similar.read")
             .await?;
+        if !self.similar_enabled(case.org_id).await?.0 {
+            return Err(AppError::Refused("similar_off"));
+        }
         let facts = self.rule_facts(&case).await?;
         let case_type = case.case_types.first().cloned();
         let closed = closed_cases(&self.db, case.org_id, case_type.as_deref(), CANDIDATES_MAX)

@@ -319,6 +319,9 @@ const ROUTES: &[Entry] = &[
     ("/admin/screening/matching", &[("POST", Page)], || {
         post(pages::screening::save_matching)
     }),
+    ("/admin/screening/similar", &[("POST", Page)], || {
+        post(pages::screening::save_similar)
+    }),
     (
         "/admin/screening/model",
         &[("GET", Page), ("POST", Page)],
@@ -887,6 +890,11 @@ const ROUTES: &[Entry] = &[
     ("/api/v1/cases/{id}/similar-cases", &[("GET", Api)], || {
         get(api::similar::get)
     }),
+    (
+        "/api/v1/decision-support/similar-cases",
+        &[("GET", Api), ("PUT", Api)],
+        || get(api::similar::setting).put(api::similar::put_setting),
+    ),
     (
         "/api/v1/cases/{id}/emergency-access",
         &[("POST", Api)],

@@ -58,6 +58,7 @@ impl Modify for Security {
         api::screening::save_settings, api::screening_model::status, api::screening_model::train,
         api::screening_model::switch, api::similar::get, api::service_match::list, api::service_match::choose,
         api::service_match::setting, api::service_match::put_setting,
+        api::similar::setting, api::similar::put_setting,
         api::emergency_access::open, api::emergency_access::list, api::emergency_access::get,
         api::emergency_access::review, api::emergency_access::end, api::emergency_access::settings,
         api::emergency_access::save_settings,

@@ -199,6 +199,7 @@ struct CasePage {
     number: String,
     head: CaseHeader,
     enabled: bool,
+    similar: bool,
     can_decide: bool,
     latest: Option<Card>,
     earlier: Vec<Card>,
@@ -255,6 +256,11 @@ async fn case_page(
         number: view.case.number.clone(),
         head: CaseHeader::new(u, &view, "screening"),
         enabled: all.enabled,
+        similar: app
+            .similar_enabled(view.case.org_id)
+            .await
+            .map_err(|e| u.err(e))?
+            .0,
         can_decide: all.can_decide,
         earlier: cards.collect(),
         latest,
@@ -387,6 +393,8 @@ struct SettingsPage {
     matching_version: i64,
     matching_overridden: Option<String>,
     matching_counts: Vec<(String, i64)>,
+    similar_enabled: bool,
+    similar_version: i64,
     summary: Vec<ErrorLink>,
     form: FormState,
     flash: Option<String>,
@@ -459,7 +467,10 @@ async fn settings_page(
     );
     let c = s.counts;
     let (matching_enabled, matching_version, mc) = s.matching;
+    let (similar_enabled, similar_version) = s.similar;
     let page = SettingsPage {
+        similar_enabled,
+        similar_version,
         matching_enabled,
         matching_version,
         matching_overridden: mc
@@ -613,4 +624,21 @@ pub async fn save_matching(
         .await
         .map_err(|e| u.err(e))?;
     Ok(Redirect::to("/admin/screening?saved=1#matching").into_response())
+}
+
+/// `POST /admin/screening/similar`: switch similar closed cases on or off.
+pub async fn save_similar(
+    State(state): State<AppState>,
+    u: PageUser,
+    WebForm(pairs): WebForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let p = Pairs(pairs);
+    u.check_csrf(&p.get("csrf"))?;
+    let version = p.get("version").trim().parse().unwrap_or(0);
+    state
+        .app
+        .set_similar(&u.user, &u.ctx, p.get("enabled") == "on", version)
+        .await
+        .map_err(|e| u.err(e))?;
+    Ok(Redirect::to("/admin/screening?saved=1#similar").into_response())
 }

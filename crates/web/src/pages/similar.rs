@@ -46,6 +46,7 @@ struct Page {
     head: CaseHeader,
     case_type: String,
     view: Option<View>,
+    off: bool,
 }
 
 fn count(u: &PageUser, c: Option<usize>) -> String {
@@ -69,10 +70,18 @@ pub async fn show(
         .open_case(&u.user, &u.ctx, id)
         .await
         .map_err(|e| u.err(e))?;
-    let s = app
-        .similar_cases(&u.user, &u.ctx, id)
-        .await
-        .map_err(|e| u.err(e))?;
+    // Switched off by the organisation: the page says so (the case is still the viewer's).
+    let (s, off) = match app.similar_cases(&u.user, &u.ctx, id).await {
+        Ok(s) => (s, false),
+        Err(karuna_app::AppError::Refused("similar_off")) => (
+            karuna_app::similar::SimilarCases {
+                case_type: None,
+                summary: None,
+            },
+            true,
+        ),
+        Err(e) => return Err(u.err(e)),
+    };
     let types = app
         .case_types(&u.user, &u.ctx)
         .await
@@ -83,6 +92,7 @@ pub async fn show(
         id,
         number: view.case.number.clone(),
         head: CaseHeader::new(&u, &view, "screening"),
+        off,
         case_type: s
             .case_type
             .as_deref()

@@ -246,6 +246,17 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/admin/screening/model", Who::Only(ADMIN)),
     ("POST", "/admin/screening/model", Who::Only(ADMIN)),
     ("POST", "/admin/screening/model/switch", Who::Only(ADMIN)),
+    ("POST", "/admin/screening/similar", Who::Only(ADMIN)),
+    (
+        "GET",
+        "/api/v1/decision-support/similar-cases",
+        Who::Only(ADMIN),
+    ),
+    (
+        "PUT",
+        "/api/v1/decision-support/similar-cases",
+        Who::Only(ADMIN),
+    ),
     ("POST", "/consultations/{id}/resolve", Who::Only(ON_CASE)),
     ("POST", "/inbox/read", Who::Everyone),
     // Anyone may ask; only the recipient finds it (others: 404, tests/it/notifications.rs).

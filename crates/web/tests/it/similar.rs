@@ -69,3 +69,89 @@ async fn the_nearest_closed_cases_are_shown_as_totals_only() {
     assert!(html.contains("id=\"similar-methods\""));
     assert!(html.contains("id=\"similar-median\""));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn administrators_switch_similar_cases_off_and_on() {
+    let server = crate::common::TestServer::demo().await;
+    let admin = server.token("demo-admin").await;
+    let manager = server.token("demo-manager").await;
+    let case = server
+        .open_case(&manager, &crate::tasks::intake("คล้ายกัน"))
+        .await;
+    let path = "/api/v1/decision-support/similar-cases";
+    let (status, s) = get(&server, &admin, path).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (s["enabled"].as_bool(), s["version"].as_i64()),
+        (Some(true), Some(0))
+    );
+    let (status, _) = get(&server, &manager, path).await;
+    assert_eq!(status, 403);
+    let (status, v) = crate::tasks::put(
+        &server,
+        &admin,
+        path,
+        serde_json::json!({"enabled": false, "version": 0}),
+    )
+    .await;
+    assert_eq!((status, v["version"].as_i64()), (200, Some(1)), "{v}");
+
+    // Off: the API says so, the page says so, the screening links to it no more.
+    let (status, p) = get(
+        &server,
+        &manager,
+        &format!("/api/v1/cases/{case}/similar-cases"),
+    )
+    .await;
+    assert_eq!(status, 409, "{p}");
+    assert!(p["type"].as_str().unwrap().ends_with("/similar_off"));
+    let (browser, _) = server.login("demo-manager").await;
+    let html = browser
+        .get(server.url(&format!("/cases/{case}/similar")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"similar-off\""));
+    let html = browser
+        .get(server.url(&format!("/cases/{case}/screening")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("id=\"similar-link\""));
+
+    // On again (over the version read): answered again.
+    let (status, _) = crate::tasks::put(
+        &server,
+        &admin,
+        path,
+        serde_json::json!({"enabled": true, "version": 0}),
+    )
+    .await;
+    assert_eq!(status, 409, "a stale version");
+    crate::tasks::put(
+        &server,
+        &admin,
+        path,
+        serde_json::json!({"enabled": true, "version": 1}),
+    )
+    .await;
+    let (status, _) = get(
+        &server,
+        &manager,
+        &format!("/api/v1/cases/{case}/similar-cases"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        server
+            .audit_count("similar.settings.update", "success")
+            .await,
+        2
+    );
+}

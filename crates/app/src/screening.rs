@@ -92,6 +92,34 @@ pub struct ScreeningSettings {
     pub similar: (bool, i64),
 }
 
+/// A kind of decision support that administrators switch on or off by itself (a bare
+/// setting, on by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Switch {
+    /// Resource matching (`service_match`).
+    ServiceMatch,
+    /// Similar closed cases (`similar`).
+    SimilarCases,
+}
+
+impl Switch {
+    /// The setting's kind.
+    fn kind(self) -> &'static str {
+        match self {
+            Switch::ServiceMatch => crate::service_match::KIND,
+            Switch::SimilarCases => crate::similar::KIND,
+        }
+    }
+
+    /// The audit actions of reading and of changing it.
+    fn audit(self) -> (&'static str, &'static str) {
+        match self {
+            Switch::ServiceMatch => ("match.settings.read", "match.settings.update"),
+            Switch::SimilarCases => ("similar.settings.read", "similar.settings.update"),
+        }
+    }
+}
+
 fn read(row: SuggestionRow) -> Result<Suggestion, AppError> {
     let screening = serde_json::from_str(&row.reasons)
         .map_err(|_| AppError::Internal("stored suggestion reasons".into()))?;
@@ -160,9 +188,48 @@ impl App {
         Ok(counts)
     }
 
+    /// A decision-support switch and its version, for administrators.
+    pub async fn switch_setting(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        switch: Switch,
+    ) -> Result<(bool, i64), AppError> {
+        self.authorize(
+            user,
+            ctx,
+            Action::ManageConfiguration,
+            switch.audit().0,
+            ("decision_support_setting", None),
+        )
+        .await?;
+        self.suggestion_switch(user.actor.org_id, switch.kind())
+            .await
+    }
+
+    /// Switches a kind of decision support on or off over the version read (administrators);
+    /// returns the new version.
+    pub async fn set_switch(
+        &self,
+        user: &CurrentUser,
+        ctx: &Ctx,
+        switch: Switch,
+        enabled: bool,
+        version: i64,
+    ) -> Result<i64, AppError> {
+        self.set_suggestion_switch(
+            user,
+            ctx,
+            (switch.kind(), switch.audit().1),
+            enabled,
+            version,
+        )
+        .await
+    }
+
     /// Whether a kind of suggestion switched by a bare on/off setting (`service_match`,
-    /// `complexity_model`) is on for `org` (the default), and the switch's version (0: never
-    /// written).
+    /// `similar_cases`, `complexity_model`) is on for `org` (the default), and the switch's
+    /// version (0: never written).
     pub(crate) async fn suggestion_switch(
         &self,
         org: Uuid,

@@ -81,35 +81,6 @@ impl App {
         self.suggestion_switch(org, KIND).await
     }
 
-    /// Matching's setting and its version, for administrators.
-    pub async fn matching_setting(
-        &self,
-        user: &CurrentUser,
-        ctx: &Ctx,
-    ) -> Result<(bool, i64), AppError> {
-        self.authorize(
-            user,
-            ctx,
-            Action::ManageConfiguration,
-            "match.settings.read",
-            ("decision_support_setting", None),
-        )
-        .await?;
-        self.matching_enabled(user.actor.org_id).await
-    }
-
-    /// Switches matching on or off over the version read; returns the new version.
-    pub async fn set_matching(
-        &self,
-        user: &CurrentUser,
-        ctx: &Ctx,
-        enabled: bool,
-        version: i64,
-    ) -> Result<i64, AppError> {
-        self.set_suggestion_switch(user, ctx, (KIND, "match.settings.update"), enabled, version)
-            .await
-    }
-
     /// The categories of the case's needs (`rule_facts::domains_in_need`), in the order found.
     async fn needs_of(&self, case: &CaseRow) -> Result<Vec<Category>, AppError> {
         let assessments = karuna_store::assessment::for_case(&self.db, case.id).await?;

@@ -31,41 +31,6 @@ impl App {
         self.suggestion_switch(org, KIND).await
     }
 
-    /// The switch for administrators.
-    pub async fn similar_setting(
-        &self,
-        user: &CurrentUser,
-        ctx: &Ctx,
-    ) -> Result<(bool, i64), AppError> {
-        self.authorize(
-            user,
-            ctx,
-            karuna_domain::access::Action::ManageConfiguration,
-            "similar.settings.read",
-            ("decision_support_setting", None),
-        )
-        .await?;
-        self.similar_enabled(user.actor.org_id).await
-    }
-
-    /// Switches similar cases on or off over the version read; returns the new version.
-    pub async fn set_similar(
-        &self,
-        user: &CurrentUser,
-        ctx: &Ctx,
-        enabled: bool,
-        version: i64,
-    ) -> Result<i64, AppError> {
-        self.set_suggestion_switch(
-            user,
-            ctx,
-            (KIND, "similar.settings.update"),
-            enabled,
-            version,
-        )
-        .await
-    }
-
     /// The summary of the closed cases most like `case_id` (whoever may open the case);
     /// `similar_off` when the organisation switched similar cases off.
     pub async fn similar_cases(

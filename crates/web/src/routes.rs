@@ -870,7 +870,7 @@ const ROUTES: &[Entry] = &[
     (
         "/api/v1/decision-support/service-match",
         &[("GET", Api), ("PUT", Api)],
-        || get(api::service_match::setting).put(api::service_match::put_setting),
+        || get(api::decision_switch::service_match).put(api::decision_switch::put_service_match),
     ),
     (
         "/api/v1/suggestions/{id}/decision",
@@ -893,7 +893,7 @@ const ROUTES: &[Entry] = &[
     (
         "/api/v1/decision-support/similar-cases",
         &[("GET", Api), ("PUT", Api)],
-        || get(api::similar::setting).put(api::similar::put_setting),
+        || get(api::decision_switch::similar_cases).put(api::decision_switch::put_similar_cases),
     ),
     (
         "/api/v1/cases/{id}/emergency-access",

@@ -1,7 +1,7 @@
 //! Resource matching over the API: a case's needs and the services of one need's category
 //! ranked with their reasons; recording the service chosen; switching matching on or off.
 
-use super::cases::{guard, parse_id, Created, Versioned};
+use super::cases::{guard, parse_id, Created};
 use crate::api::extract::Path;
 use crate::auth::{ApiJson, ApiUser};
 use crate::error::WebError;
@@ -11,7 +11,6 @@ use axum::http::StatusCode;
 use axum::Json;
 use karuna_app::case::CaseAccess;
 use karuna_app::service_match::{ChoiceInput, StoredMatch};
-use karuna_domain::access::Action;
 use karuna_domain::service_match::Reason;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -155,62 +154,4 @@ pub async fn choose(
         .await
         .map_err(|e| u.err(e))?;
     Ok((StatusCode::CREATED, Json(Created { id: sid })))
-}
-
-/// Matching switched on or off.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MatchSetting {
-    /// On.
-    pub enabled: bool,
-    /// The version read (0 until first written).
-    pub version: i64,
-}
-
-/// `GET /api/v1/decision-support/service-match`.
-#[utoipa::path(get, path = "/api/v1/decision-support/service-match", operation_id = "getServiceMatchSetting", tag = "configuration",
-    security(("bearer" = []), ("session" = [])),
-    responses((status = 200, body = MatchSetting),
-        (status = 403, description = "not an administrator", content_type = "application/problem+json")))]
-pub async fn setting(
-    State(state): State<AppState>,
-    u: ApiUser,
-) -> Result<Json<MatchSetting>, WebError> {
-    let (enabled, version) = state
-        .app
-        .matching_setting(&u.user, &u.ctx)
-        .await
-        .map_err(|e| u.err(e))?;
-    Ok(Json(MatchSetting { enabled, version }))
-}
-
-/// `PUT /api/v1/decision-support/service-match`.
-#[utoipa::path(put, path = "/api/v1/decision-support/service-match", operation_id = "putServiceMatchSetting", tag = "configuration",
-    request_body = MatchSetting, security(("bearer" = []), ("session" = [])),
-    responses((status = 200, body = Versioned),
-        (status = 403, description = "not an administrator", content_type = "application/problem+json"),
-        (status = 409, description = "stale `version`", content_type = "application/problem+json")))]
-pub async fn put_setting(
-    State(state): State<AppState>,
-    u: ApiUser,
-    body: Result<ApiJson<MatchSetting>, WebError>,
-) -> Result<Json<Versioned>, WebError> {
-    state
-        .app
-        .authorize(
-            &u.user,
-            &u.ctx,
-            Action::ManageConfiguration,
-            "match.settings.update",
-            ("decision_support_setting", None),
-        )
-        .await
-        .map_err(|e| u.err(e))?;
-    let ApiJson(b) = body?;
-    let version = state
-        .app
-        .set_matching(&u.user, &u.ctx, b.enabled, b.version)
-        .await
-        .map_err(|e| u.err(e))?;
-    Ok(Json(Versioned { version }))
 }

@@ -18,7 +18,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use karuna_app::case::CaseAccess;
-use karuna_app::screening::Suggestion;
+use karuna_app::screening::{Suggestion, Switch};
 use karuna_app::AppError;
 use karuna_domain::case_type::CaseType;
 use karuna_domain::gatekeeping::criteria::Check;
@@ -608,22 +608,31 @@ pub async fn save_settings(
     }
 }
 
-/// `POST /admin/screening/matching`: switch resource matching on or off (a switch: the
-/// version is the one the page showed; someone else's change in between is a 409 page).
-pub async fn save_matching(
-    State(state): State<AppState>,
-    u: PageUser,
-    WebForm(pairs): WebForm<Vec<(String, String)>>,
+/// Saves a decision-support switch from its form; back to its section of the settings.
+async fn save_switch(
+    state: &AppState,
+    u: &PageUser,
+    pairs: Vec<(String, String)>,
+    (switch, section): (Switch, &str),
 ) -> Result<Response, WebError> {
     let p = Pairs(pairs);
     u.check_csrf(&p.get("csrf"))?;
     let version = p.get("version").trim().parse().unwrap_or(0);
     state
         .app
-        .set_matching(&u.user, &u.ctx, p.get("enabled") == "on", version)
+        .set_switch(&u.user, &u.ctx, switch, p.get("enabled") == "on", version)
         .await
         .map_err(|e| u.err(e))?;
-    Ok(Redirect::to("/admin/screening?saved=1#matching").into_response())
+    Ok(Redirect::to(&format!("/admin/screening?saved=1#{section}")).into_response())
+}
+
+/// `POST /admin/screening/matching`: switch resource matching on or off.
+pub async fn save_matching(
+    State(state): State<AppState>,
+    u: PageUser,
+    WebForm(pairs): WebForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    save_switch(&state, &u, pairs, (Switch::ServiceMatch, "matching")).await
 }
 
 /// `POST /admin/screening/similar`: switch similar closed cases on or off.
@@ -632,13 +641,5 @@ pub async fn save_similar(
     u: PageUser,
     WebForm(pairs): WebForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let p = Pairs(pairs);
-    u.check_csrf(&p.get("csrf"))?;
-    let version = p.get("version").trim().parse().unwrap_or(0);
-    state
-        .app
-        .set_similar(&u.user, &u.ctx, p.get("enabled") == "on", version)
-        .await
-        .map_err(|e| u.err(e))?;
-    Ok(Redirect::to("/admin/screening?saved=1#similar").into_response())
+    save_switch(&state, &u, pairs, (Switch::SimilarCases, "similar")).await
 }

@@ -98,6 +98,29 @@ impl App {
         self.glass_case(user, ctx, id).await.map(|_| ())
     }
 
+    /// Opening `id` of the user's organisation with its case and the case's access facts.
+    async fn opening(
+        &self,
+        user: &CurrentUser,
+        id: Uuid,
+    ) -> Result<
+        (
+            EmergencyRow,
+            cases::CaseRow,
+            karuna_domain::access::CaseFacts,
+        ),
+        AppError,
+    > {
+        let row = store::get(&self.db, user.actor.org_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let case = cases::case_by_id(&self.db, row.case_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let facts = self.case_facts(&case).await?;
+        Ok((row, case, facts))
+    }
+
     /// Loads opening `id` with its case's facts and checks that the user may review it.
     async fn reviewable(
         &self,
@@ -113,13 +136,7 @@ impl App {
             ("emergency_access", Some(id)),
         )
         .await?;
-        let row = store::get(&self.db, user.actor.org_id, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let case = cases::case_by_id(&self.db, row.case_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let facts = self.case_facts(&case).await?;
+        let (row, _, facts) = self.opening(user, id).await?;
         self.authorize(
             user,
             ctx,
@@ -443,13 +460,7 @@ impl App {
             ("emergency_access", Some(id)),
         )
         .await?;
-        let row = store::get(&self.db, user.actor.org_id, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let case = cases::case_by_id(&self.db, row.case_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let facts = self.case_facts(&case).await?;
+        let (row, case, facts) = self.opening(user, id).await?;
         let reviewer = decide(
             &user.actor,
             Action::ReviewEmergencyAccess(Some((&facts, row.account_id))),

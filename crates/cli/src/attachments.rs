@@ -49,16 +49,7 @@ pub fn configured_key(file: &FileConfig) -> Result<Option<AttachmentKey>, Failur
 pub async fn run(cmd: AttachmentsCommand) -> Result<(), Failure> {
     match cmd {
         AttachmentsCommand::NewKey(args) => {
-            let mut o = std::fs::OpenOptions::new();
-            o.write(true).create_new(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                o.mode(0o600);
-            }
-            let mut f = o
-                .open(&args.file)
-                .map_err(|e| Failure(format!("{}: {e}", args.file.display()), 2))?;
+            let mut f = crate::backup::create_private(&args.file)?;
             writeln!(
                 f,
                 "# karuna attachment key: keep a copy apart from the database and its backups\n{}",

@@ -63,8 +63,9 @@ fn fail(msg: impl Into<String>, code: u8) -> Failure {
     Failure(msg.into(), code)
 }
 
-/// Creates `path` for writing, readable by its owner only; refused if it exists.
-fn create_private(path: &Path) -> Result<File, Failure> {
+/// Creates `path` for writing, readable by its owner only; refused if it exists (a backup or
+/// a key is never written over).
+pub(crate) fn create_private(path: &Path) -> Result<File, Failure> {
     let mut o = OpenOptions::new();
     o.write(true).create_new(true);
     #[cfg(unix)]

@@ -101,13 +101,6 @@ async fn list_page(
         .emergency_accesses(&u.user, &u.ctx, pending_only)
         .await
         .map_err(|e| u.err(e))?;
-    let hours = state
-        .app
-        .emergency_settings(u.user.actor.org_id)
-        .await
-        .map_err(|e| u.err(e))?
-        .settings
-        .hours;
     let summary = form.summary_by_name(
         &u.tr,
         &[
@@ -115,7 +108,7 @@ async fn list_page(
             ("reason", "emergency-reason"),
         ],
     );
-    let (intro, reason_hint) = form_intro(u, hours);
+    let (intro, reason_hint) = form_intro(state, u).await?;
     let page = ListPage {
         c: Chrome::for_user(u, "/emergency-access"),
         can_open: may_break_glass(u),
@@ -192,15 +185,8 @@ pub(crate) async fn case_form(
     form: FormState,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let hours = state
-        .app
-        .emergency_settings(u.user.actor.org_id)
-        .await
-        .map_err(|e| u.err(e))?
-        .settings
-        .hours;
     let summary = form.summary_by_name(&u.tr, &[("reason", "emergency-reason")]);
-    let (intro, reason_hint) = form_intro(u, hours);
+    let (intro, reason_hint) = form_intro(state, u).await?;
     let page = CasePage {
         c: Chrome::for_user(u, &format!("/cases/{id}/emergency-access")),
         id,
@@ -502,10 +488,18 @@ pub async fn save_settings(
     }
 }
 
-/// The words above an emergency form: how long the window lasts and what it allows.
-fn form_intro(u: &PageUser, hours: i64) -> (String, String) {
-    (
+/// The words above an emergency form: how long the organisation's window lasts and what it
+/// allows, and the reason's hint.
+async fn form_intro(state: &AppState, u: &PageUser) -> Result<(String, String), WebError> {
+    let hours = state
+        .app
+        .emergency_settings(u.user.actor.org_id)
+        .await
+        .map_err(|e| u.err(e))?
+        .settings
+        .hours;
+    Ok((
         u.tr.get1("emergency-intro", "hours", &hours.to_string()),
         u.tr.get1("emergency-reason-hint", "min", &REASON_MIN.to_string()),
-    )
+    ))
 }

@@ -30,6 +30,7 @@ pub mod intake;
 pub mod login_guard;
 pub mod matching;
 pub mod merge_history;
+pub mod mfa;
 pub mod monitoring;
 pub mod my_sessions;
 pub mod notification;

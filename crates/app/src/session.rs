@@ -1,6 +1,7 @@
 //! Logging in and out: password verification with lockout, database sessions with idle and
 //! absolute timeouts, and hashed API bearer tokens.
 
+use crate::mfa::SignIn;
 use crate::{event, on, App, AppError, Ctx, CurrentUser, SessionInfo};
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -129,21 +130,22 @@ impl App {
             .await
     }
 
-    fn usable(&self, a: &AccountRow) -> bool {
+    pub(crate) fn usable(&self, a: &AccountRow) -> bool {
         a.active && (!a.demo || self.settings.demo)
     }
 
-    /// Checks a username and password; on success opens a session. Failures are audited and
+    /// Checks a username and password; on success opens a session, or (a second factor set up
+    /// or required of the role) starts the second step. Failures are audited and
     /// counted; enough of them lock the account with back-off. A name that is no usable
     /// account is counted and locked the same way (in `login_failure`), and its password is
     /// checked against a dummy hash, so the answers (status, message, time taken) do not tell
     /// whether an account exists.
-    pub async fn login(
+    pub async fn sign_in(
         &self,
         username: &str,
         password: &str,
         ctx: &Ctx,
-    ) -> Result<LoggedIn, AppError> {
+    ) -> Result<SignIn, AppError> {
         let username = username.trim().to_lowercase();
         let username: String = username.chars().take(64).collect();
         if let Err(throttled) = self.guard.admit(ctx.client_addr, &username) {
@@ -202,30 +204,59 @@ impl App {
                 None => AppError::LoginFailed,
             });
         }
+        if let Some(challenge) = self.second_step(&user, ctx).await? {
+            return Ok(SignIn::SecondStep { challenge });
+        }
+        let mut tx = self.db.begin().await?;
+        let done = self.open_session(&mut tx, user, ctx, None).await?;
+        tx.commit().await?;
+        Ok(SignIn::Done(Box::new(done)))
+    }
+
+    /// Checks a username and password and opens a session, for accounts without a second
+    /// step (scripts, tests); one with a second step is refused (`second_step_required`): the
+    /// login page takes it through [`App::sign_in`].
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        ctx: &Ctx,
+    ) -> Result<LoggedIn, AppError> {
+        match self.sign_in(username, password, ctx).await? {
+            SignIn::Done(done) => Ok(*done),
+            SignIn::SecondStep { .. } => Err(AppError::Refused("second_step_required")),
+        }
+    }
+
+    /// Opens a session for a user who proved who she is (failed logins cleared), audited as a
+    /// login, with how the second step was taken when there was one.
+    pub(crate) async fn open_session(
+        &self,
+        tx: &mut karuna_store::db::Tx,
+        user: CurrentUser,
+        ctx: &Ctx,
+        second_step: Option<&str>,
+    ) -> Result<LoggedIn, AppError> {
         let secret = random_secret();
         let csrf = random_secret();
-        let expires =
-            now + Duration::from_std(self.settings.absolute_timeout).unwrap_or(Duration::hours(12));
-        let mut tx = self.db.begin().await?;
-        store::clear_failed_logins(&mut tx, account.id).await?;
+        let expires = Utc::now()
+            + Duration::from_std(self.settings.absolute_timeout).unwrap_or(Duration::hours(12));
+        store::clear_failed_logins(tx, user.actor.id).await?;
         store::insert_session(
-            &mut tx,
+            tx,
             &secret_hash(&secret),
-            account.id,
+            user.actor.id,
             (&csrf, device_label(ctx).as_deref()),
             expires,
         )
         .await?;
-        audit::append(
-            &mut tx,
-            &on(
-                event(Some(&user), ctx, "auth.login", Outcome::Success),
-                "account",
-                Some(account.id),
-            ),
-        )
-        .await?;
-        tx.commit().await?;
+        let mut e = on(
+            event(Some(&user), ctx, "auth.login", Outcome::Success),
+            "account",
+            Some(user.actor.id),
+        );
+        e.reason = second_step.map(str::to_string);
+        audit::append(tx, &e).await?;
         let session = SessionInfo {
             id_hash: secret_hash(&secret),
             csrf_token: csrf,

@@ -220,6 +220,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "session_device",
         include_str!("../migrations/0089_session_device.sql"),
     ),
+    (90, "mfa", include_str!("../migrations/0090_mfa.sql")),
 ];
 
 impl Db {

@@ -33,6 +33,7 @@ pub mod gen;
 pub mod handover;
 pub mod matching;
 pub mod merge_history;
+pub mod mfa;
 pub mod monitoring;
 pub mod notification;
 pub mod person;

@@ -19,6 +19,8 @@ use serde::de::DeserializeOwned;
 pub const SESSION_COOKIE: &str = "karuna_session";
 /// The pre-session CSRF cookie used by the login and language forms.
 pub const PRE_COOKIE: &str = "karuna_pre";
+/// A login waiting for its second step (app::mfa): the challenge's secret, a few minutes long.
+pub const MFA_COOKIE: &str = "karuna_mfa";
 /// An anonymous visitor's language.
 pub const LANG_COOKIE: &str = "karuna_lang";
 /// The header API clients using the session cookie must echo the CSRF token in.

@@ -66,6 +66,11 @@ const ROUTES: &[Entry] = &[
     ("/login", &[("GET", Public), ("POST", Public)], || {
         get(pages::login::show).post(pages::login::submit)
     }),
+    (
+        "/login/verify",
+        &[("GET", Public), ("POST", Public)],
+        || get(pages::mfa::verify_form).post(pages::mfa::verify),
+    ),
     ("/logout", &[("POST", Page)], || post(pages::login::logout)),
     ("/language", &[("POST", Public)], || {
         post(pages::profile::switch_language)
@@ -80,6 +85,15 @@ const ROUTES: &[Entry] = &[
     }),
     ("/profile/password", &[("POST", Page)], || {
         post(pages::profile::change_password)
+    }),
+    ("/profile/mfa", &[("GET", Page), ("POST", Page)], || {
+        get(pages::mfa::setup_form).post(pages::mfa::confirm_setup)
+    }),
+    ("/profile/mfa/recovery-codes", &[("POST", Page)], || {
+        post(pages::mfa::renew_codes)
+    }),
+    ("/profile/mfa/off", &[("POST", Page)], || {
+        post(pages::mfa::turn_off)
     }),
     ("/profile/sessions/{id}/sign-out", &[("POST", Page)], || {
         post(pages::profile::sign_out_session)
@@ -100,6 +114,12 @@ const ROUTES: &[Entry] = &[
         &[("GET", Page), ("POST", Page)],
         || get(pages::users::edit).post(pages::users::update),
     ),
+    ("/admin/users/{id}/mfa-reset", &[("POST", Page)], || {
+        post(pages::mfa::reset)
+    }),
+    ("/admin/mfa", &[("GET", Page), ("POST", Page)], || {
+        get(pages::mfa::policy).post(pages::mfa::save_policy)
+    }),
     (
         "/admin/case-types",
         &[("GET", Page), ("POST", Page)],
@@ -520,6 +540,25 @@ const ROUTES: &[Entry] = &[
         &[("POST", Api)],
         || post(api::my_sessions::sign_out_others),
     ),
+    ("/api/v1/me/mfa", &[("GET", Api)], || get(api::mfa::status)),
+    ("/api/v1/me/mfa/setup", &[("POST", Api)], || {
+        post(api::mfa::begin_setup)
+    }),
+    ("/api/v1/me/mfa/setup/confirm", &[("POST", Api)], || {
+        post(api::mfa::confirm_setup)
+    }),
+    ("/api/v1/me/mfa/recovery-codes", &[("POST", Api)], || {
+        post(api::mfa::renew_codes)
+    }),
+    ("/api/v1/me/mfa/off", &[("POST", Api)], || {
+        post(api::mfa::turn_off)
+    }),
+    ("/api/v1/users/{id}/mfa/reset", &[("POST", Api)], || {
+        post(api::mfa::reset)
+    }),
+    ("/api/v1/mfa-policy", &[("GET", Api), ("PUT", Api)], || {
+        get(api::mfa::policy).put(api::mfa::save_policy)
+    }),
     (
         "/api/v1/cases/{id}/referrals",
         &[("GET", Api), ("POST", Api)],

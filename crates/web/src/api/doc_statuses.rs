@@ -26,6 +26,8 @@ pub const OPEN_READS: &[&str] = &[
     "getMe",
     "getEmergencyAccessSettings",
     "listMySessions",
+    "getMyMfa",
+    "getMfaPolicy",
     "listProvinces",
     "listDistricts",
     "listSubdistricts",

@@ -63,6 +63,8 @@ impl Modify for Security {
         api::emergency_access::review, api::emergency_access::end, api::emergency_access::settings,
         api::emergency_access::save_settings,
         api::my_sessions::list, api::my_sessions::sign_out, api::my_sessions::sign_out_others,
+        api::mfa::status, api::mfa::begin_setup, api::mfa::confirm_setup, api::mfa::renew_codes,
+        api::mfa::turn_off, api::mfa::reset, api::mfa::policy, api::mfa::save_policy,
         api::caseload::list, api::caseload::set_limit, api::cases::handovers, api::cases::acknowledge_handover,
         api::supervision::list, api::supervision::record,
         api::case_types::list, api::case_types::create, api::case_types::get_one, api::case_types::update,

@@ -21,6 +21,7 @@ pub mod extract;
 pub mod gatekeeping;
 pub mod health;
 pub mod me;
+pub mod mfa;
 pub mod my_sessions;
 pub mod notifications;
 pub mod persons;

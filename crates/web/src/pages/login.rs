@@ -2,7 +2,8 @@
 
 use super::{render, Chrome, FormState};
 use crate::auth::{
-    cookie, same_secret, PageUser, Visitor, WebForm, LANG_COOKIE, PRE_COOKIE, SESSION_COOKIE,
+    cookie, same_secret, PageUser, Visitor, WebForm, LANG_COOKIE, MFA_COOKIE, PRE_COOKIE,
+    SESSION_COOKIE,
 };
 use crate::error::WebError;
 use crate::state::AppState;
@@ -11,6 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
+use karuna_app::mfa::SignIn;
 use karuna_app::session::random_secret;
 use karuna_app::AppError;
 use serde::Deserialize;
@@ -71,12 +73,29 @@ async fn page(
     (jar, render(status, &page)).into_response()
 }
 
+/// Query flags of the login page.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct LoginQuery {
+    /// Present when a second step ran out of time or tries.
+    expired: Option<String>,
+}
+
 /// `GET /login`.
-pub async fn show(State(state): State<AppState>, v: Visitor, jar: CookieJar) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    v: Visitor,
+    jar: CookieJar,
+    axum::extract::Query(q): axum::extract::Query<LoginQuery>,
+) -> Response {
     if v.user.is_some() {
         return Redirect::to("/").into_response();
     }
-    page(&state, &v, jar, StatusCode::OK, FormState::default()).await
+    let form = match q.expired {
+        Some(_) => FormState::default().errors(vec![("form".into(), v.tr.get("mfa-expired"))]),
+        None => FormState::default(),
+    };
+    page(&state, &v, jar, StatusCode::OK, form).await
 }
 
 /// `POST /login`: on success a new session cookie and a redirect home.
@@ -95,8 +114,13 @@ pub async fn submit(
         let form = retry.errors(vec![("form".into(), v.tr.get("problem-csrf-detail"))]);
         return page(&state, &v, jar, StatusCode::FORBIDDEN, form).await;
     }
-    match state.app.login(&f.username, &f.password, &v.ctx).await {
-        Ok(done) => {
+    match state.app.sign_in(&f.username, &f.password, &v.ctx).await {
+        Ok(SignIn::SecondStep { challenge }) => {
+            // The pre-session token stays: the second step's form echoes it.
+            let jar = jar.add(cookie(&state, MFA_COOKIE, challenge, true));
+            (jar, Redirect::to("/login/verify")).into_response()
+        }
+        Ok(SignIn::Done(done)) => {
             let jar = jar
                 .add(cookie(&state, SESSION_COOKIE, done.session_secret, true))
                 .add(cookie(&state, LANG_COOKIE, done.user.lang.clone(), false))

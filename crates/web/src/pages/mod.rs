@@ -29,6 +29,7 @@ pub mod inbox;
 pub mod intake;
 pub mod login;
 pub mod merges;
+pub mod mfa;
 pub mod pdf;
 pub mod person_card;
 pub mod plan;
@@ -136,6 +137,7 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str, unread: Option<i64>) -> Vec<NavIt
             items.push(("/admin/assessment-templates", "nav-templates"));
             items.push(("/admin/screening", "nav-screening"));
             items.push(("/admin/emergency-access", "nav-emergency-settings"));
+            items.push(("/admin/mfa", "nav-mfa-policy"));
             items.push(("/resources", "nav-resources"));
             items.push(("/programmes", "nav-programmes"));
         }

@@ -9,6 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
+use karuna_app::mfa::MfaStatus;
 use karuna_app::AppError;
 use serde::Deserialize;
 
@@ -26,7 +27,20 @@ struct ProfilePage {
     mail_enabled: bool,
     password: FormState,
     sessions: Vec<SessionLine>,
+    mfa: MfaLine,
     flash: Option<String>,
+}
+
+/// My two-step verification as the page shows it.
+struct MfaLine {
+    /// Set up since (a date in words); None: not set up.
+    since: Option<String>,
+    /// Recovery codes left, in words.
+    codes_left: String,
+    /// My role must use it.
+    required: bool,
+    /// The code forms' errors.
+    form: FormState,
 }
 
 /// One of my sessions as the page lists it.
@@ -51,6 +65,7 @@ struct Forms {
     prefs: FormState,
     email: FormState,
     password: FormState,
+    mfa: FormState,
 }
 
 impl Forms {
@@ -60,6 +75,7 @@ impl Forms {
             prefs: prefs_of(u),
             email: email_of(state, u).await,
             password: FormState::default(),
+            mfa: FormState::default(),
         }
     }
 }
@@ -106,9 +122,25 @@ async fn page(
             handle: s.handle,
         })
         .collect();
+    let status_mfa = state.app.my_mfa(&u.user).await.unwrap_or(MfaStatus {
+        enrolled_at: None,
+        recovery_codes_left: 0,
+        required: false,
+    });
+    let mfa = MfaLine {
+        since: status_mfa.enrolled_at.map(|t| u.tr.datetime(&t)),
+        codes_left: u.tr.get1(
+            "mfa-codes-left",
+            "count",
+            &status_mfa.recovery_codes_left.to_string(),
+        ),
+        required: status_mfa.required,
+        form: forms.mfa,
+    };
     let page = ProfilePage {
         c: Chrome::for_user(u, "/profile"),
         sessions,
+        mfa,
         username: u.user.username.clone(),
         display_name: u.user.display_name.clone(),
         role_key: format!("role-{}", u.user.role().code().replace('_', "-")),
@@ -139,10 +171,21 @@ pub async fn show(State(state): State<AppState>, u: PageUser, Query(q): Query<Fl
         Some("email") => Some(u.tr.get("profile-saved-email")),
         Some("session") => Some(u.tr.get("profile-session-signed-out")),
         Some("everywhere") => Some(u.tr.get("profile-signed-out-everywhere")),
+        Some("mfa-off") => Some(u.tr.get("mfa-turned-off")),
         _ => None,
     };
     let forms = Forms::current(&state, &u).await;
     page(&state, &u, forms, flash, StatusCode::OK).await
+}
+
+/// The profile again with a wrong code under the two-step verification forms (422).
+pub(crate) async fn with_mfa_error(state: &AppState, u: &PageUser, e: AppError) -> Response {
+    let e = WebError::new(e, Surface::Page, u.tr.clone());
+    let forms = Forms {
+        mfa: FormState::default().errors(e.fields()),
+        ..Forms::current(state, u).await
+    };
+    page(state, u, forms, None, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 /// The preferences form.

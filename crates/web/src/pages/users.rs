@@ -53,6 +53,9 @@ struct FormPage {
     professions: Vec<Choice>,
     units: Vec<Choice>,
     generated_password: Option<String>,
+    /// Editing: the account's two-step verification, set up since (words), if it is.
+    mfa_since: Option<String>,
+    flash: Option<String>,
 }
 
 /// Paging and flash flags.
@@ -121,7 +124,7 @@ async fn form_page(
     u: &PageUser,
     editing: Option<Uuid>,
     form: FormState,
-    generated: Option<String>,
+    (generated, flash): (Option<String>, Option<String>),
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let units = state.app.units(&u.user).await.map_err(|e| u.err(e))?;
@@ -170,6 +173,16 @@ async fn form_page(
             })
             .collect(),
         generated_password: generated,
+        mfa_since: match editing {
+            Some(id) => state
+                .app
+                .user_mfa_enrolled(&u.user, id)
+                .await
+                .map_err(|e| u.err(e))?
+                .map(|t| u.tr.datetime(&t)),
+            None => None,
+        },
+        flash,
     };
     Ok(render(status, &page))
 }
@@ -192,7 +205,7 @@ pub async fn new_form(State(state): State<AppState>, u: PageUser) -> Result<Resp
         &u,
         None,
         FormState::with(&[("role", "case_manager".into()), ("active", "on".into())]),
-        None,
+        (None, None),
         StatusCode::OK,
     )
     .await
@@ -260,7 +273,7 @@ pub async fn create(
                     &u,
                     Some(created.user.id),
                     form,
-                    Some(p),
+                    (Some(p), None),
                     StatusCode::CREATED,
                 )
                 .await
@@ -275,7 +288,7 @@ pub async fn create(
                 &u,
                 None,
                 f.state().errors(fields),
-                None,
+                (None, None),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -311,11 +324,12 @@ fn view_state(x: &UserView) -> FormState {
     ])
 }
 
-/// `GET /admin/users/{id}`.
+/// `GET /admin/users/{id}` (`?saved=mfa-reset` after a reset of the account's second factor).
 pub async fn edit(
     State(state): State<AppState>,
     u: PageUser,
     Path(id): Path<String>,
+    Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&u, &id)?;
     let x = state
@@ -323,7 +337,16 @@ pub async fn edit(
         .get_user(&u.user, &u.ctx, id)
         .await
         .map_err(|e| u.err(e))?;
-    form_page(&state, &u, Some(id), view_state(&x), None, StatusCode::OK).await
+    let flash = (q.saved.as_deref() == Some("mfa-reset")).then(|| u.tr.get("mfa-reset-done"));
+    form_page(
+        &state,
+        &u,
+        Some(id),
+        view_state(&x),
+        (None, flash),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// `POST /admin/users/{id}`: a stale version re-renders the current record with a conflict note.
@@ -354,7 +377,7 @@ pub async fn update(
                 &u,
                 Some(id),
                 f.state().errors(fields),
-                None,
+                (None, None),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -367,7 +390,15 @@ pub async fn update(
                 .map_err(|e| u.err(e))?;
             let form = view_state(&current)
                 .errors(vec![("form".into(), u.tr.get("problem-conflict-detail"))]);
-            form_page(&state, &u, Some(id), form, None, StatusCode::CONFLICT).await
+            form_page(
+                &state,
+                &u,
+                Some(id),
+                form,
+                (None, None),
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(e) => Err(u.err(e)),
     }

@@ -25,6 +25,7 @@ mod emergency_access;
 mod gatekeeping;
 mod layout;
 mod login_guard;
+mod mfa;
 mod my_sessions;
 mod notifications;
 mod openapi;

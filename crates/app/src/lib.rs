@@ -17,6 +17,7 @@ pub mod consent;
 pub mod consultation;
 pub mod contact;
 pub mod dashboard;
+pub mod data_request;
 pub mod demo;
 pub mod demo_cases;
 mod demo_plans;

@@ -173,6 +173,9 @@ pub enum Action<'a> {
     ManageTemplates,
     /// Read aggregate figures without personal data.
     ViewAggregates,
+    /// Record and answer data-subject requests (PDPA) about persons on one's cases, and see
+    /// the register of one's unit (supervisors) or one's own (case managers).
+    HandleDataRequests,
     /// Open a case and read its content.
     OpenCase(&'a CaseFacts),
     /// Change a case's content.
@@ -339,6 +342,10 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
         Action::ViewAuditLog => allow_if(actor.role == Auditor, DenyReason::Role),
         Action::ViewAggregates => allow_if(
             matches!(actor.role, DataAnalyst | Supervisor),
+            DenyReason::Role,
+        ),
+        Action::HandleDataRequests => allow_if(
+            matches!(actor.role, CaseManager | Supervisor),
             DenyReason::Role,
         ),
         Action::WriteReports => allow_if(

@@ -14,6 +14,7 @@ pub mod closure;
 pub mod conference;
 pub mod consultation;
 pub mod contact;
+pub mod data_request;
 pub mod emergency_access;
 pub mod error;
 pub mod gatekeeping;

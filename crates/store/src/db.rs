@@ -221,6 +221,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0089_session_device.sql"),
     ),
     (90, "mfa", include_str!("../migrations/0090_mfa.sql")),
+    (
+        91,
+        "data_request",
+        include_str!("../migrations/0091_data_request.sql"),
+    ),
 ];
 
 impl Db {

@@ -23,6 +23,7 @@ pub mod consent;
 pub mod consultation;
 pub mod contact;
 pub mod dashboard;
+pub mod data_request;
 pub mod db;
 pub mod digest;
 pub mod duplicates;

@@ -559,6 +559,28 @@ const ROUTES: &[Entry] = &[
     ("/api/v1/mfa-policy", &[("GET", Api), ("PUT", Api)], || {
         get(api::mfa::policy).put(api::mfa::save_policy)
     }),
+    ("/api/v1/data-requests", &[("GET", Api)], || {
+        get(api::data_requests::list)
+    }),
+    (
+        "/api/v1/persons/{id}/data-requests",
+        &[("POST", Api)],
+        || post(api::data_requests::record),
+    ),
+    ("/api/v1/data-requests/{id}", &[("GET", Api)], || {
+        get(api::data_requests::get)
+    }),
+    (
+        "/api/v1/data-requests/{id}/answer",
+        &[("POST", Api)],
+        || post(api::data_requests::answer),
+    ),
+    ("/api/v1/data-requests/{id}/export", &[("GET", Api)], || {
+        get(api::data_requests::export_json)
+    }),
+    ("/api/v1/data-requests/{id}/pdf", &[("GET", Api)], || {
+        get(api::data_requests::export_pdf)
+    }),
     (
         "/api/v1/cases/{id}/referrals",
         &[("GET", Api), ("POST", Api)],
@@ -1201,6 +1223,27 @@ const ROUTES: &[Entry] = &[
     }),
     ("/persons/{id}", &[("POST", Page)], || {
         post(pages::records::person_edit)
+    }),
+    ("/persons/{id}/data-requests/new", &[("GET", Page)], || {
+        get(pages::data_requests::new_form)
+    }),
+    ("/persons/{id}/data-requests", &[("POST", Page)], || {
+        post(pages::data_requests::create)
+    }),
+    ("/data-requests", &[("GET", Page)], || {
+        get(pages::data_requests::list)
+    }),
+    ("/data-requests/{id}", &[("GET", Page)], || {
+        get(pages::data_requests::show)
+    }),
+    ("/data-requests/{id}/answer", &[("POST", Page)], || {
+        post(pages::data_requests::answer)
+    }),
+    ("/data-requests/{id}/export.pdf", &[("GET", Page)], || {
+        get(pages::data_requests::export_pdf)
+    }),
+    ("/data-requests/{id}/export.json", &[("GET", Page)], || {
+        get(pages::data_requests::export_json)
     }),
     ("/persons/duplicates", &[("GET", Page)], || {
         get(pages::duplicates::show)

@@ -12,6 +12,7 @@ pub mod cases;
 pub mod closure;
 pub mod conferences;
 pub mod consultations;
+pub mod data_requests;
 pub mod decision_switch;
 pub mod doc_statuses;
 pub mod docs;

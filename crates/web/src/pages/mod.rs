@@ -22,6 +22,8 @@ pub mod conference_minutes;
 pub mod conferences;
 pub mod consultations;
 pub mod dashboard;
+pub mod data_request_export;
+pub mod data_requests;
 pub mod duplicates;
 pub mod emergency_access;
 pub mod home;
@@ -152,6 +154,7 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str, unread: Option<i64>) -> Vec<NavIt
             if user.role() != Role::TeamMember {
                 items.push(("/programmes", "nav-programmes"));
                 items.push(("/emergency-access", "nav-emergency"));
+                items.push(("/data-requests", "nav-data-requests"));
             }
             if user.role() == Role::Supervisor {
                 items.push(("/caseload", "nav-caseload"));

@@ -19,6 +19,7 @@ mod common;
 mod conferences;
 mod consultations;
 mod dashboard;
+mod data_requests;
 mod digest;
 mod duplicates_list;
 mod emergency_access;

@@ -60,6 +60,11 @@ const NO_PERSONAL_DATA: &[(&str, &str)] = &[
         "a programme: its rules, authorities and budget totals, no one's personal data",
     ),
     (
+        "/persons/{id}/data-requests/new",
+        "the form to record a data request: the kind, a date and a text to write, nothing of the \
+         person (recording it is audited as data_request.record)",
+    ),
+    (
         "/cases/{id}/emergency-access",
         "the emergency access form: a reason to write, nothing of the case",
     ),

@@ -51,10 +51,14 @@ pub(crate) struct Ids {
     suggestion: String,
     /// An emergency opening of the case by a duty officer of no part in it (break-the-glass).
     emergency: String,
+    /// An access request (PDPA) about the case's client, recorded by demo-manager.
+    data_request: String,
 }
 
 pub(crate) fn concrete(path: &str, ids: &Ids) -> String {
-    let id = if path.contains("advocacy") {
+    let id = if path.contains("data-requests/") && !path.contains("persons/") {
+        &ids.data_request
+    } else if path.contains("advocacy") {
         &ids.report
     } else if path.contains("policy-actions/") {
         &ids.policy_action
@@ -399,7 +403,22 @@ pub(crate) async fn seed_case(server: &TestServer) -> Ids {
         .map(|s| s.row.id.to_string())
         .expect("the intake screened the case");
     let emergency = seed_emergency(server, case).await;
+    let data_request = app
+        .record_data_request(
+            &manager,
+            &ctx,
+            created.client_id,
+            &karuna_domain::data_request::RequestInput {
+                kind: "access".into(),
+                received_on: karuna_thai::calendar::bangkok_date(chrono::Utc::now()).to_string(),
+                details: "ขอสำเนาข้อมูล".into(),
+            },
+        )
+        .await
+        .unwrap()
+        .to_string();
     Ids {
+        data_request,
         policy_review,
         policy_action,
         suggestion,

@@ -35,6 +35,7 @@ pub mod mfa;
 pub mod monitoring;
 pub mod my_sessions;
 pub mod notification;
+pub mod oidc;
 pub mod person;
 pub mod person_merge;
 pub mod plan;

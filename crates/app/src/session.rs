@@ -204,6 +204,20 @@ impl App {
                 None => AppError::LoginFailed,
             });
         }
+        if self
+            .password_refused(user.actor.org_id, user.actor.role)
+            .await?
+        {
+            // The right password, but this organisation signs in through its provider.
+            let mut e = on(
+                event(Some(&user), ctx, "auth.login", Outcome::Denied),
+                "account",
+                Some(account.id),
+            );
+            e.reason = Some("password_login_disabled".into());
+            audit::append_alone(&self.db, &e).await?;
+            return Err(AppError::Refused("password_login_disabled"));
+        }
         if let Some(challenge) = self.second_step(&user, ctx).await? {
             return Ok(SignIn::SecondStep { challenge });
         }

@@ -226,6 +226,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "data_request",
         include_str!("../migrations/0091_data_request.sql"),
     ),
+    (92, "oidc", include_str!("../migrations/0092_oidc.sql")),
 ];
 
 impl Db {

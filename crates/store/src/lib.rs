@@ -37,6 +37,7 @@ pub mod merge_history;
 pub mod mfa;
 pub mod monitoring;
 pub mod notification;
+pub mod oidc;
 pub mod person;
 pub mod person_bulk;
 pub mod person_export;

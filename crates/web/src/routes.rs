@@ -66,6 +66,15 @@ const ROUTES: &[Entry] = &[
     ("/login", &[("GET", Public), ("POST", Public)], || {
         get(pages::login::show).post(pages::login::submit)
     }),
+    ("/auth/oidc/{id}/start", &[("GET", Public)], || {
+        get(pages::sso::start)
+    }),
+    ("/auth/oidc/callback", &[("GET", Public)], || {
+        get(pages::sso::callback)
+    }),
+    ("/admin/sso", &[("GET", Page), ("POST", Page)], || {
+        get(pages::sso::settings).post(pages::sso::save_settings)
+    }),
     (
         "/login/verify",
         &[("GET", Public), ("POST", Public)],
@@ -556,6 +565,11 @@ const ROUTES: &[Entry] = &[
     ("/api/v1/users/{id}/mfa/reset", &[("POST", Api)], || {
         post(api::mfa::reset)
     }),
+    (
+        "/api/v1/sso-settings",
+        &[("GET", Api), ("PUT", Api)],
+        || get(api::sso::settings).put(api::sso::save_settings),
+    ),
     ("/api/v1/mfa-policy", &[("GET", Api), ("PUT", Api)], || {
         get(api::mfa::policy).put(api::mfa::save_policy)
     }),

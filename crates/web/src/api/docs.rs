@@ -65,6 +65,7 @@ impl Modify for Security {
         api::my_sessions::list, api::my_sessions::sign_out, api::my_sessions::sign_out_others,
         api::mfa::status, api::mfa::begin_setup, api::mfa::confirm_setup, api::mfa::renew_codes,
         api::mfa::turn_off, api::mfa::reset, api::mfa::policy, api::mfa::save_policy,
+        api::sso::settings, api::sso::save_settings,
         api::data_requests::list, api::data_requests::record, api::data_requests::get,
         api::data_requests::answer, api::data_requests::export_json, api::data_requests::export_pdf,
         api::caseload::list, api::caseload::set_limit, api::cases::handovers, api::cases::acknowledge_handover,

@@ -36,6 +36,7 @@ pub mod screening_model;
 pub mod search;
 pub mod service_match;
 pub mod similar;
+pub mod sso;
 pub mod supervision;
 pub mod tasks;
 pub mod trends;

@@ -22,6 +22,8 @@ use serde::Deserialize;
 struct LoginPage {
     c: Chrome,
     form: FormState,
+    /// Single sign-on buttons: organisation id and words.
+    sso: Vec<(uuid::Uuid, String)>,
     demo_accounts: Vec<String>,
     demo_password: &'static str,
 }
@@ -64,9 +66,18 @@ async fn page(
     } else {
         Vec::new()
     };
+    let sso = state
+        .app
+        .sso_buttons()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|b| (b.org_id, b.label))
+        .collect();
     let page = LoginPage {
         c: Chrome::anonymous(&v.tr, &token, "/login"),
         form,
+        sso,
         demo_accounts,
         demo_password: karuna_app::demo::DEMO_PASSWORD,
     };
@@ -79,6 +90,8 @@ async fn page(
 pub struct LoginQuery {
     /// Present when a second step ran out of time or tries.
     expired: Option<String>,
+    /// Present when a single sign-on failed.
+    sso: Option<String>,
 }
 
 /// `GET /login`.
@@ -91,9 +104,10 @@ pub async fn show(
     if v.user.is_some() {
         return Redirect::to("/").into_response();
     }
-    let form = match q.expired {
-        Some(_) => FormState::default().errors(vec![("form".into(), v.tr.get("mfa-expired"))]),
-        None => FormState::default(),
+    let form = match (q.expired, q.sso) {
+        (Some(_), _) => FormState::default().errors(vec![("form".into(), v.tr.get("mfa-expired"))]),
+        (_, Some(_)) => FormState::default().errors(vec![("form".into(), v.tr.get("sso-failed"))]),
+        _ => FormState::default(),
     };
     page(&state, &v, jar, StatusCode::OK, form).await
 }
@@ -126,6 +140,10 @@ pub async fn submit(
                 .add(cookie(&state, LANG_COOKIE, done.user.lang.clone(), false))
                 .remove(PRE_COOKIE);
             (jar, Redirect::to("/")).into_response()
+        }
+        Err(AppError::Refused("password_login_disabled")) => {
+            let form = retry.errors(vec![("form".into(), v.tr.get("sso-password-disabled"))]);
+            page(&state, &v, jar, StatusCode::FORBIDDEN, form).await
         }
         Err(AppError::LoginFailed) => {
             let form = retry.errors(vec![("form".into(), v.tr.get("login-failed"))]);

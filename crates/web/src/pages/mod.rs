@@ -50,6 +50,7 @@ pub mod screening_model;
 pub mod search;
 pub mod service_match;
 pub mod similar;
+pub mod sso;
 pub mod supervision;
 pub mod table_export;
 pub mod tasks;
@@ -140,6 +141,7 @@ fn nav(t: &Tr, user: &CurrentUser, path: &str, unread: Option<i64>) -> Vec<NavIt
             items.push(("/admin/screening", "nav-screening"));
             items.push(("/admin/emergency-access", "nav-emergency-settings"));
             items.push(("/admin/mfa", "nav-mfa-policy"));
+            items.push(("/admin/sso", "nav-sso"));
             items.push(("/resources", "nav-resources"));
             items.push(("/programmes", "nav-programmes"));
         }

@@ -46,6 +46,7 @@ mod screening;
 mod screening_model;
 mod search;
 mod similar;
+mod sso;
 mod statements;
 mod supervision;
 mod tasks;
